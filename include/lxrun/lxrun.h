@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * lxrun core types: one trapped syscall (struct lx_call), what a handler
+ * answers (struct lx_action), and the narrow view of the guest a handler
+ * gets (struct lx_guest).  Handlers never call ptrace and never print:
+ * they read and write guest memory through lx_guest, inject syscalls into
+ * the stopped guest thread through it, and return an action.
+ *
+ * Values are Linux's: results are longs in kernel encoding (>= 0 success,
+ * -4095..-1 is -errno with LX_E* numbers from linux_abi.h).
+ */
+#ifndef LXRUN_LXRUN_H
+#define LXRUN_LXRUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct lx_sysent;
+struct lx_guest;
+struct lx_fd_ident;
+
+/* Number of syscall arguments on x86-64. */
+#define LX_NARGS 6
+
+/* Syscall ABIs a 64-bit Linux process can use. */
+#define LX_ABI_X86_64	0
+#define LX_ABI_I386	1	/* int 0x80: i386 numbers and registers */
+#define LX_ABI_X32	2	/* nr | 0x40000000 */
+
+/* One syscall as the guest made it. */
+struct lx_call {
+	int tid;			/* thread that made the call */
+	int pid;			/* its thread group (process) id */
+	long nr;			/* syscall number (x86-64 ABI) */
+	uint64_t arg[LX_NARGS];		/* rdi rsi rdx r10 r8 r9 */
+	uint64_t ip;			/* address after the syscall insn */
+	uint64_t sp;			/* guest stack pointer */
+	const struct lx_sysent *ent;	/* table row, never NULL */
+	uint8_t abi;			/* LX_ABI_*: how the call was made */
+
+	/*
+	 * Park state.  A handler that returned LX_PARK is called again with
+	 * the same call when the wait ends: resumed is true and park_ret is
+	 * what the wait returned (> 0 the fd is ready, 0 the deadline passed,
+	 * -LX_EINTR a signal came).  deadline_ns is the handler's own: it is
+	 * kept by the tracer across parks (absolute CLOCK_MONOTONIC, or -1).
+	 */
+	bool resumed;
+	long park_ret;
+	int64_t deadline_ns;
+	void *park_state;		/* handler-owned, kept across parks */
+};
+
+/* What the tracer does with a call after the handler looked at it. */
+enum lx_action_kind {
+	LX_RETURN,	/* skip the syscall, guest sees value */
+	LX_NATIVE,	/* let the guest's own syscall run */
+	LX_REWRITE,	/* run rewrite.nr(rewrite.arg) instead, then on_exit */
+	LX_PARK,	/* wait in the guest (ppoll on park.fd), then resume */
+};
+
+typedef long lx_exit_fn(struct lx_call *c, struct lx_guest *g, long ret);
+
+struct lx_action {
+	enum lx_action_kind kind;
+	long value;			/* LX_RETURN: result or -errno */
+	struct {
+		long nr;
+		uint64_t arg[LX_NARGS];
+	} rewrite;			/* LX_REWRITE */
+	/*
+	 * LX_NATIVE, LX_REWRITE: called at the exit stop with the raw result;
+	 * what it returns is what the guest sees.  NULL: the result stands.
+	 */
+	lx_exit_fn *on_exit;
+	struct {
+		int fd;			/* guest fd number to wait on */
+		short events;		/* POLLIN/POLLOUT (LX_POLL*) */
+		uint64_t sigmask;	/* guest sigset pointer or 0 */
+		uint64_t sigsetsize;
+	} park;				/* LX_PARK; deadline is c->deadline_ns */
+};
+
+static inline struct lx_action
+lx_return(long value)
+{
+	struct lx_action a = { .kind = LX_RETURN, .value = value };
+	return a;
+}
+
+static inline struct lx_action
+lx_native(void)
+{
+	struct lx_action a = { .kind = LX_NATIVE };
+	return a;
+}
+
+static inline struct lx_action
+lx_native_then(lx_exit_fn *on_exit)
+{
+	struct lx_action a = { .kind = LX_NATIVE, .on_exit = on_exit };
+	return a;
+}
+
+static inline struct lx_action
+lx_park(int fd, short events, uint64_t sigmask, uint64_t sigsetsize)
+{
+	struct lx_action a = { .kind = LX_PARK };
+	a.park.fd = fd;
+	a.park.events = events;
+	a.park.sigmask = sigmask;
+	a.park.sigsetsize = sigsetsize;
+	return a;
+}
+
+/*
+ * The guest as a handler sees it: one stopped thread of one traced
+ * process.  Every function returns 0 (or a count, or an fd) on success
+ * and -LX_E* on failure; none of them blocks on the guest.
+ */
+struct lx_guest_ops {
+	/* Copy n bytes from/to guest address; -LX_EFAULT if any is bad. */
+	int (*read)(struct lx_guest *g, void *dst, uint64_t src, size_t n);
+	int (*write)(struct lx_guest *g, uint64_t dst, const void *src,
+	    size_t n);
+	/*
+	 * Read a NUL-terminated string of at most cap-1 bytes into dst.
+	 * Returns its length, -LX_EFAULT, or -LX_ENAMETOOLONG when no NUL
+	 * was found within cap bytes.
+	 */
+	long (*read_string)(struct lx_guest *g, char *dst, uint64_t src,
+	    size_t cap);
+	/*
+	 * Run one syscall in the stopped guest thread, as that thread
+	 * (its credentials, fd table, namespaces) and return its result.
+	 * Arguments that point to memory must point into scratch().
+	 */
+	long (*syscall)(struct lx_guest *g, long nr, uint64_t a0, uint64_t a1,
+	    uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+	/*
+	 * Guest address of n bytes (n <= LX_SCRATCH_MAX) of writable memory
+	 * that the guest does not use, valid until the handler returns (and,
+	 * for LX_REWRITE and LX_PARK, until the call completes).  0 if none
+	 * could be had.
+	 */
+	uint64_t (*scratch)(struct lx_guest *g, size_t n);
+	/* A supervisor-side copy of the guest's fd (pidfd_getfd). */
+	int (*pull_fd)(struct lx_guest *g, int guest_fd);
+	/*
+	 * What open file the guest's fd refers to (stat of /proc/TID/fd/N and
+	 * its fdinfo), without taking a reference: -LX_EBADF if not open.
+	 */
+	int (*fd_ident)(struct lx_guest *g, int guest_fd,
+	    struct lx_fd_ident *id);
+};
+
+/* Identity of an open file, as the guest's fd shows it. */
+struct lx_fd_ident {
+	uint64_t dev, ino;	/* of the inode behind the fd */
+	uint32_t mode;		/* S_IF* | permission bits (Linux values) */
+	uint32_t flags;		/* open flags: O_ACCMODE, O_NONBLOCK.. (LX_O_*) */
+	bool cloexec;
+	uint64_t pos;
+};
+
+#define LX_SCRATCH_MAX 2048
+
+struct lx_guest {
+	const struct lx_guest_ops *ops;
+	int pid;			/* thread group id */
+	int tid;
+	void *priv;			/* tracer's */
+};
+
+/* Shorthands so handlers read well. */
+#define lx_guest_read(g, d, s, n)	((g)->ops->read((g), (d), (s), (n)))
+#define lx_guest_write(g, d, s, n)	((g)->ops->write((g), (d), (s), (n)))
+#define lx_guest_string(g, d, s, n)	((g)->ops->read_string((g), (d), (s), (n)))
+#define lx_guest_scratch(g, n)		((g)->ops->scratch((g), (n)))
+#define lx_guest_pull_fd(g, fd)		((g)->ops->pull_fd((g), (fd)))
+#define lx_guest_fd_ident(g, fd, id)	((g)->ops->fd_ident((g), (fd), (id)))
+#define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
+	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
+
+/* A handler: one per emulated syscall, named after it. */
+typedef struct lx_action lx_handler_fn(struct lx_call *c, struct lx_guest *g);
+
+/*
+ * Emulation families, as --emulate names them.  A row whose family is
+ * switched off runs natively.
+ */
+enum lx_family {
+	LX_FAM_NONE = 0,
+	LX_FAM_EPOLL,
+	LX_FAM_INOTIFY,
+	LX_FAM_MEMFD,
+	LX_FAM_GETRANDOM,
+	LX_FAM_WAITID,
+	LX_FAM_STAT,
+	LX_FAM_CLOSE_RANGE,
+	LX_FAM_READAHEAD,
+	LX_FAM_IOPRIO,
+	LX_FAM_COUNT
+};
+
+const char *lx_family_name(enum lx_family f);
+int lx_family_by_name(const char *name);	/* -1 if unknown */
+
+/* Process and thread life events, fanned out to the families. */
+struct lx_hooks {
+	/* A new thread or process: child shares parent's state as clone did. */
+	void (*on_clone)(int parent_tid, int child_tid, bool thread);
+	void (*on_exec)(int pid);
+	void (*on_exit)(int tid);
+};
+void lx_hooks_register(const struct lx_hooks *h);
+void lx_hooks_clone(int parent_tid, int child_tid, bool thread);
+void lx_hooks_exec(int pid);
+void lx_hooks_exit(int tid);
+
+/* Monotonic clock in ns, for deadlines. */
+int64_t lx_now_ns(void);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Emulated objects (DESIGN.md decision 2).  The guest holds a real fd (a
+ * pipe read end, a SEQPACKET socket, a shm file) made inside the guest by
+ * injected syscalls; the supervisor keeps its own end and the object's
+ * state.  The object is found again from the identity of the open file
+ * behind a guest fd, so dup, fork, SCM_RIGHTS and exec need no per-fd
+ * bookkeeping; it is released when the supervisor's end reports that no
+ * guest reference is left.
+ */
+#ifndef LXRUN_OBJECT_H
+#define LXRUN_OBJECT_H
+
+#include <stdint.h>
+
+#include "lxrun/host.h"
+#include "lxrun/lxrun.h"
+
+struct lx_object;
+
+struct lx_object_ops {
+	const char *kind;	/* "eventpoll", "inotify", "memfd" */
+	/* The last guest reference is gone: free everything. */
+	void (*release)(struct lx_object *o);
+	/* An event on sup_fd or on a source the object added to the loop. */
+	void (*event)(struct lx_object *o, const struct hq_event *ev);
+};
+
+struct lx_object {
+	const struct lx_object_ops *ops;
+	uint64_t dev, ino;	/* identity of the guest's open file */
+	int sup_fd;		/* supervisor's end, or -1 */
+	struct lx_object *next;	/* registry chain */
+};
+
+/*
+ * Make a pipe inside the guest: the guest keeps the read end as a new fd
+ * (O_CLOEXEC/O_NONBLOCK from flags, LX_O_* values), the supervisor gets
+ * the write end.  Returns the guest fd or -errno; *sup_fd is set.
+ */
+int lx_object_make_pipe(struct lx_guest *g, int flags, int *sup_fd);
+/*
+ * Make an AF_UNIX SOCK_SEQPACKET pair inside the guest: the guest keeps
+ * one end (flags as above), the supervisor gets the other.
+ */
+int lx_object_make_seqpacket(struct lx_guest *g, int flags, int *sup_fd);
+
+/*
+ * Register o under the identity of guest_fd; the loop watches o->sup_fd
+ * for "no guest reference left" (EOF/ERROR) and then calls release.
+ */
+int lx_object_register(struct lx_object *o, struct lx_guest *g, int guest_fd);
+/* The object behind guest_fd if it is one of ops' kind, else NULL. */
+struct lx_object *lx_object_find(struct lx_guest *g, int guest_fd,
+    const struct lx_object_ops *ops);
+/* Forget o (does not call release). */
+void lx_object_unregister(struct lx_object *o);
+
+/* The supervisor's event queue, for objects that watch host sources. */
+struct hq *lx_loop_hq(void);
+
+#endif

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * lxrun [options] [--] PROGRAM [ARGS...]
+ *
+ * Runs PROGRAM under a ptrace supervisor that answers the syscalls a BSD
+ * Linux-compatibility layer would have to emulate, and optionally traces
+ * every syscall as strace does.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/filter.h>
+
+#include "lxrun/host.h"
+#include "lxrun/trace.h"
+#include "tracer/loop.h"
+#include "tracer/spawn.h"
+#include "tracer/tracer.h"
+
+#define LXRUN_VERSION "0.1"
+
+enum {
+	OPT_TRACE = 256, OPT_TRACE_FORMAT, OPT_REPORT, OPT_REPORT_FORMAT,
+	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "trace-format", required_argument, NULL, OPT_TRACE_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "summary", no_argument, NULL, 'c' },
+	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "report-format", required_argument, NULL, OPT_REPORT_FORMAT },
+	{ "emulate", required_argument, NULL, OPT_EMULATE },
+	{ "trap", required_argument, NULL, OPT_TRAP },
+	{ "list-syscalls", optional_argument, NULL, OPT_LIST },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: lxrun [options] [--] PROGRAM [ARGS...]\n"
+"       lxrun --list-syscalls[=text|json|md]\n"
+"\n"
+"Run a Linux x86-64 program under a ptrace supervisor that emulates epoll,\n"
+"inotify and memfd and translates getrandom, waitid, readahead,\n"
+"newfstatat, statx, close_range and ioprio_set/get as a BSD compat layer.\n"
+"\n"
+"  --trace               print every syscall, strace style (to stderr)\n"
+"  -o, --output FILE     write the trace, -c table and report to FILE\n"
+"  --trace-format=FMT    text (default) or json (one object per line)\n"
+"  -e trace=SET          trace only SET: names, %%file %%desc %%process\n"
+"                        %%network %%signal %%ipc %%memory ..., !negation\n"
+"  -t, -tt, -ttt         prefix lines with the time of day (-tt: us,\n"
+"                        -ttt: seconds since the epoch)\n"
+"  -T                    show the time spent in each syscall\n"
+"  -y, -yy               print paths (and socket details) for fds\n"
+"  -s N                  print at most N bytes of each string (32)\n"
+"  -v                    print structures unabbreviated\n"
+"  -c, --summary         count calls, errors and time; table at exit\n"
+"  --report              at exit, what NetBSD's and FreeBSD's compat\n"
+"                        layers lack of the syscalls the run used\n"
+"  --report-format=FMT   text (default) or json\n"
+"  --emulate=LIST        all (default), none, or families: epoll,\n"
+"                        inotify, memfd, getrandom, waitid, stat,\n"
+"                        close_range, readahead, ioprio\n"
+"  --trap=MODE           filtered (default: stop only where needed) or\n"
+"                        all (stop on every syscall, as a NetBSD host)\n"
+"  --list-syscalls[=FMT] print the syscall table (text, json, md)\n"
+"  -h, --help            this text\n"
+"  -V, --version         version\n");
+}
+
+static void
+bad_usage(const char *fmt, const char *arg)
+{
+	fputs("lxrun: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'lxrun --help' for more information.\n", stderr);
+	exit(125);
+}
+
+static enum lx_format
+parse_format(const char *s, bool allow_md)
+{
+	if (strcmp(s, "text") == 0)
+		return LX_FMT_TEXT;
+	if (strcmp(s, "json") == 0)
+		return LX_FMT_JSON;
+	if (allow_md && strcmp(s, "md") == 0)
+		return LX_FMT_MD;
+	bad_usage("unknown format '%s'", s);
+	return LX_FMT_TEXT;
+}
+
+static void
+parse_emulate(const char *spec)
+{
+	char *copy = strdup(spec), *save = NULL, *tok;
+
+	if (copy == NULL)
+		exit(125);
+	lx_opt.emulate = 0;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		int f;
+
+		if (strcmp(tok, "all") == 0)
+			lx_opt.emulate = ~0u;
+		else if (strcmp(tok, "none") == 0)
+			lx_opt.emulate = 0;
+		else if ((f = lx_family_by_name(tok)) > 0)
+			lx_opt.emulate |= 1u << f;
+		else
+			bad_usage("unknown family '%s' for --emulate", tok);
+	}
+	free(copy);
+}
+
+static void
+parse_expr(const char *expr)
+{
+	char err[256];
+
+	if (strncmp(expr, "trace=", 6) != 0)
+		bad_usage("unsupported -e expression '%s' (only trace=)", expr);
+	if (lx_trace_set_parse(expr + 6, err, sizeof(err)) < 0)
+		bad_usage("%s", err);
+	lx_opt.trace = true;
+}
+
+static char **
+parse_args(int argc, char **argv)
+{
+	const char *outfile = NULL, *list = NULL;
+	bool want_list = false;
+	int c;
+
+	memset(lx_opt.trace_set, 1, sizeof(lx_opt.trace_set));
+	lx_opt.trace_unknown = true;
+	while ((c = getopt_long(argc, argv, "+o:e:tTys:vcfhV", long_options,
+	    NULL)) != -1) {
+		switch (c) {
+		case OPT_TRACE:
+			lx_opt.trace = true;
+			break;
+		case OPT_TRACE_FORMAT:
+			lx_opt.trace_format = parse_format(optarg, false);
+			break;
+		case 'o':
+			outfile = optarg;
+			break;
+		case 'e':
+			parse_expr(optarg);
+			break;
+		case 't':
+			lx_opt.tt++;
+			break;
+		case 'T':
+			lx_opt.show_time = true;
+			break;
+		case 'y':
+			lx_opt.show_fd_paths++;
+			break;
+		case 's':
+			lx_opt.strsize = atoi(optarg);
+			if (lx_opt.strsize < 0)
+				bad_usage("bad -s value '%s'", optarg);
+			break;
+		case 'v':
+			lx_opt.verbose = true;
+			break;
+		case 'c':
+			lx_opt.summary = true;
+			break;
+		case 'f':
+			break;	/* strace habit: children are always followed */
+		case OPT_REPORT:
+			lx_opt.report = true;
+			break;
+		case OPT_REPORT_FORMAT:
+			lx_opt.report_format = parse_format(optarg, false);
+			lx_opt.report = true;
+			break;
+		case OPT_EMULATE:
+			parse_emulate(optarg);
+			break;
+		case OPT_TRAP:
+			if (strcmp(optarg, "all") == 0)
+				lx_opt.trap_all = true;
+			else if (strcmp(optarg, "filtered") == 0)
+				lx_opt.trap_all = false;
+			else
+				bad_usage("--trap takes filtered or all, not '%s'",
+				    optarg);
+			break;
+		case OPT_LIST:
+			want_list = true;
+			list = optarg;
+			break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			exit(0);
+		case 'V':
+		case OPT_VERSION:
+			printf("lxrun %s (host queue: %s)\n", LXRUN_VERSION,
+			    hq_backend());
+			exit(0);
+		default:
+			fputs("Try 'lxrun --help' for more information.\n",
+			    stderr);
+			exit(125);
+		}
+	}
+	if (want_list) {
+		if (lx_sysent_list(stdout, list != NULL ? list : "text") < 0)
+			bad_usage("unknown --list-syscalls format '%s'", list);
+		exit(0);
+	}
+	if (optind >= argc)
+		bad_usage("%s", "no program given");
+	if (outfile != NULL && (lx_opt.out = fopen(outfile, "we")) == NULL) {
+		fprintf(stderr, "lxrun: cannot open %s: %s\n", outfile,
+		    strerror(errno));
+		exit(125);
+	}
+	/* Tracing, counting and the report need to see every call. */
+	if (lx_opt.trace || lx_opt.summary || lx_opt.report)
+		lx_opt.trap_all = true;
+	return argv + optind;
+}
+
+/* Emulated objects need pidfd_getfd (Linux 5.6); say so once if absent. */
+static void
+probe_kernel(void)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	int fd = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, 0, 0);
+
+	if (fd < 0) {
+		lx_warn("pidfd_getfd is not available (%s): epoll, inotify and "
+		    "memfd run natively", strerror(errno));
+		lx_opt.emulate &= ~((1u << LX_FAM_EPOLL) |
+		    (1u << LX_FAM_INOTIFY) | (1u << LX_FAM_MEMFD));
+	}
+	if (fd >= 0)
+		close(fd);
+	if (pfd >= 0)
+		close(pfd);
+}
+
+static void
+report_spawn_failure(int errfd, const char *prog)
+{
+	int stage = 0, err = spawn_failure(errfd, &stage);
+
+	if (err == 0)
+		return;
+	if (stage == SPAWN_SECCOMP) {
+		fprintf(stderr, "lxrun: cannot install the seccomp filter: %s "
+		    "(is seccomp enabled in this kernel?)\n", strerror(err));
+		exit(125);
+	}
+	fprintf(stderr, "lxrun: %s: %s\n", prog, strerror(err));
+	exit(err == ENOENT ? 127 : 126);
+}
+
+/* Leave as the guest left: its exit code, or death by its signal. */
+static void
+exit_like(int status)
+{
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		struct rlimit no_core = { 0, 0 };
+		sigset_t set;
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+		exit(128 + sig);
+	}
+	exit(WEXITSTATUS(status));
+}
+
+int
+main(int argc, char **argv)
+{
+	char **prog = parse_args(argc, argv);
+	struct sock_fprog filter;
+	sigset_t oldmask;
+	int errfd, status = 0, r;
+	pid_t pid;
+
+	probe_kernel();
+	if ((r = filter_build(&filter)) < 0)
+		lx_die("cannot build the seccomp filter: %s", strerror(-r));
+	if ((r = loop_block_signals(&oldmask)) < 0)
+		lx_die("cannot set up signal handling: %s", strerror(-r));
+	signal(SIGPIPE, SIG_IGN);
+	pid = spawn_guest(prog, &filter, &oldmask, &errfd);
+	if (pid < 0) {
+		if (pid == -EPERM)
+			lx_die("cannot trace %s: ptrace(PTRACE_SEIZE): %s (is "
+			    "ptrace restricted here, e.g. by Yama or a "
+			    "container's seccomp policy?)", prog[0],
+			    strerror(-pid));
+		lx_die("cannot start %s: %s", prog[0], strerror(-pid));
+	}
+	r = tracer_run(pid, &status);
+	report_spawn_failure(errfd, prog[0]);
+	if (lx_opt.summary)
+		lx_stats_print(lx_opt.out != NULL ? lx_opt.out : stderr);
+	if (lx_opt.report)
+		lx_report_print(lx_opt.out != NULL ? lx_opt.out : stderr,
+		    lx_opt.report_format);
+	if (lx_opt.out != NULL)
+		fclose(lx_opt.out);
+	fflush(stderr);
+	if (r < 0)
+		lx_die("lost the guest");
+	exit_like(status);
+}

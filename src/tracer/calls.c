@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * One trapped syscall's way through the tracer: the seccomp stop, the
+ * handler's action applied (answer, run natively, rewrite, park), and the
+ * exit stop when one is needed.
+ *
+ * An answered call costs one stop: at the seccomp stop the number becomes
+ * -1 and rax the answer, and the thread resumes with PTRACE_CONT, so no
+ * exit stop follows.  Only calls that must be seen finishing (traced
+ * calls, rewrites, parks, handlers with an exit function) resume with
+ * PTRACE_SYSCALL.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "calls.h"
+#include "lxrun/linux_abi.h"
+#include "tracer.h"
+
+static bool
+tracing_on(void)
+{
+	return lx_opt.trace || lx_opt.summary || lx_opt.report;
+}
+
+static int64_t
+realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static bool
+is_restart_code(long r)
+{
+	return r == -LX_ERESTARTSYS || r == -LX_ERESTARTNOINTR ||
+	    r == -LX_ERESTARTNOHAND || r == -LX_ERESTART_RESTARTBLOCK;
+}
+
+/* Resume a thread with the request its wait state needs. */
+int
+task_resume(struct task *t, int sig)
+{
+	int req = t->wait == TW_RUNNING ? PTRACE_CONT : PTRACE_SYSCALL;
+
+	if (ptrace(req, t->tid, 0, sig) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The call is over: trace it, free its scratch slot, forget it. */
+static void
+call_done(struct task *t, long ret)
+{
+	if (t->tracing) {
+		struct lx_guest g;
+
+		guest_init(&g, t);
+		lx_trace_end(t->rec, &t->call, &g, ret, t->served,
+		    t->start_rt_ns, lx_now_ns() - t->start_mono_ns);
+		t->tracing = false;
+	}
+	if (t->slot >= 0) {
+		t->mm->used[t->slot / 64] &= ~(1ULL << (t->slot % 64));
+		t->slot = -1;
+	}
+	free(t->call.park_state);
+	t->call.park_state = NULL;
+	t->wait = TW_RUNNING;
+	t->expect_entry = false;
+	t->injected = 0;
+}
+
+/* Abandon the call without a result line: it will be made again. */
+static void
+call_abandon(struct task *t)
+{
+	t->tracing = false;
+	call_done(t, 0);
+}
+
+/*
+ * Put the guest's registers back as they were at the call, with rax the
+ * answer.  A restart code asks the kernel to restart the original call
+ * (or fail it with EINTR) as it would its own, so orig_rax must be the
+ * original number then; otherwise -1 keeps the kernel's restart logic out.
+ */
+static int
+finish_regs(struct task *t, long value)
+{
+	struct user_regs_struct r = t->saved;
+
+	r.rax = (uint64_t)value;
+	r.orig_rax = is_restart_code(value) ? t->saved.orig_rax : (uint64_t)-1;
+	return regs_set(t->tid, &r);
+}
+
+/* Answer the call with value and let the thread go on. */
+static void
+apply_return(struct task *t, long value)
+{
+	if (t->injected == 0 && !is_restart_code(value)) {
+		/* Still at the seccomp stop: skip the call. */
+		struct user_regs_struct r = t->saved;
+
+		r.orig_rax = (uint64_t)-1;
+		r.rax = (uint64_t)value;
+		regs_set(t->tid, &r);
+	} else {
+		finish_regs(t, value);
+	}
+	call_done(t, value);
+	task_resume(t, 0);
+}
+
+/* Where the injected/rewritten call starts: at its entry or rewound. */
+static void
+set_call_regs(struct task *t, long nr, const uint64_t a[6])
+{
+	struct user_regs_struct r = t->saved;
+
+	regs_set_args(&r, nr, a);
+	t->expect_entry = t->injected > 0;
+	if (t->expect_entry)
+		r.rip -= 2;
+	regs_set(t->tid, &r);
+}
+
+static void
+apply_native(struct task *t, lx_exit_fn *on_exit)
+{
+	bool need_exit = t->tracing || on_exit != NULL;
+
+	t->action.on_exit = on_exit;
+	if (t->injected > 0) {
+		/* Run the original call again; let its seccomp stop pass. */
+		struct user_regs_struct r = t->saved;
+
+		r.rip -= 2;
+		r.rax = r.orig_rax;
+		regs_set(t->tid, &r);
+		t->pass_next = true;
+		t->pass_ip = t->saved.rip;
+		t->injected = 0;
+		t->wait = TW_RUNNING;
+		task_resume(t, 0);
+		return;
+	}
+	t->wait = need_exit ? TW_EXIT_NATIVE : TW_RUNNING;
+	if (!need_exit)
+		call_done(t, 0);
+	task_resume(t, 0);
+}
+
+static void
+apply_rewrite(struct task *t)
+{
+	set_call_regs(t, t->action.rewrite.nr, t->action.rewrite.arg);
+	t->wait = TW_EXIT_REWRITE;
+	task_resume(t, 0);
+}
+
+/*
+ * Park: the guest waits in its own ppoll on the fd the handler named,
+ * with the caller's signal mask, until the fd is ready, the deadline
+ * passes or a signal comes.  The pollfd and timespec live in the thread's
+ * scratch slot, which stays reserved until the call is over.
+ */
+static void
+apply_park(struct task *t)
+{
+	struct lx_call *c = &t->call;
+	struct {
+		int fd;
+		short events, revents;
+		int64_t pad;
+		struct timespec ts;
+	} p = { t->action.park.fd, t->action.park.events, 0, 0, { 0, 0 } };
+	uint64_t buf = scratch_slot(t), ts = 0;
+	uint64_t a[6];
+
+	if (buf == 0) {
+		apply_return(t, -LX_ENOMEM);
+		return;
+	}
+	if (c->deadline_ns >= 0) {
+		int64_t left = c->deadline_ns - lx_now_ns();
+
+		if (left < 0)
+			left = 0;
+		p.ts.tv_sec = left / 1000000000;
+		p.ts.tv_nsec = left % 1000000000;
+		ts = buf + offsetof(__typeof__(p), ts);
+	}
+	if (mem_write(t, buf, &p, sizeof(p)) < 0) {
+		apply_return(t, -LX_EFAULT);
+		return;
+	}
+	a[0] = buf;
+	a[1] = 1;
+	a[2] = ts;
+	a[3] = t->action.park.sigmask;
+	a[4] = t->action.park.sigsetsize;
+	a[5] = 0;
+	if (a[3] == 0)
+		a[4] = 0;
+	set_call_regs(t, SYS_ppoll, a);
+	t->wait = TW_EXIT_PARK;
+	task_resume(t, 0);
+}
+
+/*
+ * Signals held back during injections must reach the guest.  An answer
+ * can simply follow them; a call that still has to run (and may block) is
+ * restarted from scratch after the handler, as if the signal had come
+ * just before it.
+ */
+static bool
+requeue_signals_first(struct task *t)
+{
+	if (t->nstash == 0)
+		return false;
+	inject_finish(t);
+	if (t->action.kind == LX_RETURN)
+		return false;
+	finish_regs(t, -LX_ERESTARTNOINTR);
+	call_abandon(t);
+	task_resume(t, 0);
+	return true;
+}
+
+void
+apply_action(struct task *t)
+{
+	if (t->dead)
+		return;
+	if (requeue_signals_first(t))
+		return;
+	switch (t->action.kind) {
+	case LX_RETURN:
+		apply_return(t, t->action.value);
+		break;
+	case LX_NATIVE:
+		apply_native(t, t->action.on_exit);
+		break;
+	case LX_REWRITE:
+		apply_rewrite(t);
+		break;
+	case LX_PARK:
+		apply_park(t);
+		break;
+	}
+}
+
+static int
+abi_of(struct task *t)
+{
+	unsigned long data = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
+	return (int)data;
+}
+
+void
+seccomp_stop(struct task *t)
+{
+	struct lx_call *c = &t->call;
+	struct lx_guest g;
+	int abi;
+
+	if (regs_get(t->tid, &t->saved) < 0)
+		return;
+	if (t->wait != TW_RUNNING) {
+		/* the rewritten call's own trap: it is ours, let it run */
+		task_resume(t, 0);
+		return;
+	}
+	if (t->pass_next && t->saved.rip == t->pass_ip &&
+	    (long)t->saved.orig_rax == c->nr) {
+		t->pass_next = false;
+		apply_native(t, t->action.on_exit);
+		return;
+	}
+	t->pass_next = false;
+	abi = abi_of(t);
+	memset(c, 0, sizeof(*c));
+	regs_to_call_abi(&t->saved, c, abi);
+	c->tid = t->tid;
+	c->pid = t->proc->pid;
+	c->deadline_ns = -1;
+	c->ent = lx_sysent(abi == LX_ABI_X86_64 ? c->nr : -1);
+	t->injected = 0;
+	guest_init(&g, t);
+
+	t->tracing = tracing_on();
+	if (t->tracing) {
+		if (t->rec == NULL)
+			t->rec = lx_trace_rec_new();
+		t->start_rt_ns = realtime_ns();
+		t->start_mono_ns = lx_now_ns();
+		lx_trace_begin(t->rec, c, &g);
+	}
+	if (abi == LX_ABI_I386) {
+		/* int 0x80 runs as natively; the trace shows it. */
+		t->served = LX_SERVED_NATIVE;
+		t->action = lx_native();
+	} else if (abi == LX_ABI_X32) {
+		t->served = LX_SERVED_UNSUPPORTED;
+		t->action = lx_return(-LX_ENOSYS);
+	} else {
+		t->action = lx_dispatch(c, &g, &t->served);
+	}
+	apply_action(t);
+}
+
+/* The exit stop of a rewritten call or a park. */
+static void
+rewrite_exit(struct task *t, long ret)
+{
+	struct lx_guest g;
+
+	if (is_restart_code(ret)) {
+		finish_regs(t, ret);
+		call_abandon(t);
+		task_resume(t, 0);
+		return;
+	}
+	guest_init(&g, t);
+	t->injected = 1;	/* we are at an exit stop now */
+	if (t->action.on_exit != NULL)
+		ret = t->action.on_exit(&t->call, &g, ret);
+	t->action.kind = LX_RETURN;
+	t->action.value = ret;
+	apply_action(t);
+}
+
+static void
+park_exit(struct task *t, long ret)
+{
+	struct lx_call *c = &t->call;
+	struct lx_guest g;
+
+	guest_init(&g, t);
+	t->injected = 1;
+	c->resumed = true;
+	c->park_ret = is_restart_code(ret) ? -LX_EINTR : ret;
+	t->action = c->ent->handler(c, &g);
+	apply_action(t);
+}
+
+static void
+native_exit(struct task *t, long ret)
+{
+	struct lx_guest g;
+	long final = ret;
+
+	if (t->action.on_exit != NULL && !is_restart_code(ret)) {
+		guest_init(&g, t);
+		final = t->action.on_exit(&t->call, &g, ret);
+		if (final != ret)
+			ptrace(PTRACE_POKEUSER, t->tid,
+			    offsetof(struct user_regs_struct, rax), final);
+	}
+	call_done(t, final);
+	task_resume(t, 0);
+}
+
+/* A syscall-stop (SIGTRAP|0x80): entry of a rewound call, or an exit. */
+void
+syscall_stop(struct task *t)
+{
+	struct user_regs_struct r;
+
+	if (t->expect_entry) {
+		t->expect_entry = false;
+		task_resume(t, 0);
+		return;
+	}
+	if (regs_get(t->tid, &r) < 0)
+		return;
+	switch (t->wait) {
+	case TW_EXIT_NATIVE:
+		native_exit(t, (long)r.rax);
+		break;
+	case TW_EXIT_REWRITE:
+		rewrite_exit(t, (long)r.rax);
+		break;
+	case TW_EXIT_PARK:
+		park_exit(t, (long)r.rax);
+		break;
+	case TW_RUNNING:
+		/* a stray stop (e.g. after an interrupt race): go on */
+		task_resume(t, 0);
+		break;
+	}
+}
+
+/*
+ * A signal arrived while a rewound call waits to enter: the guest's
+ * registers hold our rewritten call.  Put the original back so that the
+ * handler's frame saves it, and make it again after the handler.
+ */
+bool
+signal_before_entry(struct task *t)
+{
+	struct user_regs_struct r;
+
+	if (!t->expect_entry)
+		return false;
+	r = t->saved;
+	r.rip -= 2;
+	r.rax = r.orig_rax;
+	regs_set(t->tid, &r);
+	call_abandon(t);
+	return true;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* struct lx_guest for a stopped traced thread: what handlers may touch. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lxrun/linux_abi.h"
+#include "tracer.h"
+
+static struct task *
+task_of(struct lx_guest *g)
+{
+	return g->priv;
+}
+
+static int
+g_read(struct lx_guest *g, void *dst, uint64_t src, size_t n)
+{
+	return mem_read(task_of(g), dst, src, n);
+}
+
+static int
+g_write(struct lx_guest *g, uint64_t dst, const void *src, size_t n)
+{
+	return mem_write(task_of(g), dst, src, n);
+}
+
+static long
+g_read_string(struct lx_guest *g, char *dst, uint64_t src, size_t cap)
+{
+	return mem_read_string(task_of(g), dst, src, cap);
+}
+
+static long
+g_syscall(struct lx_guest *g, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+    uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	uint64_t a[6] = { a0, a1, a2, a3, a4, a5 };
+
+	return inject_syscall(task_of(g), nr, a);
+}
+
+static uint64_t
+g_scratch(struct lx_guest *g, size_t n)
+{
+	return n <= LX_SCRATCH_MAX ? scratch_slot(task_of(g)) : 0;
+}
+
+int
+guest_pull_fd(struct task *t, int fd)
+{
+	struct proc *p = t->proc;
+	int r;
+
+	if (p->pidfd < 0) {
+		p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+		if (p->pidfd < 0)
+			return -errno;
+	}
+	r = (int)syscall(SYS_pidfd_getfd, p->pidfd, fd, 0);
+	return r < 0 ? -errno : r;
+}
+
+static int
+g_pull_fd(struct lx_guest *g, int fd)
+{
+	return guest_pull_fd(task_of(g), fd);
+}
+
+/* Open flags and position from /proc/TID/fdinfo/N. */
+static int
+read_fdinfo(pid_t tid, int fd, struct lx_fd_ident *id)
+{
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	if ((f = fopen(path, "re")) == NULL)
+		return -LX_EBADF;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "pos:", 4) == 0)
+			id->pos = strtoull(line + 4, NULL, 10);
+		else if (strncmp(line, "flags:", 6) == 0) {
+			unsigned long fl = strtoul(line + 6, NULL, 8);
+
+			id->flags = (uint32_t)fl & ~(uint32_t)LX_O_CLOEXEC;
+			id->cloexec = (fl & LX_O_CLOEXEC) != 0;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+g_fd_ident(struct lx_guest *g, int fd, struct lx_fd_ident *id)
+{
+	struct task *t = task_of(g);
+	char path[64];
+	struct stat st;
+
+	if (fd < 0)
+		return -LX_EBADF;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)t->tid, fd);
+	if (stat(path, &st) < 0)
+		return -LX_EBADF;
+	memset(id, 0, sizeof(*id));
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->mode = st.st_mode;
+	return read_fdinfo(t->tid, fd, id);
+}
+
+static const struct lx_guest_ops guest_ops = {
+	.read = g_read,
+	.write = g_write,
+	.read_string = g_read_string,
+	.syscall = g_syscall,
+	.scratch = g_scratch,
+	.pull_fd = g_pull_fd,
+	.fd_ident = g_fd_ident,
+};
+
+void
+guest_init(struct lx_guest *g, struct task *t)
+{
+	g->ops = &guest_ops;
+	g->pid = t->proc->pid;
+	g->tid = t->tid;
+	g->priv = t;
+}

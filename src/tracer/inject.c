@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Syscalls injected into a stopped thread, synchronously, while a handler
+ * runs.  The first one reuses the trapped call's own entry (rewrite the
+ * registers at the seccomp stop); later ones step back over the `syscall`
+ * instruction at the exit stop and run it again.  Signals that arrive
+ * between the steps are held back and queued again, with their siginfo,
+ * when the handler is done (rt_tgsigqueueinfo from the thread itself, so
+ * the kernel accepts any si_code).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "lxrun/linux_abi.h"
+#include "tracer.h"
+
+bool
+inject_active(const struct task *t)
+{
+	return t->injected > 0;
+}
+
+/* Wait for the injected call's exit stop; hold back signals meanwhile. */
+static long
+inject_wait_exit(struct task *t, bool expect_entry)
+{
+	int st;
+
+	for (;;) {
+		pid_t w = waitpid(t->tid, &st, __WALL);
+		int sig, ev;
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			t->dead = true;
+			return -LX_ESRCH;
+		}
+		if (!WIFSTOPPED(st)) {
+			t->dead = true;
+			loop_defer_status(t->tid, st);
+			return -LX_ESRCH;
+		}
+		sig = WSTOPSIG(st);
+		ev = st >> 16;
+		if (sig == (SIGTRAP | 0x80)) {
+			if (expect_entry) {
+				expect_entry = false;
+			} else {
+				struct user_regs_struct r;
+
+				if (regs_get(t->tid, &r) < 0) {
+					t->dead = true;
+					return -LX_ESRCH;
+				}
+				return (long)r.rax;
+			}
+			sig = 0;
+		} else if (ev != 0) {
+			/* seccomp stop of the injected call, interrupts */
+			sig = 0;
+		} else if (t->nstash < 4) {
+			ptrace(PTRACE_GETSIGINFO, t->tid, 0, t->stash[t->nstash]);
+			t->nstash++;
+			sig = 0;
+		} else {
+			sig = 0;	/* more than 4 at once: drop */
+		}
+		if (ptrace(PTRACE_SYSCALL, t->tid, 0, sig) < 0) {
+			t->dead = true;
+			return -LX_ESRCH;
+		}
+	}
+}
+
+long
+inject_syscall(struct task *t, long nr, const uint64_t a[6])
+{
+	struct user_regs_struct r = t->saved;
+	bool rewind = t->injected > 0;
+
+	if (t->dead)
+		return -LX_ESRCH;
+	regs_set_args(&r, nr, a);
+	if (rewind)
+		r.rip -= 2;
+	if (regs_set(t->tid, &r) < 0 ||
+	    ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0) {
+		t->dead = true;
+		return -LX_ESRCH;
+	}
+	t->injected++;
+	return inject_wait_exit(t, rewind);
+}
+
+/* Queue the held-back signals again, from the thread to itself. */
+void
+inject_finish(struct task *t)
+{
+	int n = t->nstash;
+
+	t->nstash = 0;
+	for (int i = 0; i < n && !t->dead; i++) {
+		uint64_t buf = scratch_slot(t);
+		uint64_t a[6] = { (uint64_t)t->proc->pid, (uint64_t)t->tid, 0,
+			buf, 0, 0 };
+		siginfo_t *si = (siginfo_t *)t->stash[i];
+
+		if (buf == 0 || mem_write(t, buf, t->stash[i], 128) < 0)
+			continue;
+		a[2] = (uint64_t)si->si_signo;
+		inject_syscall(t, SYS_rt_tgsigqueueinfo, a);
+	}
+}
+
+static int
+slot_alloc(struct mm *m)
+{
+	for (int i = 0; i < LX_SCRATCH_SLOTS; i++)
+		if (!(m->used[i / 64] & (1ULL << (i % 64)))) {
+			m->used[i / 64] |= 1ULL << (i % 64);
+			return i;
+		}
+	return -1;
+}
+
+/*
+ * This thread's scratch slot, mapping the address space's scratch area
+ * on first use (one injected mmap per address space).
+ */
+uint64_t
+scratch_slot(struct task *t)
+{
+	struct mm *m = t->mm;
+
+	if (m->base == 0) {
+		uint64_t a[6] = { 0, LX_SCRATCH_LEN, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
+		long r = inject_syscall(t, SYS_mmap, a);
+
+		if (r < 0 && r > -4096)
+			return 0;
+		m->base = (uint64_t)r;
+		m->len = LX_SCRATCH_LEN;
+	}
+	if (t->slot < 0 && (t->slot = slot_alloc(m)) < 0)
+		return 0;
+	return m->base + (uint64_t)t->slot * LX_SCRATCH_MAX;
+}

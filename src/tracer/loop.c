@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The supervisor's one event loop (DESIGN.md decision 4): tracee stops
+ * (waitpid), lxrun's own signals (signalfd) and the host event queue of
+ * the emulated objects.  Every ptrace request comes from this thread.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "calls.h"
+#include "loop.h"
+#include "lxrun/host.h"
+#include "lxrun/object.h"
+#include "tracer.h"
+
+static pid_t main_pid;
+static int main_status;
+static bool main_done;
+static int sigfd = -1;
+static struct hq *loop_hq;
+
+/* Exit statuses reaped while injecting, handled at the next turn. */
+static struct {
+	pid_t pid;
+	int status;
+} deferred[64];
+static int ndeferred;
+
+void
+loop_defer_status(pid_t pid, int status)
+{
+	if (ndeferred < (int)(sizeof(deferred) / sizeof(deferred[0]))) {
+		deferred[ndeferred].pid = pid;
+		deferred[ndeferred].status = status;
+		ndeferred++;
+	}
+}
+
+struct hq *
+lx_loop_hq(void)
+{
+	if (loop_hq == NULL && (loop_hq = hq_create()) == NULL)
+		lx_die("cannot create the host event queue: %s",
+		    strerror(errno));
+	return loop_hq;
+}
+
+/* Tgid of a thread, from /proc; -1 if it is gone. */
+static pid_t
+tgid_of(pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "Tgid:", 5) == 0) {
+			tgid = (pid_t)atoi(line + 5);
+			break;
+		}
+	fclose(f);
+	return tgid;
+}
+
+/*
+ * A task we have not seen: a new thread or child whose first stop came
+ * before its creator's event.  Threads share the group's proc and mm.
+ */
+static struct task *
+task_adopt(pid_t tid)
+{
+	pid_t tgid = tgid_of(tid);
+	struct task *leader = tgid > 0 && tgid != tid ? task_find(tgid) : NULL;
+
+	if (leader != NULL) {
+		leader->proc->refs++;
+		leader->mm->refs++;
+		return task_new(tid, leader->proc, leader->mm);
+	}
+	return task_new(tid, proc_new(tgid > 0 ? tgid : tid), mm_new());
+}
+
+/* Does a non-thread clone share the address space (CLONE_VM)? */
+static bool
+clone_shares_vm(struct task *parent)
+{
+	struct user_regs_struct r;
+	uint64_t flags = 0;
+
+	if (regs_get(parent->tid, &r) < 0)
+		return false;
+	if ((long)r.orig_rax == SYS_clone)
+		flags = r.rdi;
+	else if ((long)r.orig_rax == SYS_clone3)
+		mem_read(parent, &flags, r.rdi, sizeof(flags));
+	return (flags & CLONE_VM) != 0;
+}
+
+static void
+event_new_task(struct task *parent, int ev)
+{
+	unsigned long msg = 0;
+	pid_t child, tgid;
+	struct task *c;
+	bool thread, share_vm;
+
+	ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg);
+	child = (pid_t)msg;
+	tgid = tgid_of(child);
+	thread = ev == PTRACE_EVENT_CLONE && tgid == parent->proc->pid;
+	share_vm = thread || ev == PTRACE_EVENT_VFORK ||
+	    (ev == PTRACE_EVENT_CLONE && clone_shares_vm(parent));
+	if ((c = task_find(child)) == NULL) {
+		struct proc *p;
+		struct mm *m;
+
+		if (thread) {
+			p = parent->proc;
+			p->refs++;
+		} else {
+			p = proc_new(child);
+		}
+		if (share_vm) {
+			m = parent->mm;
+			m->refs++;
+		} else {
+			m = mm_copy(parent->mm);
+		}
+		c = task_new(child, p, m);
+	}
+	lx_trace_set_multi(true);
+	lx_hooks_clone(parent->tid, child, thread);
+}
+
+/*
+ * execve succeeded.  If a non-leader thread made it, the kernel now
+ * reports it under the leader's tid: that thread's state moves there.
+ * The address space is new: no scratch, and /proc/PID/mem must be
+ * opened again.
+ */
+static struct task *
+event_exec(struct task *t)
+{
+	unsigned long msg = 0;
+	pid_t former;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+	former = (pid_t)msg;
+	if (former != t->tid) {
+		struct task *old = task_find(former);
+
+		if (old != NULL) {
+			pid_t tid = t->tid;
+
+			lx_hooks_exit(tid);
+			task_free(t);
+			old->tid = tid;
+			/* rehash under the leader's tid */
+			t = task_new(tid, old->proc, old->mm);
+			old->proc->refs++;
+			old->mm->refs++;
+			t->wait = old->wait;
+			t->call = old->call;
+			old->call.park_state = NULL;
+			t->saved = old->saved;
+			t->rec = old->rec;
+			old->rec = NULL;
+			t->tracing = old->tracing;
+			t->served = old->served;
+			t->action = old->action;
+			t->start_rt_ns = old->start_rt_ns;
+			t->start_mono_ns = old->start_mono_ns;
+			old->tid = former;
+			task_free(old);
+		}
+	}
+	mm_put(t->mm);
+	t->mm = mm_new();
+	t->slot = -1;
+	if (t->proc->memfd >= 0) {
+		close(t->proc->memfd);
+		t->proc->memfd = -1;
+	}
+	lx_hooks_exec(t->proc->pid);
+	return t;
+}
+
+static void
+task_gone(struct task *t, int status)
+{
+	if (t->tracing)
+		lx_trace_unfinished(t->rec, &t->call);
+	if (lx_opt.trace)
+		lx_trace_exit_status(t->tid, status);
+	if (t->tid == main_pid) {
+		main_status = status;
+		main_done = true;
+	}
+	lx_hooks_exit(t->tid);
+	task_free(t);
+}
+
+static bool
+is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU;
+}
+
+static void
+signal_stop(struct task *t, int sig)
+{
+	if (lx_opt.trace) {
+		unsigned char si[128];
+
+		memset(si, 0, sizeof(si));
+		ptrace(PTRACE_GETSIGINFO, t->tid, 0, si);
+		lx_trace_signal(t->tid, sig, si);
+	}
+	if (signal_before_entry(t))
+		t->wait = TW_RUNNING;
+	task_resume(t, sig);
+}
+
+static void
+handle_status(pid_t pid, int st)
+{
+	struct task *t = task_find(pid);
+	int sig, ev;
+
+	if (t == NULL) {
+		if (!WIFSTOPPED(st))
+			return;
+		t = task_adopt(pid);
+	}
+	if (WIFEXITED(st) || WIFSIGNALED(st)) {
+		task_gone(t, st);
+		return;
+	}
+	if (!WIFSTOPPED(st))
+		return;
+	t->attached = true;
+	sig = WSTOPSIG(st);
+	ev = st >> 16;
+	if (sig == (SIGTRAP | 0x80)) {
+		syscall_stop(t);
+		return;
+	}
+	switch (ev) {
+	case 0:
+		signal_stop(t, sig);
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		seccomp_stop(t);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		event_new_task(t, ev);
+		break;
+	case PTRACE_EVENT_EXEC:
+		t = event_exec(t);
+		break;
+	case PTRACE_EVENT_STOP:
+		if (is_stop_signal(sig)) {
+			/* group-stop: stay stopped, but keep reporting */
+			t->in_group_stop = true;
+			ptrace(PTRACE_LISTEN, t->tid, 0, 0);
+			return;
+		}
+		t->in_group_stop = false;
+		break;
+	default:
+		break;
+	}
+	task_resume(t, 0);
+}
+
+/*
+ * lxrun's own SIGINT/SIGTERM/SIGHUP/SIGQUIT go to the guest.  A signal
+ * the terminal sent to the whole foreground process group reached the
+ * guest already (it is in our group), so that one is not sent twice.
+ */
+static void
+forward_signal(const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+
+	if (sig == SIGCHLD || main_done)
+		return;
+	if (si->ssi_code == SI_KERNEL && getpgid(main_pid) == getpgrp())
+		return;
+	kill(main_pid, sig);
+}
+
+static void
+drain_signals(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		forward_signal(&si);
+}
+
+static void
+dispatch_hq_events(void)
+{
+	struct hq_event ev[64];
+	int n;
+
+	if (loop_hq == NULL)
+		return;
+	while ((n = hq_wait(loop_hq, ev, 64, 0)) > 0)
+		for (int i = 0; i < n; i++) {
+			struct lx_object *o = ev[i].udata;
+
+			if (o != NULL && o->ops->event != NULL)
+				o->ops->event(o, &ev[i]);
+		}
+}
+
+/* Take every status that is ready; false when no tracee is left. */
+static bool
+reap_ready(void)
+{
+	for (;;) {
+		int st;
+		pid_t pid;
+
+		if (ndeferred > 0) {
+			ndeferred--;
+			handle_status(deferred[ndeferred].pid,
+			    deferred[ndeferred].status);
+			continue;
+		}
+		pid = waitpid(-1, &st, __WALL | WNOHANG);
+		if (pid > 0) {
+			handle_status(pid, st);
+			continue;
+		}
+		if (pid < 0 && errno == EINTR)
+			continue;
+		return !(pid < 0 && errno == ECHILD);
+	}
+}
+
+int
+loop_block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return -errno;
+	sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return sigfd < 0 ? -errno : 0;
+}
+
+int
+tracer_run(pid_t child, int *wstatus)
+{
+	main_pid = child;
+	task_new(child, proc_new(child), mm_new());
+	for (;;) {
+		struct pollfd pfd[2];
+		int n = 1;
+
+		if (!reap_ready())
+			break;
+		dispatch_hq_events();
+		if (ndeferred > 0)
+			continue;
+		pfd[0].fd = sigfd;
+		pfd[0].events = POLLIN;
+		if (loop_hq != NULL) {
+			pfd[1].fd = hq_fd(loop_hq);
+			pfd[1].events = POLLIN;
+			n = 2;
+		}
+		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
+			lx_die("poll: %s", strerror(errno));
+		drain_signals();
+	}
+	*wstatus = main_status;
+	return main_done ? 0 : -ECHILD;
+}
+
+static void
+kill_task(struct task *t, void *arg)
+{
+	kill(t->tid, SIGKILL);
+}
+
+/* lxrun is failing: no tracee may be left stopped or orphaned. */
+void
+tracer_kill_all(void)
+{
+	task_foreach(kill_task, NULL);
+	if (main_pid > 0)
+		kill(main_pid, SIGKILL);
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The seccomp-bpf filter the guest runs under, generated from the table:
+ * SECCOMP_RET_TRACE for the syscalls lxrun must see, ALLOW for the rest.
+ * Calls from another ABI (i386 int 0x80, x32) and numbers the table does
+ * not know are always trapped, never silently allowed; the RET_DATA part
+ * tells the tracer which ABI it was.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tracer.h"
+
+#define NR_OFF	offsetof(struct seccomp_data, nr)
+#define ARCH_OFF offsetof(struct seccomp_data, arch)
+
+#define RET_TRACE(data)	(SECCOMP_RET_TRACE | (data))
+
+/*
+ * Layout:
+ *   ld arch; jeq X86_64 ? next : [ret TRACE|I386]
+ *   ld nr;   jge X32_BIT ? [ret TRACE|X32] : next
+ *   for each trapped range [lo, hi]: jge lo ? (jgt hi ? next : trace) : ...
+ * Ranges keep the filter short: the unknown gap 336..423 and everything
+ * from 463 up are one range each.
+ */
+struct range {
+	long lo, hi;
+};
+
+static int
+trapped_ranges(struct range *out, int max)
+{
+	int n = 0;
+
+	for (long nr = 0; nr < LX_NR_MAX; nr++) {
+		if (!lx_dispatch_traps(nr))
+			continue;
+		if (n > 0 && out[n - 1].hi == nr - 1) {
+			out[n - 1].hi = nr;
+			continue;
+		}
+		if (n == max)
+			return -1;
+		out[n].lo = out[n].hi = nr;
+		n++;
+	}
+	/* Everything past the table (but below the x32 bit). */
+	if (n > 0 && out[n - 1].hi == LX_NR_MAX - 1)
+		out[n - 1].hi = 0x3fffffff;
+	else if (n < max) {
+		out[n].lo = LX_NR_MAX;
+		out[n].hi = 0x3fffffff;
+		n++;
+	}
+	return n;
+}
+
+int
+filter_build(struct sock_fprog *prog)
+{
+	static struct range r[LX_NR_MAX];
+	int nr = trapped_ranges(r, LX_NR_MAX);
+	struct sock_filter *f;
+	int n = 0;
+
+	if (nr < 0)
+		return -E2BIG;
+	f = calloc((size_t)(8 + 3 * nr), sizeof(*f));
+	if (f == NULL)
+		return -ENOMEM;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARCH_OFF);
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    AUDIT_ARCH_X86_64, 1, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    RET_TRACE(LX_FILTER_DATA_I386));
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NR_OFF);
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+	    0x40000000, 0, 1);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    RET_TRACE(LX_FILTER_DATA_X32));
+	/*
+	 * Ranges ascend, so nr < lo means no later range matches either:
+	 * jump straight to ALLOW when that is within a BPF jump's reach.
+	 */
+	for (int i = 0; i < nr; i++) {
+		int to_allow = 3 * (nr - i) - 1;
+
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+		    (uint32_t)r[i].lo, 0, to_allow <= 255 ? to_allow : 2);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
+		    (uint32_t)r[i].hi, 1, 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		    RET_TRACE(LX_FILTER_DATA_X86_64));
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_ALLOW);
+	prog->len = (unsigned short)n;
+	prog->filter = f;
+	return 0;
+}
+
+/*
+ * In the child, before exec.  Without CAP_SYS_ADMIN the kernel requires
+ * no_new_privs (then set-uid programs do not gain privileges under lxrun,
+ * as under strace --seccomp-bpf).
+ */
+int
+filter_install(const struct sock_fprog *prog)
+{
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0)
+		return 0;
+	if (errno != EACCES)
+		return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
+		return -errno;
+	return 0;
+}

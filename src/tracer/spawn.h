@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef LXRUN_TRACER_SPAWN_H
+#define LXRUN_TRACER_SPAWN_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#define SPAWN_SECCOMP	1
+#define SPAWN_EXEC	2
+
+struct sock_fprog;
+/* Fork and seize PROGRAM; -errno on failure. */
+pid_t spawn_guest(char **argv, const struct sock_fprog *prog,
+    const sigset_t *mask, int *errfd);
+/* errno the child failed with before exec (0: it did exec), and where. */
+int spawn_failure(int errfd, int *stage);
+
+#endif

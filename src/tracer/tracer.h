@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The tracer's private state: one struct task per traced thread, one
+ * struct mm per address space (for scratch memory), one struct proc per
+ * thread group (for the pidfd and /proc/PID/mem).
+ */
+#ifndef LXRUN_TRACER_H
+#define LXRUN_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "lxrun/lxrun.h"
+#include "lxrun/trace.h"
+
+/* SECCOMP_RET_DATA values our filter returns with SECCOMP_RET_TRACE. */
+#define LX_FILTER_DATA_X86_64	0
+#define LX_FILTER_DATA_I386	1
+#define LX_FILTER_DATA_X32	2
+
+/* An address space: where its scratch slots are. */
+struct mm {
+	int refs;
+	uint64_t base;		/* scratch mapping in the guest, 0 = none yet */
+	size_t len;
+	uint64_t used[4];	/* bitmap of slots in use */
+};
+
+#define LX_SCRATCH_SLOTS 256
+#define LX_SCRATCH_LEN (LX_SCRATCH_SLOTS * LX_SCRATCH_MAX)
+
+/* A thread group. */
+struct proc {
+	int refs;
+	pid_t pid;
+	int pidfd;		/* -1 until needed */
+	int memfd;		/* /proc/PID/mem, -1 until needed */
+};
+
+/* What the tracer waits for from a thread. */
+enum task_wait {
+	TW_RUNNING = 0,		/* nothing pending */
+	TW_EXIT_NATIVE,		/* exit stop of a native call (trace/on_exit) */
+	TW_EXIT_REWRITE,	/* exit stop of a rewritten call */
+	TW_EXIT_PARK,		/* exit stop of a park (ppoll) */
+};
+
+struct task {
+	pid_t tid;
+	struct proc *proc;
+	struct mm *mm;
+	int slot;		/* scratch slot, -1 = none */
+	enum task_wait wait;
+	bool attached;		/* saw its first stop */
+	bool in_group_stop;	/* PTRACE_LISTEN'ed */
+	bool pass_next;		/* next seccomp stop of this call runs native */
+	uint64_t pass_ip;	/* ... if it comes from this address */
+	bool expect_entry;	/* rewound: an entry stop comes before exit */
+	bool dead;		/* exited while we waited on it */
+	int injected;		/* syscalls injected at this stop so far */
+	int nstash;		/* signals held back during injection */
+	unsigned char stash[4][128];	/* their siginfo */
+
+	/* The call being served. */
+	struct lx_call call;
+	struct lx_action action;
+	enum lx_served served;
+	struct user_regs_struct saved;	/* regs at the call's seccomp stop */
+	int64_t start_rt_ns, start_mono_ns;
+	struct lx_trace_rec *rec;
+	bool tracing;		/* this call is being traced (begin done) */
+
+	struct task *next;	/* hash chain */
+};
+
+/* task.c */
+struct task *task_find(pid_t tid);
+struct task *task_new(pid_t tid, struct proc *proc, struct mm *mm);
+void task_free(struct task *t);
+int task_count(void);
+void task_foreach(void (*fn)(struct task *t, void *arg), void *arg);
+struct proc *proc_new(pid_t pid);
+void proc_put(struct proc *p);
+struct mm *mm_new(void);
+struct mm *mm_copy(const struct mm *m);
+void mm_put(struct mm *m);
+
+/* regs.c: registers of a stopped thread (x86-64). */
+int regs_get(pid_t tid, struct user_regs_struct *r);
+int regs_set(pid_t tid, const struct user_regs_struct *r);
+void regs_to_call(const struct user_regs_struct *r, struct lx_call *c);
+void regs_set_args(struct user_regs_struct *r, long nr, const uint64_t a[6]);
+void regs_to_call_abi(const struct user_regs_struct *r, struct lx_call *c,
+    int abi);
+
+/* mem.c: guest memory. */
+int mem_read(struct task *t, void *dst, uint64_t src, size_t n);
+int mem_write(struct task *t, uint64_t dst, const void *src, size_t n);
+long mem_read_string(struct task *t, char *dst, uint64_t src, size_t cap);
+
+/* inject.c: syscalls run inside a stopped thread. */
+long inject_syscall(struct task *t, long nr, const uint64_t a[6]);
+uint64_t scratch_slot(struct task *t);
+void inject_finish(struct task *t);
+bool inject_active(const struct task *t);
+
+/* guest.c */
+void guest_init(struct lx_guest *g, struct task *t);
+int guest_pull_fd(struct task *t, int fd);
+
+/* seccomp.c */
+struct sock_fprog;
+int filter_build(struct sock_fprog *prog);
+int filter_install(const struct sock_fprog *prog);
+
+/* loop.c */
+void loop_defer_status(pid_t pid, int status);
+int tracer_run(pid_t child, int *wstatus);
+void tracer_kill_all(void);
+
+/* util */
+void lx_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void lx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A fake guest for unit tests: guest addresses are the test's own
+ * pointers, but only inside regions the test declared (fg_map), so a
+ * handler's access elsewhere gets -LX_EFAULT as from a real tracee.
+ * Injected syscalls go to a callback the test sets (default: run them on
+ * the test process itself); pull_fd dup()s the test's own fd.
+ */
+#ifndef FAKE_GUEST_H
+#define FAKE_GUEST_H
+
+#include "lxrun/lxrun.h"
+
+struct fake_guest {
+	struct lx_guest g;
+	struct { uint64_t base; size_t len; } region[16];
+	int nregion;
+	char scratch[LX_SCRATCH_MAX * 2];
+	long (*syscall)(struct fake_guest *fg, long nr, const uint64_t a[6]);
+	int nsyscalls;			/* injected so far */
+	long last_nr;
+};
+
+/* A fresh fake guest (pid/tid = the test's) with its scratch mapped. */
+void fg_init(struct fake_guest *fg);
+/* Declare [p, p+len) as valid guest memory. */
+void fg_map(struct fake_guest *fg, const void *p, size_t len);
+/* Guest address of a test pointer. */
+#define FG_ADDR(p) ((uint64_t)(uintptr_t)(p))
+
+#endif
