@@ -19,6 +19,7 @@
 struct lx_sysent;
 struct lx_guest;
 struct lx_fd_ident;
+struct lx_fd_trap;
 
 /* Number of syscall arguments on x86-64. */
 #define LX_NARGS 6
@@ -49,7 +50,9 @@ struct lx_call {
 	bool resumed;
 	long park_ret;
 	int64_t deadline_ns;
-	void *park_state;		/* handler-owned, kept across parks */
+	void *park_state;		/* handler's malloc'ed state, kept
+					   across parks, freed by the tracer */
+	uint64_t data;			/* handler's scalar, kept until exit */
 };
 
 /* What the tracer does with a call after the handler looked at it. */
@@ -153,6 +156,20 @@ struct lx_guest_ops {
 	 */
 	int (*fd_ident)(struct lx_guest *g, int guest_fd,
 	    struct lx_fd_ident *id);
+	/*
+	 * From now on, in every thread of this process and in its future
+	 * children, stop on each syscall traps[i].nr whose argument
+	 * traps[i].argidx is fd (one seccomp filter added in the guest with
+	 * TSYNC; filters only add, so the rule outlives the fd and the hooks
+	 * must let unrelated calls through).
+	 */
+	int (*trap_fd)(struct lx_guest *g, const struct lx_fd_trap *traps,
+	    int n, int fd);
+};
+
+struct lx_fd_trap {
+	long nr;
+	int argidx;
 };
 
 /* Identity of an open file, as the guest's fd shows it. */
@@ -180,6 +197,7 @@ struct lx_guest {
 #define lx_guest_scratch(g, n)		((g)->ops->scratch((g), (n)))
 #define lx_guest_pull_fd(g, fd)		((g)->ops->pull_fd((g), (fd)))
 #define lx_guest_fd_ident(g, fd, id)	((g)->ops->fd_ident((g), (fd), (id)))
+#define lx_guest_trap_fd(g, t, n, fd)	((g)->ops->trap_fd((g), (t), (n), (fd)))
 #define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
 	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
 

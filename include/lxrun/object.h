@@ -18,18 +18,31 @@
 
 struct lx_object;
 
+/*
+ * Anything registered in the supervisor's event queue (lx_loop_hq()) has a
+ * struct lx_source as its udata: the loop calls fire() for each event.
+ */
+struct lx_source {
+	void (*fire)(struct lx_source *src, const struct hq_event *ev);
+};
+
 struct lx_object_ops {
 	const char *kind;	/* "eventpoll", "inotify", "memfd" */
-	/* The last guest reference is gone: free everything. */
+	/*
+	 * How the registry learns that no guest reference is left: the
+	 * filter (HQ_READ or HQ_WRITE) whose HQ_EOF on sup_fd says so, or 0
+	 * when the object has no supervisor end.
+	 */
+	int sup_filter;
+	/* The last guest reference is gone: close sup_fd, free everything. */
 	void (*release)(struct lx_object *o);
-	/* An event on sup_fd or on a source the object added to the loop. */
-	void (*event)(struct lx_object *o, const struct hq_event *ev);
 };
 
 struct lx_object {
 	const struct lx_object_ops *ops;
 	uint64_t dev, ino;	/* identity of the guest's open file */
 	int sup_fd;		/* supervisor's end, or -1 */
+	struct lx_source eof;	/* registry's watch on sup_fd */
 	struct lx_object *next;	/* registry chain */
 };
 

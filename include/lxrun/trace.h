@@ -46,6 +46,26 @@ extern struct lx_options lx_opt;
 /* Parse "-e trace=..." value into lx_opt.trace_set; -1 on a bad name. */
 int lx_trace_set_parse(const char *spec, char *err, size_t errlen);
 
+/*
+ * Families that must see some native calls register hooks at start-up
+ * (from a constructor): hook(nr, family, fn) makes dispatch ask fn first
+ * whenever a trapped nr is stopped on and the family is emulated; fn returns
+ * lx_native() for calls that are not its business.  What makes nr stop is
+ * separate: a static argument rule (trap nr when arg[argidx] == value,
+ * e.g. fcntl F_ADD_SEALS), or a per-fd rule added at run time with
+ * lx_guest_trap_fd().
+ */
+void lx_hook_add(long nr, enum lx_family family, lx_handler_fn *fn);
+void lx_trap_arg_add(long nr, int argidx, uint64_t value,
+    enum lx_family family);
+/* The static argument rules in force (for the filter builder). */
+struct lx_trap_arg {
+	long nr;
+	int argidx;
+	uint64_t value;
+};
+int lx_trap_args(struct lx_trap_arg *out, int max);
+
 /* True if lxrun must stop on nr (row status, --emulate, --trap). */
 bool lx_dispatch_traps(long nr);
 /* Ask the row's handler; sets *served. */

@@ -114,6 +114,12 @@ g_fd_ident(struct lx_guest *g, int fd, struct lx_fd_ident *id)
 	return read_fdinfo(t->tid, fd, id);
 }
 
+static int
+g_trap_fd(struct lx_guest *g, const struct lx_fd_trap *traps, int n, int fd)
+{
+	return fdtrap_install(task_of(g), traps, n, fd);
+}
+
 static const struct lx_guest_ops guest_ops = {
 	.read = g_read,
 	.write = g_write,
@@ -122,6 +128,7 @@ static const struct lx_guest_ops guest_ops = {
 	.scratch = g_scratch,
 	.pull_fd = g_pull_fd,
 	.fd_ident = g_fd_ident,
+	.trap_fd = g_trap_fd,
 };
 
 void

@@ -26,6 +26,7 @@
 static pid_t main_pid;
 static int main_status;
 static bool main_done;
+static bool main_execd;	/* past our own start-up (SIGSTOP/SIGCONT) */
 static int sigfd = -1;
 static struct hq *loop_hq;
 
@@ -223,7 +224,7 @@ is_stop_signal(int sig)
 static void
 signal_stop(struct task *t, int sig)
 {
-	if (lx_opt.trace) {
+	if (lx_opt.trace && main_execd) {
 		unsigned char si[128];
 
 		memset(si, 0, sizeof(si));
@@ -273,6 +274,7 @@ handle_status(pid_t pid, int st)
 		break;
 	case PTRACE_EVENT_EXEC:
 		t = event_exec(t);
+		main_execd = true;
 		break;
 	case PTRACE_EVENT_STOP:
 		if (is_stop_signal(sig)) {
@@ -325,10 +327,10 @@ dispatch_hq_events(void)
 		return;
 	while ((n = hq_wait(loop_hq, ev, 64, 0)) > 0)
 		for (int i = 0; i < n; i++) {
-			struct lx_object *o = ev[i].udata;
+			struct lx_source *src = ev[i].udata;
 
-			if (o != NULL && o->ops->event != NULL)
-				o->ops->event(o, &ev[i]);
+			if (src != NULL && src->fire != NULL)
+				src->fire(src, &ev[i]);
 		}
 }
 

@@ -71,9 +71,12 @@ filter_build(struct sock_fprog *prog)
 	struct sock_filter *f;
 	int n = 0;
 
+	struct lx_trap_arg args[16];
+	int nargs = lx_trap_args(args, 16);
+
 	if (nr < 0)
 		return -E2BIG;
-	f = calloc((size_t)(8 + 3 * nr), sizeof(*f));
+	f = calloc((size_t)(8 + 3 * nr + 5 * nargs), sizeof(*f));
 	if (f == NULL)
 		return -ENOMEM;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARCH_OFF);
@@ -86,12 +89,26 @@ filter_build(struct sock_fprog *prog)
 	    0x40000000, 0, 1);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 	    RET_TRACE(LX_FILTER_DATA_X32));
+	/* Argument rules: trap nr only when one argument has one value. */
+	for (int i = 0; i < nargs; i++) {
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    (uint32_t)args[i].nr, 0, 3);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, args) + 8 * args[i].argidx);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    (uint32_t)args[i].value, 0, 1);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		    RET_TRACE(LX_FILTER_DATA_X86_64));
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    NR_OFF);
+	}
 	/*
 	 * Ranges ascend, so nr < lo means no later range matches either:
 	 * jump straight to ALLOW when that is within a BPF jump's reach.
 	 */
 	for (int i = 0; i < nr; i++) {
 		int to_allow = 3 * (nr - i) - 1;
+
 
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
 		    (uint32_t)r[i].lo, 0, to_allow <= 255 ? to_allow : 2);

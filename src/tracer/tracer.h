@@ -106,6 +106,10 @@ uint64_t scratch_slot(struct task *t);
 void inject_finish(struct task *t);
 bool inject_active(const struct task *t);
 
+/* fdtrap.c */
+int fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n,
+    int fd);
+
 /* guest.c */
 void guest_init(struct lx_guest *g, struct task *t);
 int guest_pull_fd(struct task *t, int fd);

@@ -2,17 +2,73 @@
 /*
  * Dispatch: what lxrun does with each syscall number.  The table row's
  * status and the --emulate families decide; the seccomp filter is built
- * from lx_dispatch_traps so that the guest stops only where a handler
- * (or the trace) must see the call.
+ * from lx_dispatch_traps and lx_trap_args so that the guest stops only
+ * where a handler (or the trace) must see the call.
  */
 #include "lxrun/linux_abi.h"
 #include "lxrun/trace.h"
+
+#define MAX_HOOKS	32
+#define MAX_TRAP_ARGS	16
+
+static struct {
+	long nr;
+	enum lx_family family;
+	lx_handler_fn *fn;
+} hooks[MAX_HOOKS];
+static int nhooks;
+
+static struct {
+	struct lx_trap_arg rule;
+	enum lx_family family;
+} trap_args[MAX_TRAP_ARGS];
+static int ntrap_args;
+
+static bool
+family_on(enum lx_family f)
+{
+	return (lx_opt.emulate & (1u << f)) != 0;
+}
+
+void
+lx_hook_add(long nr, enum lx_family family, lx_handler_fn *fn)
+{
+	if (nhooks < MAX_HOOKS) {
+		hooks[nhooks].nr = nr;
+		hooks[nhooks].family = family;
+		hooks[nhooks].fn = fn;
+		nhooks++;
+	}
+}
+
+void
+lx_trap_arg_add(long nr, int argidx, uint64_t value, enum lx_family family)
+{
+	if (ntrap_args < MAX_TRAP_ARGS) {
+		trap_args[ntrap_args].rule.nr = nr;
+		trap_args[ntrap_args].rule.argidx = argidx;
+		trap_args[ntrap_args].rule.value = value;
+		trap_args[ntrap_args].family = family;
+		ntrap_args++;
+	}
+}
+
+int
+lx_trap_args(struct lx_trap_arg *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < ntrap_args && n < max; i++)
+		if (family_on(trap_args[i].family))
+			out[n++] = trap_args[i].rule;
+	return n;
+}
 
 static bool
 row_emulated(const struct lx_sysent *e)
 {
 	return (e->status == LX_ST_EMULATED || e->status == LX_ST_PARTIAL) &&
-	    e->handler != NULL && (lx_opt.emulate & (1u << e->family)) != 0;
+	    e->handler != NULL && family_on(e->family);
 }
 
 bool
@@ -26,6 +82,14 @@ lx_dispatch_traps(long nr)
 	return e->status == LX_ST_MISSING || row_emulated(e);
 }
 
+/* A handler that only lets the call through did not serve it. */
+static enum lx_served
+served_by(const struct lx_action *a)
+{
+	return a->kind == LX_NATIVE && a->on_exit == NULL ?
+	    LX_SERVED_NATIVE : LX_SERVED_EMULATED;
+}
+
 struct lx_action
 lx_dispatch(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 {
@@ -36,13 +100,18 @@ lx_dispatch(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 		*served = LX_SERVED_UNSUPPORTED;
 		return lx_return(-LX_ENOSYS);
 	}
-	if (!row_emulated(e)) {
-		*served = LX_SERVED_NATIVE;
-		return lx_native();
+	if (row_emulated(e)) {
+		a = e->handler(c, g);
+		*served = served_by(&a);
+		return a;
 	}
-	a = e->handler(c, g);
-	/* A handler that only lets the call through did not serve it. */
-	*served = a.kind == LX_NATIVE && a.on_exit == NULL ?
-	    LX_SERVED_NATIVE : LX_SERVED_EMULATED;
-	return a;
+	for (int i = 0; i < nhooks; i++) {
+		if (hooks[i].nr != c->nr || !family_on(hooks[i].family))
+			continue;
+		a = hooks[i].fn(c, g);
+		if ((*served = served_by(&a)) == LX_SERVED_EMULATED)
+			return a;
+	}
+	*served = LX_SERVED_NATIVE;
+	return lx_native();
 }

@@ -108,6 +108,17 @@ fg_fd_ident(struct lx_guest *g, int fd, struct lx_fd_ident *id)
 	return 0;
 }
 
+static int
+fg_trap_fd(struct lx_guest *g, const struct lx_fd_trap *t, int n, int fd)
+{
+	struct fake_guest *fg = fg_of(g);
+
+	for (int i = 0; i < n && fg->ntraps < 32; i++)
+		fg->traps[fg->ntraps++] = t[i];
+	fg->trap_fd = fd;
+	return 0;
+}
+
 static const struct lx_guest_ops fg_ops = {
 	.read = fg_read,
 	.write = fg_write,
@@ -116,6 +127,7 @@ static const struct lx_guest_ops fg_ops = {
 	.scratch = fg_scratch,
 	.pull_fd = fg_pull_fd,
 	.fd_ident = fg_fd_ident,
+	.trap_fd = fg_trap_fd,
 };
 
 void

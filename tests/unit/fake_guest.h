@@ -19,6 +19,9 @@ struct fake_guest {
 	long (*syscall)(struct fake_guest *fg, long nr, const uint64_t a[6]);
 	int nsyscalls;			/* injected so far */
 	long last_nr;
+	struct lx_fd_trap traps[32];	/* trap_fd rules added */
+	int ntraps;
+	int trap_fd;
 };
 
 /* A fresh fake guest (pid/tid = the test's) with its scratch mapped. */

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The registry of emulated objects (DESIGN.md decision 2).
+ *
+ * Objects are made inside the guest by injected syscalls, so the guest's
+ * fd is an ordinary kernel object with the number Linux would have given
+ * (the lowest free one), and the supervisor takes its own end with
+ * pidfd_getfd.  An object is found again from the identity (dev, inode)
+ * of the open file behind any guest fd, whatever process or fd number it
+ * is seen through, and is released when its supervisor end reports that
+ * the guest's last reference is gone.
+ */
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lxrun/linux_abi.h"
+#include "lxrun/object.h"
+
+#define OBJ_BUCKETS 256
+
+static struct lx_object *buckets[OBJ_BUCKETS];
+
+static struct lx_object **
+bucket(uint64_t dev, uint64_t ino)
+{
+	return &buckets[(ino * 31 + dev) % OBJ_BUCKETS];
+}
+
+static struct lx_object *
+object_of_source(struct lx_source *src)
+{
+	return (struct lx_object *)((char *)src -
+	    offsetof(struct lx_object, eof));
+}
+
+static void
+object_eof(struct lx_source *src, const struct hq_event *ev)
+{
+	struct lx_object *o = object_of_source(src);
+
+	if (!(ev->flags & (HQ_EOF | HQ_ERROR)))
+		return;
+	lx_object_unregister(o);
+	o->ops->release(o);
+}
+
+int
+lx_object_register(struct lx_object *o, struct lx_guest *g, int guest_fd)
+{
+	struct lx_fd_ident id;
+	struct lx_object **b;
+	int r;
+
+	if ((r = lx_guest_fd_ident(g, guest_fd, &id)) < 0)
+		return r;
+	o->dev = id.dev;
+	o->ino = id.ino;
+	o->eof.fire = object_eof;
+	b = bucket(o->dev, o->ino);
+	o->next = *b;
+	*b = o;
+	if (o->ops->sup_filter != 0 && o->sup_fd >= 0) {
+		struct hq_event ch = hq_event((uintptr_t)o->sup_fd,
+		    o->ops->sup_filter, HQ_ADD | HQ_CLEAR, 0, 0, &o->eof);
+
+		if ((r = hq_change(lx_loop_hq(), &ch, 1)) < 0) {
+			lx_object_unregister(o);
+			return -LX_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void
+lx_object_unregister(struct lx_object *o)
+{
+	struct lx_object **pp;
+
+	for (pp = bucket(o->dev, o->ino); *pp != NULL; pp = &(*pp)->next)
+		if (*pp == o) {
+			*pp = o->next;
+			break;
+		}
+	if (o->ops->sup_filter != 0 && o->sup_fd >= 0) {
+		struct hq_event ch = hq_event((uintptr_t)o->sup_fd,
+		    o->ops->sup_filter, HQ_DELETE, 0, 0, NULL);
+
+		hq_change(lx_loop_hq(), &ch, 1);
+	}
+	o->next = NULL;
+}
+
+struct lx_object *
+lx_object_find(struct lx_guest *g, int guest_fd,
+    const struct lx_object_ops *ops)
+{
+	struct lx_fd_ident id;
+
+	if (lx_guest_fd_ident(g, guest_fd, &id) < 0)
+		return NULL;
+	for (struct lx_object *o = *bucket(id.dev, id.ino); o != NULL;
+	    o = o->next)
+		if (o->dev == id.dev && o->ino == id.ino &&
+		    (ops == NULL || o->ops == ops))
+			return o;
+	return NULL;
+}
+
+/*
+ * Inside the guest: make a pair with pipe2 or socketpair into scratch,
+ * pull the supervisor's end, close the guest's copy of it.  The guest's
+ * end keeps the lowest free fd number, as Linux's own object would.
+ */
+static int
+make_pair(struct lx_guest *g, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+    int flags, int *sup_fd)
+{
+	uint64_t s = lx_guest_scratch(g, 2 * sizeof(int));
+	int fds[2], sup;
+	long r;
+
+	if (s == 0)
+		return -LX_ENOMEM;
+	if (nr == LX_NR_pipe2)
+		r = lx_guest_syscall(g, nr, s, a0, 0, 0, 0, 0);
+	else
+		r = lx_guest_syscall(g, nr, a0, a1, a2, s, 0, 0);
+	if (r < 0)
+		return (int)r;
+	if ((r = lx_guest_read(g, fds, s, sizeof(fds))) < 0)
+		return (int)r;
+	sup = lx_guest_pull_fd(g, fds[1]);
+	lx_guest_syscall(g, LX_NR_close, (uint64_t)fds[1], 0, 0, 0, 0, 0);
+	if (sup < 0) {
+		lx_guest_syscall(g, LX_NR_close, (uint64_t)fds[0], 0, 0, 0, 0,
+		    0);
+		return sup;
+	}
+	/* The supervisor's end never blocks it (its own open file). */
+	fcntl(sup, F_SETFL, fcntl(sup, F_GETFL) | O_NONBLOCK);
+	if (!(flags & LX_O_CLOEXEC))
+		lx_guest_syscall(g, LX_NR_fcntl, (uint64_t)fds[0], LX_F_SETFD,
+		    0, 0, 0, 0);
+	*sup_fd = sup;
+	return fds[0];
+}
+
+int
+lx_object_make_pipe(struct lx_guest *g, int flags, int *sup_fd)
+{
+	/* Both ends share O_NONBLOCK through pipe2: the guest asked for it. */
+	return make_pair(g, LX_NR_pipe2,
+	    LX_O_CLOEXEC | (uint64_t)(flags & LX_O_NONBLOCK), 0, 0, flags,
+	    sup_fd);
+}
+
+int
+lx_object_make_seqpacket(struct lx_guest *g, int flags, int *sup_fd)
+{
+	const uint64_t af_unix = 1, sock_seqpacket = 5;
+
+	return make_pair(g, LX_NR_socketpair, af_unix,
+	    sock_seqpacket | LX_O_CLOEXEC | (uint64_t)(flags & LX_O_NONBLOCK),
+	    0, flags, sup_fd);
+}
