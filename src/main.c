@@ -59,7 +59,8 @@ usage(FILE *f)
 "\n"
 "  --trace               print every syscall, strace style (to stderr)\n"
 "  -o, --output FILE     write the trace, -c table and report to FILE\n"
-"  --trace-format=FMT    text (default) or json (one object per line)\n"
+"  --trace-format=FMT    text (default) or json (one object per line);\n"
+"                        implies --trace\n"
 "  -e trace=SET          trace only SET: names, %%file %%desc %%process\n"
 "                        %%network %%signal %%ipc %%memory ..., !negation\n"
 "  -t, -tt, -ttt         prefix lines with the time of day (-tt: us,\n"
@@ -157,6 +158,7 @@ parse_args(int argc, char **argv)
 			break;
 		case OPT_TRACE_FORMAT:
 			lx_opt.trace_format = parse_format(optarg, false);
+			lx_opt.trace = true;
 			break;
 		case 'o':
 			outfile = optarg;

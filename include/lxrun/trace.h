@@ -58,6 +58,12 @@ int lx_trace_set_parse(const char *spec, char *err, size_t errlen);
 void lx_hook_add(long nr, enum lx_family family, lx_handler_fn *fn);
 void lx_trap_arg_add(long nr, int argidx, uint64_t value,
     enum lx_family family);
+/*
+ * A static rule without an argument test: stop on every nr while family
+ * is emulated (for rare calls whose interesting cases no argument value
+ * tells apart, e.g. readlink of a /proc fd link).
+ */
+void lx_trap_nr_add(long nr, enum lx_family family);
 /* The static argument rules in force (for the filter builder). */
 struct lx_trap_arg {
 	long nr;

@@ -161,31 +161,16 @@ event_exec(struct task *t)
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	former = (pid_t)msg;
 	if (former != t->tid) {
-		struct task *old = task_find(former);
+		struct task *execing = task_find(former);
 
-		if (old != NULL) {
+		if (execing != NULL) {
 			pid_t tid = t->tid;
 
+			/* the old leader is gone; the exec'ing thread is it now */
 			lx_hooks_exit(tid);
 			task_free(t);
-			old->tid = tid;
-			/* rehash under the leader's tid */
-			t = task_new(tid, old->proc, old->mm);
-			old->proc->refs++;
-			old->mm->refs++;
-			t->wait = old->wait;
-			t->call = old->call;
-			old->call.park_state = NULL;
-			t->saved = old->saved;
-			t->rec = old->rec;
-			old->rec = NULL;
-			t->tracing = old->tracing;
-			t->served = old->served;
-			t->action = old->action;
-			t->start_rt_ns = old->start_rt_ns;
-			t->start_mono_ns = old->start_mono_ns;
-			old->tid = former;
-			task_free(old);
+			task_rekey(execing, tid);
+			t = execing;
 		}
 	}
 	mm_put(t->mm);

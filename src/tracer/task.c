@@ -42,8 +42,8 @@ task_new(pid_t tid, struct proc *proc, struct mm *mm)
 	return t;
 }
 
-void
-task_free(struct task *t)
+static void
+task_unhash(struct task *t)
 {
 	struct task **pp;
 
@@ -52,6 +52,22 @@ task_free(struct task *t)
 			*pp = t->next;
 			break;
 		}
+}
+
+/* The thread is now known by another tid (a non-leader's execve). */
+void
+task_rekey(struct task *t, pid_t tid)
+{
+	task_unhash(t);
+	t->tid = tid;
+	t->next = *bucket(tid);
+	*bucket(tid) = t;
+}
+
+void
+task_free(struct task *t)
+{
+	task_unhash(t);
 	if (t->slot >= 0 && t->mm != NULL)
 		t->mm->used[t->slot / 64] &= ~(1ULL << (t->slot % 64));
 	if (t->rec != NULL)

@@ -79,6 +79,7 @@ struct task {
 struct task *task_find(pid_t tid);
 struct task *task_new(pid_t tid, struct proc *proc, struct mm *mm);
 void task_free(struct task *t);
+void task_rekey(struct task *t, pid_t tid);
 int task_count(void);
 void task_foreach(void (*fn)(struct task *t, void *arg), void *arg);
 struct proc *proc_new(pid_t pid);

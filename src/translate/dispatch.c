@@ -8,7 +8,8 @@
 #include "lxrun/linux_abi.h"
 #include "lxrun/trace.h"
 
-#define MAX_HOOKS	32
+#define MAX_HOOKS	64
+#define MAX_TRAP_NRS	16
 #define MAX_TRAP_ARGS	16
 
 static struct {
@@ -28,6 +29,31 @@ static bool
 family_on(enum lx_family f)
 {
 	return (lx_opt.emulate & (1u << f)) != 0;
+}
+
+static struct {
+	long nr;
+	enum lx_family family;
+} trap_nrs[MAX_TRAP_NRS];
+static int ntrap_nrs;
+
+void
+lx_trap_nr_add(long nr, enum lx_family family)
+{
+	if (ntrap_nrs < MAX_TRAP_NRS) {
+		trap_nrs[ntrap_nrs].nr = nr;
+		trap_nrs[ntrap_nrs].family = family;
+		ntrap_nrs++;
+	}
+}
+
+static bool
+trap_nr_on(long nr)
+{
+	for (int i = 0; i < ntrap_nrs; i++)
+		if (trap_nrs[i].nr == nr && family_on(trap_nrs[i].family))
+			return true;
+	return false;
 }
 
 void
@@ -79,7 +105,7 @@ lx_dispatch_traps(long nr)
 	if (lx_opt.trap_all || !lx_sysent_known(nr))
 		return true;
 	e = lx_sysent(nr);
-	return e->status == LX_ST_MISSING || row_emulated(e);
+	return e->status == LX_ST_MISSING || row_emulated(e) || trap_nr_on(nr);
 }
 
 /* A handler that only lets the call through did not serve it. */

@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# memfd benchmark: lxrun vs native.
+#
+#   sh bench/memfd/run.sh [ROUNDS]
+#
+# Builds bench/memfd/memfd_bench.c into build/bench/memfd/, runs each
+# measurement ROUNDS times (default 5) natively and under lxrun (plain,
+# no tracing: the seccomp filter lets everything but memfd's own calls
+# through), takes the median, and prints one line per figure with the
+# lxrun/native ratio:
+#   cycle        memfd_create+ftruncate+mmap+touch+munmap+close, ns/cycle
+#                (ratio = native time / lxrun time: 1.0 is native speed)
+#   write, read  MB/s of 64 KiB writes/reads on an unsealed memfd
+#                (ratio = lxrun / native; the data path must be native)
+#   sealed write MB/s on a memfd with F_SEAL_SHRINK: its fd has trap rules,
+#                so each write stops once (the price of enforcement)
+# Environment: LXRUN (default ./lxrun), CC (default cc).
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+LXRUN=${LXRUN:-$ROOT/lxrun}
+CC=${CC:-cc}
+ROUNDS=${1:-5}
+OUT=$ROOT/build/bench/memfd
+BIN=$OUT/memfd_bench
+
+[ -x "$LXRUN" ] || { echo "run.sh: no lxrun at $LXRUN (run make)" >&2; exit 1; }
+mkdir -p "$OUT"
+$CC -O2 -Wall -o "$BIN" "$ROOT/bench/memfd/memfd_bench.c" || exit 1
+
+# median KEY CMD...: run CMD $ROUNDS times, print the median of KEY's value
+median() {
+	_key=$1
+	shift
+	_i=0
+	while [ $_i -lt "$ROUNDS" ]; do
+		"$@" | sed -n "s/^$_key //p"
+		_i=$((_i + 1))
+	done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# figure NAME KEY UNIT HIGHER_IS_BETTER ARGS...
+figure() {
+	_name=$1 _key=$2 _unit=$3 _hib=$4
+	shift 4
+	_n=$(median "$_key" "$BIN" "$@")
+	_l=$(median "$_key" "$LXRUN" -- "$BIN" "$@")
+	if [ "$_hib" = 1 ]; then
+		_r=$(awk -v a="$_l" -v b="$_n" 'BEGIN { printf "%.3f", a / b }')
+	else
+		_r=$(awk -v a="$_n" -v b="$_l" 'BEGIN { printf "%.3f", a / b }')
+	fi
+	printf '%-14s native %10s %-6s lxrun %10s %-6s ratio %s\n' \
+	    "$_name" "$_n" "$_unit" "$_l" "$_unit" "$_r"
+}
+
+echo "memfd benchmark ($ROUNDS rounds, median; ratio 1.0 = native speed)"
+figure "cycle" cycle_ns ns 0 cycle 20000
+figure "write" write_MBps MB/s 1 rw 1024 65536
+figure "read" read_MBps MB/s 1 rw 1024 65536
+figure "sealed write" write_MBps MB/s 1 rw 256 65536 2

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Private to hq_linux*.c: the knote and queue structures shared by the
+ * core (hq_linux.c) and the vnode filter (hq_linux_vnode.c).
+ */
+#ifndef HQ_LINUX_INT_H
+#define HQ_LINUX_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include "lxrun/host.h"
+
+struct vwatch;
+
+/* Knote status bits, as in NetBSD's kern_event.c. */
+#define KN_ACTIVE	0x01	/* the filter said "true" */
+#define KN_QUEUED	0x02	/* on the active queue */
+#define KN_DISABLED	0x04	/* HQ_DISABLE or HQ_DISPATCH fired */
+
+/* How a READ/WRITE knote learns of activity. */
+enum kn_how {
+	KN_EPOLL,		/* edge-triggered entry in q->rset / q->wset */
+	KN_ALWAYS,		/* epoll refuses the fd (regular file): ready */
+};
+
+struct knote {
+	struct knote *hnext;		/* (ident, filter) hash chain */
+	TAILQ_ENTRY(knote) tq;		/* active queue */
+	uintptr_t ident;
+	int filter;
+	unsigned flags;			/* ONESHOT | CLEAR | DISPATCH */
+	unsigned status;		/* KN_* */
+	uint32_t sfflags;		/* fflags given in the change */
+	int64_t sdata;			/* data given in the change */
+	void *udata;
+	/* Pending state, reset by HQ_CLEAR after retrieval. */
+	uint32_t fflags;
+	int64_t data;
+	bool eof;
+	uint32_t slot;			/* index in q->slots; epoll tag */
+	uint32_t gen;			/* slot generation; epoll tag */
+	int fd;				/* own signalfd/timerfd/pidfd, or -1 */
+	bool hook;			/* USER: triggered; PROC: exited */
+	bool sock;			/* ident is a socket */
+	enum kn_how how;
+	dev_t dev;			/* identity of ident's file (VNODE, */
+	ino_t ino;			/*   KN_ALWAYS) */
+	/* HQ_VNODE */
+	struct vwatch *vw;		/* the watch on ident's inode */
+	struct knote *vnext;		/* next knote on vw */
+	struct vwatch *pw;		/* directory: watch on its parent */
+	struct knote *pnext;		/* next child knote on pw */
+};
+
+TAILQ_HEAD(knq, knote);
+
+#define HQ_HASH		256
+
+struct hq {
+	int epfd;			/* hq_fd(): everything nests here */
+	int rset;			/* ET epoll of READ fds */
+	int wset;			/* ET epoll of WRITE fds */
+	int bell;			/* eventfd: the active queue is non-empty */
+	bool bell_rung;
+	struct knq active;
+	int nactive;
+	struct knote *hash[HQ_HASH];
+	struct knote **slots;		/* slot -> knote (NULL: free) */
+	uint32_t *slotgen;
+	uint32_t nslots;
+	uint32_t *freeslots;		/* stack of free slot numbers */
+	uint32_t nfree;
+	/* HQ_VNODE */
+	int ifd;			/* inotify */
+	struct vwatch *wd_hash[HQ_HASH];
+	struct vwatch *ino_hash[HQ_HASH];
+};
+
+static inline uint64_t
+kn_tag(const struct knote *kn)
+{
+	return (uint64_t)kn->gen << 32 | kn->slot;
+}
+
+/* Core services for the filters. */
+void hq_knote_activate(struct hq *q, struct knote *kn);
+void hq_knote_drop(struct hq *q, struct knote *kn);
+
+/* READ, WRITE, SIGNAL, TIMER, PROC, USER (hq_linux_filt.c). */
+int hqf_attach(struct hq *q, struct knote *kn);
+void hqf_detach(struct hq *q, struct knote *kn);
+bool hqf_same(struct hq *q, const struct knote *kn);
+bool hqf_event(struct hq *q, struct knote *kn);
+int hqf_timer_arm(struct knote *kn);
+
+/* HQ_VNODE (hq_linux_vnode.c). */
+int hqv_init(struct hq *q);
+void hqv_fini(struct hq *q);
+int hqv_attach(struct hq *q, struct knote *kn);
+int hqv_modify(struct hq *q, struct knote *kn);
+void hqv_detach(struct hq *q, struct knote *kn);
+void hqv_drain(struct hq *q);
+bool hqv_same(const struct knote *kn);
+
+#endif

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Calls on an inotify fd that a SEQPACKET socket would answer unlike
+ * inotify, trapped on the fd's number (a per-fd seccomp rule added when
+ * the number first holds an inotify, in that process and its children):
+ *
+ * - read/readv: as many whole events as fit, EINVAL if the next one does
+ *   not, EAGAIN, or a park in the guest's own ppoll when blocking; a
+ *   signal during the park gives -ERESTARTSYS, so the kernel restarts the
+ *   read (SA_RESTART) or fails it with EINTR, as inotify_read does.
+ * - ioctl FIONREAD: the bytes of the whole queue; other requests ENOTTY.
+ * - write/writev: EBADF (the inotify file is read-only).
+ * - dup/dup2/dup3/fcntl(F_DUPFD*): made by us in the guest, and the new
+ *   number gets the same rules (a rule names a number, not a file).
+ *   fcntl(F_GETFL) shows O_RDONLY as inotify's file does.
+ *
+ * Every hook lets calls on other files through: rules only add, so a
+ * number keeps its rule after the inotify fd on it is closed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "inotify/inotify.h"
+#include "inotify/inotify_int.h"
+#include "lxrun/linux_abi.h"
+#include "lxrun/sysent.h"
+#include "lxrun/trace.h"
+
+#define LX_FIOCLEX		0x5451
+#define LX_FIONCLEX		0x5450
+#define LX_FIONBIO		0x5421
+#define LX_FIOASYNC		0x5452
+#define LX_FIOQSIZE		0x5460
+#define LX_INOTIFY_IOC_SETNEXTWD 0x40044900
+#define LX_UIO_MAXIOV		1024
+
+#define RECORD_MAX (LX_INOTIFY_EVENT_SIZE + LX_NAME_MAX + 1 + 15)
+
+static const struct lx_fd_trap fd_traps[] = {
+	{ LX_NR_read, 0 }, { LX_NR_readv, 0 }, { LX_NR_ioctl, 0 },
+	{ LX_NR_write, 0 }, { LX_NR_writev, 0 }, { LX_NR_dup, 0 },
+	{ LX_NR_dup2, 0 }, { LX_NR_dup3, 0 }, { LX_NR_fcntl, 0 },
+};
+#define NTRAPS ((int)(sizeof(fd_traps) / sizeof(fd_traps[0])))
+
+/* --- which numbers have rules, per process ------------------------------- */
+
+struct trapset {
+	struct trapset *next;
+	int pid;
+	int n, cap;
+	int *fd;
+};
+static struct trapset *trapsets;
+
+static struct trapset *
+trapset_of(int pid, bool make)
+{
+	struct trapset *t;
+
+	for (t = trapsets; t != NULL; t = t->next)
+		if (t->pid == pid)
+			return t;
+	if (!make || (t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->pid = pid;
+	t->next = trapsets;
+	trapsets = t;
+	return t;
+}
+
+static bool
+trapset_has(const struct trapset *t, int fd)
+{
+	for (int i = 0; t != NULL && i < t->n; i++)
+		if (t->fd[i] == fd)
+			return true;
+	return false;
+}
+
+static void
+trapset_add(struct trapset *t, int fd)
+{
+	int *v;
+
+	if (t->n == t->cap) {
+		v = realloc(t->fd, (size_t)(t->cap ? t->cap * 2 : 8) *
+		    sizeof(*v));
+		if (v == NULL)
+			return;		/* a rule may be added twice: harmless */
+		t->fd = v;
+		t->cap = t->cap ? t->cap * 2 : 8;
+	}
+	t->fd[t->n++] = fd;
+}
+
+int
+ino_trap_fd(struct lx_guest *g, int fd)
+{
+	struct trapset *t = trapset_of(g->pid, true);
+	int r;
+
+	if (trapset_has(t, fd))
+		return 0;
+	if ((r = lx_guest_trap_fd(g, fd_traps, NTRAPS, fd)) < 0)
+		return r;
+	if (t != NULL)
+		trapset_add(t, fd);
+	return 0;
+}
+
+static int
+tgid_of(int tid)
+{
+	char path[64], line[128];
+	int tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* A forked child has its parent's filters, so its parent's numbers. */
+static void
+on_clone(int parent_tid, int child_tid, bool thread)
+{
+	struct trapset *p, *c;
+
+	if (thread || trapsets == NULL)
+		return;
+	if ((p = trapset_of(tgid_of(parent_tid), false)) == NULL)
+		return;
+	if ((c = trapset_of(child_tid, true)) == NULL)
+		return;
+	for (int i = 0; i < p->n; i++)
+		if (!trapset_has(c, p->fd[i]))
+			trapset_add(c, p->fd[i]);
+}
+
+static void
+on_exit_tid(int tid)
+{
+	struct trapset **pp, *t;
+
+	for (pp = &trapsets; (t = *pp) != NULL; pp = &t->next)
+		if (t->pid == tid) {
+			*pp = t->next;
+			free(t->fd);
+			free(t);
+			return;
+		}
+}
+
+/* --- read ------------------------------------------------------------------- */
+
+/*
+ * Records the guest read from its socket without us (a copy of the fd
+ * on a number without rules) are gone from the head of the queue too.
+ */
+static void
+sock_sync(struct ino_inst *inst, int sfd)
+{
+	size_t expect = 0;
+	struct inq_event *e;
+	size_t i;
+	int have;
+
+	if (inst->q.nsent == 0 || ioctl(sfd, FIONREAD, &have) < 0)
+		return;
+	for (i = 0, e = inst->q.head; i < inst->q.nsent && e != NULL;
+	    i++, e = e->next)
+		expect += inq_event_size(e);
+	while (expect > (size_t)have && inst->q.nsent > 0) {
+		expect -= inq_event_size(inst->q.head);
+		inq_pop(&inst->q, 1);
+	}
+}
+
+/* Take n records off the guest's socket (they were read through us). */
+static void
+sock_consume(int sfd, size_t n)
+{
+	static char rec[64][RECORD_MAX];
+	struct mmsghdr mv[64];
+	struct iovec iov[64];
+	int k, r;
+
+	while (n > 0) {
+		k = n > 64 ? 64 : (int)n;
+		memset(mv, 0, sizeof(mv));
+		for (int i = 0; i < k; i++) {
+			iov[i].iov_base = rec[i];
+			iov[i].iov_len = RECORD_MAX;
+			mv[i].msg_hdr.msg_iov = &iov[i];
+			mv[i].msg_hdr.msg_iovlen = 1;
+		}
+		r = recvmmsg(sfd, mv, (unsigned)k, MSG_DONTWAIT, NULL);
+		if (r <= 0)
+			return;
+		n -= (size_t)r;
+	}
+}
+
+/*
+ * One read of at most count bytes into buf: whole events only.  Returns
+ * the bytes, -EINVAL if the first event does not fit, -EAGAIN if there is
+ * none, -EFAULT.
+ */
+static long
+read_events(struct lx_guest *g, struct ino_inst *inst, int fd, uint64_t buf,
+    size_t count)
+{
+	size_t nev, cap;
+	int sfd = -1;
+	char *tmp;
+	long n;
+
+	if (inst->q.nsent > 0 && (sfd = lx_guest_pull_fd(g, fd)) >= 0)
+		sock_sync(inst, sfd);
+	if (inst->q.count == 0) {
+		if (sfd >= 0)
+			close(sfd);
+		return -LX_EAGAIN;
+	}
+	cap = count < inst->q.bytes ? count : inst->q.bytes;
+	if ((tmp = malloc(cap ? cap : 1)) == NULL) {
+		if (sfd >= 0)
+			close(sfd);
+		return -LX_ENOMEM;
+	}
+	n = inq_pack(&inst->q, tmp, cap, &nev);
+	if (n < 0) {
+		n = -LX_EINVAL;
+	} else {
+		/* As Linux: events copied out (or not: EFAULT) are gone. */
+		if (lx_guest_write(g, buf, tmp, (size_t)n) < 0)
+			n = -LX_EFAULT;
+		if (sfd >= 0)
+			sock_consume(sfd, nev < inst->q.nsent ? nev :
+			    inst->q.nsent);
+		inq_pop(&inst->q, nev);
+	}
+	free(tmp);
+	if (sfd >= 0)
+		close(sfd);
+	ino_flush(inst);
+	return n;
+}
+
+struct iov64 {
+	uint64_t base, len;
+};
+
+/* readv: read(2) on each segment in turn, as the kernel's loop does. */
+static long
+readv_events(struct lx_guest *g, struct ino_inst *inst, int fd,
+    const struct iov64 *iov, int cnt)
+{
+	long total = 0, r;
+
+	for (int i = 0; i < cnt; i++) {
+		r = read_events(g, inst, fd, iov[i].base, (size_t)iov[i].len);
+		if (r < 0)
+			return total > 0 ? total : r;
+		total += r;
+		if ((uint64_t)r != iov[i].len)
+			break;
+	}
+	return total;
+}
+
+/*
+ * A parked read is resumed through its call's row; give the call a copy
+ * of the row whose handler is this hook (the row itself is native).
+ */
+static struct lx_sysent read_ent, readv_ent;
+
+static struct lx_action read_hook(struct lx_call *c, struct lx_guest *g);
+
+static void
+resume_through_hook(struct lx_call *c)
+{
+	struct lx_sysent *e = c->nr == LX_NR_read ? &read_ent : &readv_ent;
+
+	if (e->handler == NULL) {
+		*e = *lx_sysent(c->nr);
+		e->handler = read_hook;
+	}
+	c->ent = e;
+}
+
+static struct lx_action
+read_hook(struct lx_call *c, struct lx_guest *g)
+{
+	struct iov64 iov[LX_UIO_MAXIOV];
+	struct lx_fd_ident id;
+	struct ino_inst *inst;
+	int fd = (int)c->arg[0], cnt = 1;
+	long r;
+
+	if ((inst = ino_inst_of(g, fd)) == NULL)
+		return lx_native();
+	if (lx_guest_fd_ident(g, fd, &id) < 0)
+		return lx_return(-LX_EBADF);
+	if (c->nr == LX_NR_readv) {
+		if (c->arg[2] > LX_UIO_MAXIOV)
+			return lx_return(-LX_EINVAL);
+		cnt = (int)c->arg[2];
+		if (lx_guest_read(g, iov, c->arg[1], (size_t)cnt *
+		    sizeof(iov[0])) < 0)
+			return lx_return(-LX_EFAULT);
+	} else {
+		iov[0].base = c->arg[1];
+		iov[0].len = c->arg[2];
+	}
+	ino_sync();
+	r = readv_events(g, inst, fd, iov, cnt);
+	if (r != -LX_EAGAIN || (id.flags & LX_O_NONBLOCK))
+		return lx_return(r);
+	/* Nothing queued: a signal ends the wait as inotify_read's does. */
+	if (c->resumed && c->park_ret < 0)
+		return lx_return(-LX_ERESTARTSYS);
+	resume_through_hook(c);
+	c->deadline_ns = -1;
+	return lx_park(fd, LX_POLLIN, 0, 0);
+}
+
+/* --- ioctl, write, dup, fcntl --------------------------------------------- */
+
+static struct lx_action
+ioctl_hook(struct lx_call *c, struct lx_guest *g)
+{
+	unsigned cmd = (unsigned)c->arg[1];
+	struct ino_inst *inst;
+	int v;
+
+	switch (cmd) {
+	case LX_FIOCLEX: case LX_FIONCLEX: case LX_FIONBIO: case LX_FIOASYNC:
+	case LX_FIOQSIZE:
+		return lx_native();	/* the VFS answers these for any file */
+	}
+	if ((inst = ino_inst_of(g, (int)c->arg[0])) == NULL)
+		return lx_native();
+	switch (cmd) {
+	case LX_FIONREAD:
+		ino_sync();
+		v = inst->q.bytes > INT32_MAX ? INT32_MAX : (int)inst->q.bytes;
+		if (lx_guest_write(g, c->arg[2], &v, sizeof(v)) < 0)
+			return lx_return(-LX_EFAULT);
+		return lx_return(0);
+	case LX_INOTIFY_IOC_SETNEXTWD:
+		if (c->arg[2] < 1 || c->arg[2] > INT32_MAX)
+			return lx_return(-LX_EINVAL);
+		inst->last_wd = (int32_t)(c->arg[2] - 1);
+		return lx_return(0);
+	}
+	return lx_return(-LX_ENOTTY);
+}
+
+static struct lx_action
+write_hook(struct lx_call *c, struct lx_guest *g)
+{
+	if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+		return lx_native();
+	return lx_return(-LX_EBADF);
+}
+
+/* Make the dup ourselves, so the new number gets its rules first. */
+static struct lx_action
+dup_hook(struct lx_call *c, struct lx_guest *g)
+{
+	int fd = (int)c->arg[0];
+	long r;
+
+	if (c->nr == LX_NR_fcntl && c->arg[1] != LX_F_DUPFD &&
+	    c->arg[1] != LX_F_DUPFD_CLOEXEC)
+		return lx_native();
+	if (ino_inst_of(g, fd) == NULL)
+		return lx_native();
+	r = lx_guest_syscall(g, c->nr, c->arg[0], c->arg[1], c->arg[2],
+	    c->arg[3], c->arg[4], c->arg[5]);
+	if (r >= 0 && r != fd)
+		ino_trap_fd(g, (int)r);
+	return lx_return(r);
+}
+
+static long
+getfl_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	(void)c;
+	(void)g;
+	/* inotify's file is opened read-only; the socket says O_RDWR. */
+	return ret >= 0 ? (ret & ~(long)LX_O_ACCMODE) : ret;
+}
+
+static struct lx_action
+fcntl_hook(struct lx_call *c, struct lx_guest *g)
+{
+	if (c->arg[1] == LX_F_GETFL) {
+		if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+			return lx_native();
+		return lx_native_then(getfl_exit);
+	}
+	return dup_hook(c, g);
+}
+
+static const struct lx_hooks life = {
+	.on_clone = on_clone,
+	.on_exit = on_exit_tid,
+};
+
+__attribute__((constructor)) static void
+inotify_hooks_init(void)
+{
+	lx_hook_add(LX_NR_read, LX_FAM_INOTIFY, read_hook);
+	lx_hook_add(LX_NR_readv, LX_FAM_INOTIFY, read_hook);
+	lx_hook_add(LX_NR_ioctl, LX_FAM_INOTIFY, ioctl_hook);
+	lx_hook_add(LX_NR_write, LX_FAM_INOTIFY, write_hook);
+	lx_hook_add(LX_NR_writev, LX_FAM_INOTIFY, write_hook);
+	lx_hook_add(LX_NR_dup, LX_FAM_INOTIFY, dup_hook);
+	lx_hook_add(LX_NR_dup2, LX_FAM_INOTIFY, dup_hook);
+	lx_hook_add(LX_NR_dup3, LX_FAM_INOTIFY, dup_hook);
+	lx_hook_add(LX_NR_fcntl, LX_FAM_INOTIFY, fcntl_hook);
+	lx_hooks_register(&life);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * newfstatat(2) on the host's fstatat/fstat: the host fills a struct stat
+ * in scratch memory, the exit function converts it into Linux's struct
+ * stat at the guest's pointer (EFAULT there, after a successful lookup,
+ * as cp_new_stat).  AT_EMPTY_PATH is what glibc's fstat() uses.
+ */
+#include "lxrun/handlers.h"
+#include "lxrun/linux_abi.h"
+#include "translate/stat_convert.h"
+
+static long
+nfs_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct stat st;
+	struct lx_stat lst;
+
+	if (ret < 0)
+		return ret;
+	if (lx_stat_result(c, g, &st) < 0)
+		return -LX_EFAULT;
+	lx_stat_from_host(&lst, &st);
+	if (lx_guest_write(g, c->arg[2], &lst, sizeof(lst)) < 0)
+		return -LX_EFAULT;
+	return 0;
+}
+
+struct lx_action
+lx_sys_newfstatat(struct lx_call *c, struct lx_guest *g)
+{
+	int dfd = (int)c->arg[0];
+	uint64_t path = c->arg[1];
+	uint32_t flags = (uint32_t)c->arg[3];
+	long route;
+
+	route = lx_stat_route(g, dfd, path, flags, 0, 0);
+	if (route < 0)
+		return lx_return(route);
+	return lx_stat_rewrite(c, g, route, dfd, path, flags, nfs_exit);
+}

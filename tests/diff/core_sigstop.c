@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Job control between a parent and its children: a child that stops itself
+ * with SIGSTOP, one stopped by SIGTSTP, one stopped by its parent's SIGSTOP;
+ * the parent sees each stop (WUNTRACED), continues the child with SIGCONT,
+ * sees that (WCONTINUED) and then the exit.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t conts;
+
+static void
+on_cont(int sig)
+{
+	(void)sig;
+	conts++;
+}
+
+static void
+describe(const char *what, int st)
+{
+	if (WIFSTOPPED(st))
+		printf("%s: stopped by %s\n", what, strsignal(WSTOPSIG(st)));
+	else if (WIFCONTINUED(st))
+		printf("%s: continued\n", what);
+	else if (WIFEXITED(st))
+		printf("%s: exited %d\n", what, WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		printf("%s: killed by %s\n", what, strsignal(WTERMSIG(st)));
+}
+
+/* Child body: stop by SIG (0: wait to be stopped), report, exit. */
+static void
+child(int sig, int ready)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_cont;
+	sigaction(SIGCONT, &sa, NULL);
+	if (sig != 0) {
+		raise(sig);
+	} else {
+		if (write(ready, "r", 1) != 1)
+			_exit(99);
+		while (conts == 0)
+			pause();
+	}
+	_exit(conts == 1 ? 5 : 6);
+}
+
+static int
+stop_and_continue(const char *what, int sig)
+{
+	int p[2], st;
+	char c;
+	pid_t pid;
+
+	if (pipe(p) != 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		child(sig, p[1]);
+	}
+	close(p[1]);
+	if (sig == 0) {
+		if (read(p[0], &c, 1) != 1)
+			return -1;
+		kill(pid, SIGSTOP);
+	}
+	close(p[0]);
+	if (waitpid(pid, &st, WUNTRACED) != pid)
+		return -1;
+	describe(what, st);
+	kill(pid, SIGCONT);
+	if (waitpid(pid, &st, WCONTINUED) != pid)
+		return -1;
+	describe(what, st);
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	describe(what, st);
+	return 0;
+}
+
+int
+main(void)
+{
+	if (stop_and_continue("raise(SIGSTOP)", SIGSTOP) != 0 ||
+	    stop_and_continue("raise(SIGTSTP)", SIGTSTP) != 0 ||
+	    stop_and_continue("kill(child, SIGSTOP)", 0) != 0) {
+		perror("stop_and_continue");
+		return 1;
+	}
+	return 0;
+}
