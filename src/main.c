@@ -75,9 +75,10 @@ usage(FILE *f)
 "  --report-format=FMT   text (default) or json\n"
 "  --emulate=LIST        all (default), none, or families: epoll,\n"
 "                        inotify, memfd, getrandom, waitid, stat,\n"
-"                        close_range, readahead, ioprio\n"
+"                        close_range, readahead, ioprio, rseq\n"
 "  --trap=MODE           filtered (default: stop only where needed) or\n"
-"                        all (stop on every syscall, as a NetBSD host)\n"
+"                        all (stop on every syscall, as a NetBSD host);\n"
+"                        tracing implies all unless filtered is given\n"
 "  --list-syscalls[=FMT] print the syscall table (text, json, md)\n"
 "  -h, --help            this text\n"
 "  -V, --version         version\n");
@@ -145,12 +146,13 @@ static char **
 parse_args(int argc, char **argv)
 {
 	const char *outfile = NULL, *list = NULL;
-	bool want_list = false;
+	bool want_list = false, trap_given = false;
 	int c;
 
 	memset(lx_opt.trace_set, 1, sizeof(lx_opt.trace_set));
 	lx_opt.trace_unknown = true;
-	while ((c = getopt_long(argc, argv, "+o:e:tTys:vcfhV", long_options,
+	opterr = 0;	/* our own messages, prefixed "lxrun: " */
+	while ((c = getopt_long(argc, argv, "+:o:e:tTys:vcfhV", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_TRACE:
@@ -199,6 +201,7 @@ parse_args(int argc, char **argv)
 			parse_emulate(optarg);
 			break;
 		case OPT_TRAP:
+			trap_given = true;
 			if (strcmp(optarg, "all") == 0)
 				lx_opt.trap_all = true;
 			else if (strcmp(optarg, "filtered") == 0)
@@ -220,7 +223,17 @@ parse_args(int argc, char **argv)
 			printf("lxrun %s (host queue: %s)\n", LXRUN_VERSION,
 			    hq_backend());
 			exit(0);
+		case ':':
+			bad_usage("option '%s' needs an argument",
+			    argv[optind - 1]);
+			break;
 		default:
+			if (optopt != 0)
+				fprintf(stderr, "lxrun: unknown option '-%c'\n",
+				    optopt);
+			else
+				fprintf(stderr, "lxrun: unknown option '%s'\n",
+				    argv[optind - 1]);
 			fputs("Try 'lxrun --help' for more information.\n",
 			    stderr);
 			exit(125);
@@ -238,8 +251,13 @@ parse_args(int argc, char **argv)
 		    strerror(errno));
 		exit(125);
 	}
-	/* Tracing, counting and the report need to see every call. */
-	if (lx_opt.trace || lx_opt.summary || lx_opt.report)
+	/*
+	 * Tracing, counting and the report see every call unless the user
+	 * asked for --trap=filtered: then only the calls lxrun stops on
+	 * anyway are shown (as strace --seccomp-bpf), and the run is as fast
+	 * as an untraced one.
+	 */
+	if ((lx_opt.trace || lx_opt.summary || lx_opt.report) && !trap_given)
 		lx_opt.trap_all = true;
 	return argv + optind;
 }

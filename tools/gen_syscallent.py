@@ -6,7 +6,7 @@ Numbers, names and the NetBSD/FreeBSD compat words come from
 data/compat-status-x86_64.tsv.  Argument kinds, result kind and trace class
 come from SPEC (written from the Linux man pages and the kernel's
 SYSCALL_DEFINEs, classes as strace has them); how lxrun serves a call from
-EMULATED, PENDING and NOT_IN_LINUX.
+EMULATED, NOTES and NOT_IN_LINUX.
 
     tools/gen_syscallent.py            rewrite src/translate/syscallent.h
     tools/gen_syscallent.py --check    exit 1 if the file is out of date
@@ -402,19 +402,20 @@ mseal: PTR SIZE HEX | TM
 
 # How lxrun serves a row when it is not plain native.
 #   EMUL(FAMILY): a handler lx_sys_NAME, switched on by --emulate=family.
-#   FAMILY(...) for epoll/inotify/memfd: the family's switch macro at the
-#     top of syscallent.h decides (pending handlers run natively).
 EMULATED = {
     "getrandom": "GETRANDOM", "waitid": "WAITID", "readahead": "READAHEAD",
     "newfstatat": "STAT", "statx": "STAT", "close_range": "CLOSE_RANGE",
     "ioprio_set": "IOPRIO", "ioprio_get": "IOPRIO",
+    "epoll_create": "EPOLL", "epoll_create1": "EPOLL", "epoll_ctl": "EPOLL",
+    "epoll_wait": "EPOLL", "epoll_pwait": "EPOLL", "epoll_pwait2": "EPOLL",
+    "inotify_init": "INOTIFY", "inotify_init1": "INOTIFY",
+    "inotify_add_watch": "INOTIFY", "inotify_rm_watch": "INOTIFY",
+    "memfd_create": "MEMFD",
+    "rseq": "RSEQ",
 }
-PENDING = {
-    "EPOLL": ["epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait",
-              "epoll_pwait", "epoll_pwait2"],
-    "INOTIFY": ["inotify_init", "inotify_init1", "inotify_add_watch",
-                "inotify_rm_watch"],
-    "MEMFD": ["memfd_create"],
+# One-line notes of rows that need one (emulated rows with a twist).
+NOTES = {
+    "rseq": "RSEQ_NOTE",
 }
 # Rows the Linux kernel itself leaves unimplemented on x86-64 (each
 # returned ENOSYS when called natively with all-zero arguments on the
@@ -472,9 +473,6 @@ def read_tsv():
 def served(name):
     if name in EMULATED:
         return "EMUL(%s, %s)" % (EMULATED[name], name)
-    for fam, names in PENDING.items():
-        if name in names:
-            return "%s(%s)" % (fam, name)
     if name in NOT_IN_LINUX:
         return "MISSING"
     return "NATIVE"
@@ -482,7 +480,7 @@ def served(name):
 
 def row_fields(nr, name, nb, fb, spec):
     args, ret, cls = spec[name]
-    note = "NOT_IN_LINUX" if name in NOT_IN_LINUX else "NULL"
+    note = "NOT_IN_LINUX" if name in NOT_IN_LINUX else NOTES.get(name, "NULL")
     return ["%3d" % nr, name, "A%d(%s)" % (len(args), ", ".join(args)), ret,
             "|".join(cls) if cls else "0", served(name), nb, fb, note]
 
@@ -512,30 +510,22 @@ HEAD = """\
  *           TFST fstat, TSF statfs, TC creds, TCL clock, PU pure
  *   served  NATIVE, MISSING (lxrun answers ENOSYS, as Linux does),
  *           EMUL(family, name): handler lx_sys_name, switched on by
- *           --emulate=family; or a family switch below
+ *           --emulate=family
  *   netbsd, freebsd  compat_linux / Linuxulator status: impl, stub,
  *           unimpl, obsol, absent
  */
 
-/*
- * Families whose handlers are still being written: their rows carry the
- * family but run natively.  To switch one on when its handlers land,
- * change its line to, e.g., "#define EPOLL(h) EMUL(EPOLL, h)".
- */
-#define EPOLL(h)	PENDING(EPOLL)
-#define INOTIFY(h)	PENDING(INOTIFY)
-#define MEMFD(h)	PENDING(MEMFD)
-
 /* Note of the rows that Linux itself answers with ENOSYS. */
 #define NOT_IN_LINUX	"%s"
+/* rseq: what both BSD layers answer, so the run shows what they give. */
+#define RSEQ_NOTE	"answers ENOSYS as NetBSD and FreeBSD do; glibc then " \
+	"runs without restartable sequences"
 
 """ % NOT_IN_LINUX_NOTE
 
 TAIL = """
-#undef EPOLL
-#undef INOTIFY
-#undef MEMFD
 #undef NOT_IN_LINUX
+#undef RSEQ_NOTE
 """
 
 

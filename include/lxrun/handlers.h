@@ -15,6 +15,9 @@ lx_handler_fn lx_sys_close_range;
 lx_handler_fn lx_sys_ioprio_set;
 lx_handler_fn lx_sys_ioprio_get;
 
+/* src/translate/sys_rseq.c */
+lx_handler_fn lx_sys_rseq;
+
 /* src/memfd */
 lx_handler_fn lx_sys_memfd_create;
 

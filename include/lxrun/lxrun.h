@@ -53,6 +53,11 @@ struct lx_call {
 	void *park_state;		/* handler's malloc'ed state, kept
 					   across parks, freed by the tracer */
 	uint64_t data;			/* handler's scalar, kept until exit */
+	/* dispatch's: exit functions of several hooks that observe one call */
+	struct lx_exit_chain {
+		int n;
+		long (*fn[4])(struct lx_call *, struct lx_guest *, long);
+	} exit_chain;
 };
 
 /* What the tracer does with a call after the handler looked at it. */
@@ -219,6 +224,7 @@ enum lx_family {
 	LX_FAM_CLOSE_RANGE,
 	LX_FAM_READAHEAD,
 	LX_FAM_IOPRIO,
+	LX_FAM_RSEQ,
 	LX_FAM_COUNT
 };
 
@@ -231,11 +237,14 @@ struct lx_hooks {
 	void (*on_clone)(int parent_tid, int child_tid, bool thread);
 	void (*on_exec)(int pid);
 	void (*on_exit)(int tid);
+	/* close_range closed fds first..last of tid's table (last may be ~0U) */
+	void (*on_fds_closed)(int tid, unsigned first, unsigned last);
 };
 void lx_hooks_register(const struct lx_hooks *h);
 void lx_hooks_clone(int parent_tid, int child_tid, bool thread);
 void lx_hooks_exec(int pid);
 void lx_hooks_exit(int tid);
+void lx_hooks_fds_closed(int tid, unsigned first, unsigned last);
 
 /* Monotonic clock in ns, for deadlines. */
 int64_t lx_now_ns(void);

@@ -361,10 +361,21 @@ life_exit(int tid)
 		recheck_all(-1);
 }
 
+static void
+life_fds_closed(int tid, unsigned first, unsigned last)
+{
+	(void)tid;
+	(void)first;
+	(void)last;
+	if (!LIST_EMPTY(&ep_all))
+		recheck_all(-1);
+}
+
 static const struct lx_hooks life_hooks = {
 	.on_clone = life_clone,
 	.on_exec = life_exec,
 	.on_exit = life_exit,
+	.on_fds_closed = life_fds_closed,
 };
 
 __attribute__((constructor)) static void

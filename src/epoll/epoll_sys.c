@@ -233,11 +233,10 @@ wait_check(struct lx_guest *g, const struct wait_args *w, struct ep_inst **ep)
 	len = (uint64_t)w->maxevents * LX_EPOLL_EVENT_SIZE;
 	if (w->events > LX_TASK_SIZE_MAX || len > LX_TASK_SIZE_MAX - w->events)
 		return -LX_EFAULT;
-	if (fd_get(g, w->epfd, &id) < 0)
-		return -LX_EBADF;
-	if ((*ep = ep_of_fd(g, w->epfd)) == NULL)
-		return -LX_EINVAL;
-	return 0;
+	/* The common case first: one identity lookup per call. */
+	if ((*ep = ep_of_fd(g, w->epfd)) != NULL)
+		return 0;
+	return fd_get(g, w->epfd, &id) < 0 ? -LX_EBADF : -LX_EINVAL;
 }
 
 static struct lx_action
@@ -258,8 +257,14 @@ ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
 	if (w->timeout_ns == 0)
 		return lx_return(0);
 	if (c->resumed) {
+		/*
+		 * A signal: EINTR if a handler runs (never restarted, even
+		 * with SA_RESTART), a transparent restart if none does (an
+		 * ignored SIGCHLD wakes a ptraced thread; natively it never
+		 * would).  That is ERESTARTNOHAND, the kernel decides.
+		 */
 		if (c->park_ret < 0)
-			return lx_return(-LX_EINTR);	/* never restarted */
+			return lx_return(-LX_ERESTARTNOHAND);
 		if (c->park_ret == 0 ||
 		    (c->deadline_ns >= 0 && lx_now_ns() >= c->deadline_ns))
 			return lx_return(0);

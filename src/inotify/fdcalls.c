@@ -311,8 +311,6 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 
 	if ((inst = ino_inst_of(g, fd)) == NULL)
 		return lx_native();
-	if (lx_guest_fd_ident(g, fd, &id) < 0)
-		return lx_return(-LX_EBADF);
 	if (c->nr == LX_NR_readv) {
 		if (c->arg[2] > LX_UIO_MAXIOV)
 			return lx_return(-LX_EINVAL);
@@ -324,9 +322,19 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 		iov[0].base = c->arg[1];
 		iov[0].len = c->arg[2];
 	}
+	/*
+	 * The events of every operation the guest finished are queued
+	 * before it reads (fsnotify is synchronous): also when some are
+	 * queued already, or the queue would overflow at another point.
+	 */
 	ino_sync();
 	r = readv_events(g, inst, fd, iov, cnt);
-	if (r != -LX_EAGAIN || (id.flags & LX_O_NONBLOCK))
+	if (r != -LX_EAGAIN)
+		return lx_return(r);
+	/* O_NONBLOCK is the open file's, as F_SETFL left it. */
+	if (lx_guest_fd_ident(g, fd, &id) < 0)
+		return lx_return(-LX_EBADF);
+	if (id.flags & LX_O_NONBLOCK)
 		return lx_return(r);
 	/* Nothing queued: a signal ends the wait as inotify_read's does. */
 	if (c->resumed && c->park_ret < 0)

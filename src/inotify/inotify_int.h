@@ -27,7 +27,7 @@
 struct ino_watch;
 struct ino_inst;
 
-enum ino_kn_kind { KN_SELF, KN_CHILD, KN_SOCK };
+enum ino_kn_kind { KN_SELF, KN_CHILD, KN_SOCK, KN_TIMER };
 
 /* The udata of everything in the family's host queue. */
 struct ino_kn {
@@ -74,6 +74,8 @@ struct ino_inst {
 struct hq *ino_hq(void);
 /* Take every vnode note the host has and turn it into queued events. */
 void ino_sync(void);
+/* The same, unless big directories were listed a moment ago. */
+void ino_sync_lazy(void);
 /* Send what the socket can take of inst's queue. */
 void ino_flush(struct ino_inst *inst);
 /* Instances, for the batch. */

@@ -274,7 +274,7 @@ memfd_huge_size_ok(unsigned log)
 		return true;
 	if (log < 10 || log > 62)
 		return false;
-	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%llukB",
-	    1ULL << (log - 10));
+	snprintf(path, sizeof(path),
+	    "/sys/kernel/mm/hugepages/hugepages-%llukB", 1ULL << (log - 10));
 	return stat(path, &st) == 0;
 }

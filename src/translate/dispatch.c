@@ -116,6 +116,47 @@ served_by(const struct lx_action *a)
 	    LX_SERVED_NATIVE : LX_SERVED_EMULATED;
 }
 
+/* Run the exit functions of every hook that observed the call, in turn. */
+static long
+run_exit_chain(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	for (int i = 0; i < c->exit_chain.n; i++)
+		ret = c->exit_chain.fn[i](c, g, ret);
+	return ret;
+}
+
+/*
+ * Hooks of several families may want the same call (dup2 of an fd that
+ * matters to memfd and to epoll): the first that answers or rewrites the
+ * call wins; those that only observe it (native, with an exit function)
+ * all get their exit function run.
+ */
+static struct lx_action
+ask_hooks(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
+{
+	struct lx_exit_chain *ch = &c->exit_chain;
+	struct lx_action a;
+
+	ch->n = 0;
+	for (int i = 0; i < nhooks; i++) {
+		if (hooks[i].nr != c->nr || !family_on(hooks[i].family))
+			continue;
+		a = hooks[i].fn(c, g);
+		if (a.kind != LX_NATIVE) {
+			*served = LX_SERVED_EMULATED;
+			return a;
+		}
+		if (a.on_exit != NULL && ch->n < 4)
+			ch->fn[ch->n++] = a.on_exit;
+	}
+	if (ch->n == 0) {
+		*served = LX_SERVED_NATIVE;
+		return lx_native();
+	}
+	*served = LX_SERVED_EMULATED;
+	return lx_native_then(ch->n == 1 ? ch->fn[0] : run_exit_chain);
+}
+
 struct lx_action
 lx_dispatch(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 {
@@ -131,13 +172,5 @@ lx_dispatch(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 		*served = served_by(&a);
 		return a;
 	}
-	for (int i = 0; i < nhooks; i++) {
-		if (hooks[i].nr != c->nr || !family_on(hooks[i].family))
-			continue;
-		a = hooks[i].fn(c, g);
-		if ((*served = served_by(&a)) == LX_SERVED_EMULATED)
-			return a;
-	}
-	*served = LX_SERVED_NATIVE;
-	return lx_native();
+	return ask_hooks(c, g, served);
 }

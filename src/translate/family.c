@@ -15,6 +15,7 @@ static const char *const lx_family_names[LX_FAM_COUNT] = {
 	[LX_FAM_CLOSE_RANGE] = "close_range",
 	[LX_FAM_READAHEAD] = "readahead",
 	[LX_FAM_IOPRIO] = "ioprio",
+	[LX_FAM_RSEQ] = "rseq",
 };
 
 const char *

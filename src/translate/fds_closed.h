@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Notification that a guest thread closed a range of fds (close_range).
- *
- * CALL SITE FOR THE EMULATED-OBJECT REGISTRY: lxrun has no fd-close hook
- * in struct lx_hooks yet.  sys_close_range.c calls lx_fds_closed() after
- * a successful close_range without CLOSE_RANGE_CLOEXEC; its body (in
- * sys_close_range.c) is empty for now.  The registry should take it over
- * (and drop its copies of the closed files, DESIGN.md decision 5).
+ * Notification that a guest thread closed a range of fds (close_range):
+ * sys_close_range.c calls lx_fds_closed() after a successful close_range
+ * without CLOSE_RANGE_CLOEXEC, and it fans out to the families through
+ * lx_hooks (on_fds_closed), so that they drop their copies of the closed
+ * files (DESIGN.md decision 5).
  */
 #ifndef LXRUN_TRANSLATE_FDS_CLOSED_H
 #define LXRUN_TRANSLATE_FDS_CLOSED_H

@@ -62,3 +62,13 @@ lx_hooks_exit(int tid)
 		if (lx_hooks[i]->on_exit != NULL)
 			lx_hooks[i]->on_exit(tid);
 }
+
+void
+lx_hooks_fds_closed(int tid, unsigned first, unsigned last)
+{
+	int i;
+
+	for (i = 0; i < lx_nhooks; i++)
+		if (lx_hooks[i]->on_fds_closed != NULL)
+			lx_hooks[i]->on_fds_closed(tid, first, last);
+}

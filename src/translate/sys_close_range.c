@@ -18,13 +18,11 @@ void
 lx_fds_closed(int tid, unsigned first, unsigned last, int unshared)
 {
 	/*
-	 * Empty on purpose: the emulated-object registry has no fd-close
-	 * hook yet (see fds_closed.h).
+	 * With CLOSE_RANGE_UNSHARE the other threads keep their fds, but
+	 * the families recheck what they hold either way.
 	 */
-	(void)tid;
-	(void)first;
-	(void)last;
 	(void)unshared;
+	lx_hooks_fds_closed(tid, first, last);
 }
 
 long

@@ -30,7 +30,6 @@
 #define MISSING		.status = LX_ST_MISSING
 #define EMUL(fam, h)	.status = LX_ST_EMULATED, .family = LX_FAM_##fam, \
 			.handler = lx_sys_##h
-#define PENDING(fam)	.status = LX_ST_NATIVE, .family = LX_FAM_##fam
 
 #define CO_impl		LX_CO_IMPLEMENTED
 #define CO_stub		LX_CO_STUB
@@ -73,7 +72,6 @@ static const struct lx_sysent lx_table[LX_NR_MAX] = {
 #undef NATIVE
 #undef MISSING
 #undef EMUL
-#undef PENDING
 #undef TD
 #undef TF
 #undef TP

@@ -35,11 +35,17 @@ describe(const char *what, int st)
 		printf("%s: killed by %s\n", what, strsignal(WTERMSIG(st)));
 }
 
-/* Child body: stop by SIG (0: wait to be stopped), report, exit. */
+/*
+ * Child body: stop by SIG (0: tell the parent we are ready and wait to be
+ * stopped), then wait for the parent's go (so that the parent sees the
+ * continue before the exit: a child that exits first replaces its
+ * "continued" report with its exit status) and exit.
+ */
 static void
-child(int sig, int ready)
+child(int sig, int ready, int go)
 {
 	struct sigaction sa;
+	char c;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_cont;
@@ -52,31 +58,35 @@ child(int sig, int ready)
 		while (conts == 0)
 			pause();
 	}
+	if (read(go, &c, 1) != 1)
+		_exit(98);
 	_exit(conts == 1 ? 5 : 6);
 }
 
 static int
 stop_and_continue(const char *what, int sig)
 {
-	int p[2], st;
+	int ready[2], go[2], st;
 	char c;
 	pid_t pid;
 
-	if (pipe(p) != 0)
+	if (pipe(ready) != 0 || pipe(go) != 0)
 		return -1;
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		close(p[0]);
-		child(sig, p[1]);
+		close(ready[0]);
+		close(go[1]);
+		child(sig, ready[1], go[0]);
 	}
-	close(p[1]);
+	close(ready[1]);
+	close(go[0]);
 	if (sig == 0) {
-		if (read(p[0], &c, 1) != 1)
+		if (read(ready[0], &c, 1) != 1)
 			return -1;
 		kill(pid, SIGSTOP);
 	}
-	close(p[0]);
+	close(ready[0]);
 	if (waitpid(pid, &st, WUNTRACED) != pid)
 		return -1;
 	describe(what, st);
@@ -84,6 +94,9 @@ stop_and_continue(const char *what, int sig)
 	if (waitpid(pid, &st, WCONTINUED) != pid)
 		return -1;
 	describe(what, st);
+	if (write(go[1], "g", 1) != 1)
+		return -1;
+	close(go[1]);
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
 	describe(what, st);

@@ -32,7 +32,7 @@ static const struct { uint32_t bit; const char *name; } in_names[] = {
 static uint32_t seen_cookies[256];
 static int nseen_cookies;
 
-static void
+static __attribute__((unused)) void
 mask_str(uint32_t m, char *buf, size_t len)
 {
 	buf[0] = '\0';
@@ -47,7 +47,7 @@ mask_str(uint32_t m, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), "|%#x", m);
 }
 
-static int
+static __attribute__((unused)) int
 cookie_no(uint32_t c)
 {
 	if (c == 0)
@@ -60,7 +60,7 @@ cookie_no(uint32_t c)
 	return nseen_cookies;
 }
 
-static void
+static __attribute__((unused)) void
 print_event(const struct inotify_event *e)
 {
 	char m[256];
@@ -75,7 +75,7 @@ print_event(const struct inotify_event *e)
 }
 
 /* Print the events of buf[0..n). */
-static void
+static __attribute__((unused)) void
 print_events(const char *buf, ssize_t n)
 {
 	const struct inotify_event *e;
@@ -88,7 +88,7 @@ print_events(const char *buf, ssize_t n)
 }
 
 /* Read (fd is non-blocking) and print everything queued, under a label. */
-static int
+static __attribute__((unused)) int
 drain(int fd, const char *label)
 {
 	char buf[65536] __attribute__((aligned(8)));
@@ -105,7 +105,7 @@ drain(int fd, const char *label)
 	return total;
 }
 
-static void
+static __attribute__((unused)) void
 put_file(const char *path, const char *data)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -73,6 +73,7 @@ main(int argc, char **argv)
 	if (argc == 3) {
 		/* After exec: the inherited fd still has its events. */
 		fd = atoi(argv[2]);
+		fcntl(fd, F_SETFL, O_NONBLOCK);
 		drain(fd, "after exec");
 		return 0;
 	}
@@ -81,7 +82,8 @@ main(int argc, char **argv)
 	CHECK(inotify_add_watch(fd, "d", IN_CREATE | IN_DELETE));
 	printf("F_GETFL: %#x\n", fcntl(fd, F_GETFL));
 	errno = 0;
-	printf("write: %zd %s\n", write(fd, "x", 1), strerror(errno));
+	n = write(fd, "x", 1);
+	printf("write: %zd %s\n", n, strerror(errno));
 
 	/* The guest closes everything above its inotify fd. */
 	CHECK(syscall(SYS_close_range, fd + 1, ~0U, 0));
@@ -106,8 +108,8 @@ main(int argc, char **argv)
 	pfd.events = POLLIN;
 	printf("poll empty: %d\n", poll(&pfd, 1, 0));
 	put_file("d/f", NULL);
-	printf("poll after create: %d revents %#x\n", poll(&pfd, 1, 1000),
-	    pfd.revents);
+	st = poll(&pfd, 1, 1000);
+	printf("poll after create: %d revents %#x\n", st, pfd.revents);
 	drain(fd, "after poll");
 
 	/* Blocking reads on a blocking copy. */
@@ -126,6 +128,7 @@ main(int argc, char **argv)
 	waitpid(p, &st, 0);
 
 	/* Fork: parent and child share one queue. */
+	fflush(stdout);
 	put_file("d/i", NULL);
 	put_file("d/j", NULL);
 	p = fork();

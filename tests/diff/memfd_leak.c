@@ -24,7 +24,8 @@ count_dir(const char *path)
 	if (d == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.' || strncmp(de->d_name, ".lxrun", 6) == 0)
+		if (de->d_name[0] != '.' ||
+		    strncmp(de->d_name, ".lxrun", 6) == 0)
 			n++;
 	closedir(d);
 	return n;

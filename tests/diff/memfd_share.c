@@ -16,6 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* A bad buffer the compiler must not see through. */
+static char *volatile bad_ptr = (char *)16;
+
 static void
 res(const char *what, long r)
 {
@@ -91,7 +94,7 @@ readlinks(void)
 	link_of("readlink with bufsiz 0", path, 0);
 	{
 		char b[300];
-		ssize_t n = readlink(path, (char *)16, sizeof(b));
+		ssize_t n = readlink(path, bad_ptr, sizeof(b));
 
 		printf("%-46s -> %s\n", "readlink to address 16",
 		    n < 0 ? strerror(errno) : "ok");

@@ -27,6 +27,9 @@
 #define SIZE (3 * 4096 + 100)
 
 static char buf[65536];
+/* Bad inputs the compiler must not see through. */
+static void *volatile bad_ptr = (void *)16;
+static volatile int too_many = 2000;
 
 static void
 res(const char *what, long r)
@@ -96,13 +99,13 @@ write_seal(const char *tag, unsigned seal)
 	    write(fcntl(fd, F_DUPFD_CLOEXEC, 20), buf, 1));
 	res(L("write 1 through dup2"), write(dup2(fd, 30), buf, 1));
 	res(L("write 1 through dup3"), write(dup3(fd, 31, O_CLOEXEC), buf, 1));
-	res(L("write with a bad buffer"), write(fd, (void *)16, 1));
+	res(L("write with a bad buffer"), write(fd, bad_ptr, 1));
 	res(L("pwrite"), pwrite(fd, buf, 1, 0));
 	res(L("pwrite at offset -1"), pwrite(fd, buf, 1, -1));
 	res(L("writev of empty iovecs"), writev(fd, iov, 3));
 	iov[1].iov_len = 5;
 	res(L("writev of 5"), writev(fd, iov, 3));
-	res(L("writev with 2000 iovecs"), writev(fd, iov, 2000));
+	res(L("writev with 2000 iovecs"), writev(fd, iov, too_many));
 	res(L("pwritev"), pwritev(fd, iov, 3, 0));
 	res(L("pwritev2"), pwritev2(fd, iov, 3, -1, 0));
 	ro = reopen(fd, O_RDONLY);

@@ -9,7 +9,7 @@
 # into build/tests/diff/, run natively and under
 #     lxrun --trace --trace-format=json -o TRACE [args:] PROG
 # each with stdin /dev/null, the same environment and a fresh empty working
-# directory, under timeout.  stdout, stderr and the exit status (as the
+# directory under $TMPDIR (or /tmp), under timeout.  stdout, stderr and the exit status (as the
 # shell sees it) must be equal, and the JSON trace must pass
 # lib/check_trace.py with the expectations of tests/diff/NAME.expect:
 #     emulated: SYSCALL...       each served "emulated" at least once
@@ -68,10 +68,12 @@ run_diff() {
 	_args=$(expect_field "$_name" args)
 	_trace="$_work/trace.json"
 
-	LXTEST_TIMEOUT=$_to run_native "$_work/native" "$_bin"
+	LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \
+	    run_native "$_work/native" "$_bin"
 	# $_args is a list of options: split on purpose.
 	# shellcheck disable=SC2086
-	LXTEST_TIMEOUT=$_to run_lxrun "$_work/lxrun" --trace \
+	LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \
+	    run_lxrun "$_work/lxrun" --trace \
 	    --trace-format=json -o "$_trace" $_args -- "$_bin"
 
 	_rc=0

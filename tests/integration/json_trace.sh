@@ -19,7 +19,7 @@ lx=$!
 wait $lx
 st=$?
 [ "$st" = 0 ] || { cat "$tmp/err" >&2; fail "lxrun exit status $st"; }
-[ "$(cat "$tmp/out")" = done ] || fail "output: $(cat "$tmp/out")"
+[ "$(cat "$tmp/out")" = "done" ] || fail "output: $(cat "$tmp/out")"
 "$PYTHON" "$CHECK_TRACE" "$tmp/calls.json" --all getppid=native \
     --all getrandom=emulated --all 500=unsupported --native openat ||
     fail "served fields"

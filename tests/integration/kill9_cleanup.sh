@@ -31,6 +31,7 @@ round() {
 	lx=$!
 	if ! wait_until 10 have_all_pids "$pids"; then
 		kill -KILL "$lx"
+		# shellcheck disable=SC2046
 		[ -f "$pids" ] && kill -KILL $(cat "$pids") 2>/dev/null
 		cat "$tmp/$name.err" >&2
 		fail "$name: the guest tree did not start"

@@ -13,7 +13,7 @@ tmp=$(lx_tmpdir)
 (cd "$tmp" && exec timeout -k 5 30 "$LXRUN" --report -- "$prog") \
     </dev/null >"$tmp/out" 2>"$tmp/report" || { cat "$tmp/report" >&2;
     fail "lxrun --report failed"; }
-[ "$(cat "$tmp/out")" = done ] || fail "the guest's stdout changed"
+[ "$(cat "$tmp/out")" = "done" ] || fail "the guest's stdout changed"
 cat "$tmp/report"
 grep -qi 'netbsd' "$tmp/report" || fail "the report does not mention NetBSD"
 grep -q 'ioprio_set' "$tmp/report" || fail "the report lacks ioprio_set"

@@ -13,7 +13,7 @@ tmp=$(lx_tmpdir)
 (cd "$tmp" && exec timeout -k 5 30 "$LXRUN" -c -- "$prog") </dev/null \
     >"$tmp/out" 2>"$tmp/table" || { cat "$tmp/table" >&2;
     fail "lxrun -c failed"; }
-[ "$(cat "$tmp/out")" = done ] || fail "the guest's stdout changed"
+[ "$(cat "$tmp/out")" = "done" ] || fail "the guest's stdout changed"
 cat "$tmp/table"
 
 # row NAME: the table row for NAME (its last field, as in strace -c).

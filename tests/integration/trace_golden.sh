@@ -63,11 +63,13 @@ same_file "-e trace=openat,unlinkat" "$tmp/filtered.want" "$tmp/filtered" ||
     fail "-e trace= filtering"
 echo "-e trace=openat,unlinkat: $(wc -l <"$tmp/filtered") lines"
 
+# As strace: %desc includes the *at calls, which take a directory fd.
 trace classes -e trace=%desc
-for c in 'write(1,' 'close(3)' 'pipe2(' 'dup3(' 'fcntl(10' 'lseek(0'; do
+for c in 'write(1,' 'close(3)' 'pipe2(' 'dup3(' 'fcntl(10' 'lseek(0' \
+    'mkdirat(' 'unlinkat('; do
 	grep -qF "$c" "$tmp/classes" || fail "-e trace=%desc lacks $c"
 done
-for c in 'mkdirat(' 'rename(' 'access(' 'rt_sigprocmask(' 'nanosleep('; do
+for c in 'rename(' 'access(' 'rt_sigprocmask(' 'nanosleep(' 'getrandom('; do
 	grep -qF "$c" "$tmp/classes" && fail "-e trace=%desc shows $c"
 done
 echo "-e trace=%desc: $(wc -l <"$tmp/classes") lines"

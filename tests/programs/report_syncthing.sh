@@ -17,11 +17,7 @@ need_lxrun
 need_cmd "$PYTHON"
 need_pkg syncthing syncthing
 
-if [ -z "${LXTEST_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] &&
-    command -v unshare >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
-	LXTEST_IN_NETNS=1 exec unshare -n -- sh "$0" "$@"
-fi
-[ -n "${LXTEST_IN_NETNS:-}" ] && { ip link set lo up || fail "lo up"; }
+private_netns
 
 tmp=$(lx_tmpdir)
 mkdir -p "$tmp/user" "$tmp/data/.stfolder"

@@ -26,29 +26,21 @@
 # LXTEST_SYNC_PLAIN=1 adds a third run under lxrun without tracing (for the
 # figures: the default trap-only-what-is-emulated mode), LXTEST_SYNC_TMP
 # (default /dev/shm), LXTEST_KEEP=1 keeps the temp directory.
-. "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/programs/lib/common.sh"
-
-need_lxrun
-need_cmd "$PYTHON"
-need_pkg syncthing syncthing
-
-if [ -z "${LXTEST_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] &&
-    command -v unshare >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
-	LXTEST_IN_NETNS=1 exec unshare -n -- sh "$0" "$@"
-fi
-if [ -n "${LXTEST_IN_NETNS:-}" ]; then
-	ip link set lo up || fail "cannot bring lo up in the private netns"
-	echo "running in a private network namespace (lo only)"
-fi
-
-BOUND=${LXTEST_SYNC_BOUND:-60}
-STARTUP=90		# seconds for start-up, connection and first scan
-FOLDER=lxsync
 if [ -z "${LXTEST_SYNC_TMP:-}" ] && [ -w /dev/shm ]; then
 	LXTEST_SYNC_TMP=/dev/shm
 fi
 TMPDIR=${LXTEST_SYNC_TMP:-${TMPDIR:-/tmp}}
 export TMPDIR
+. "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/programs/lib/common.sh"
+
+need_lxrun
+need_cmd "$PYTHON"
+need_pkg syncthing syncthing
+private_netns
+
+BOUND=${LXTEST_SYNC_BOUND:-60}
+STARTUP=90		# seconds for start-up, connection and first scan
+FOLDER=lxsync
 tmp=$(lx_tmpdir)
 # The calls whose service is checked, and what the JSON trace records.
 TRACED=epoll_create,epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,epoll_pwait2

@@ -339,7 +339,7 @@ static const char *const emulated_rows[][2] = {
 	{ "epoll_pwait", "epoll" }, { "epoll_pwait2", "epoll" },
 	{ "inotify_init", "inotify" }, { "inotify_init1", "inotify" },
 	{ "inotify_add_watch", "inotify" }, { "inotify_rm_watch", "inotify" },
-	{ "memfd_create", "memfd" },
+	{ "memfd_create", "memfd" }, { "rseq", "rseq" },
 };
 
 static const long missing_rows[] = {
@@ -720,7 +720,7 @@ test_family_names(void **state)
 {
 	static const char *const names[] = {
 		"epoll", "inotify", "memfd", "getrandom", "waitid", "stat",
-		"close_range", "readahead", "ioprio",
+		"close_range", "readahead", "ioprio", "rseq",
 	};
 	size_t i;
 	int f;

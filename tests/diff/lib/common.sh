@@ -19,16 +19,18 @@ CC=${CC:-cc}
 PYTHON=${PYTHON:-python3}
 LXTEST_BUILD=${LXTEST_BUILD:-$ROOT/build/tests/integration}
 CHECK_TRACE="$ROOT/tests/diff/lib/check_trace.py"
+export CHECK_TRACE
 export ROOT LXRUN CC PYTHON LXTEST_BUILD
 
-# Temporary directories made by lx_tmpdir, removed at exit unless
-# LXTEST_KEEP is set.
-_lx_tmps=""
+# Temporary directories made by lx_tmpdir live under one base directory
+# per process, removed at exit unless LXTEST_KEEP is set.
+_lx_tmpbase=$(mktemp -d "${TMPDIR:-/tmp}/lxtest.XXXXXX") || exit 1
 _lx_cleanup() {
-	[ -n "${LXTEST_KEEP:-}" ] && return 0
-	for _d in $_lx_tmps; do
-		rm -rf "$_d"
-	done
+	if [ -n "${LXTEST_KEEP:-}" ]; then
+		echo "kept $_lx_tmpbase" >&2
+	else
+		rm -rf "$_lx_tmpbase"
+	fi
 }
 trap _lx_cleanup EXIT
 trap 'exit 130' INT
@@ -36,9 +38,7 @@ trap 'exit 143' TERM
 
 # lx_tmpdir: print the name of a new empty directory.
 lx_tmpdir() {
-	_d=$(mktemp -d "${TMPDIR:-/tmp}/lxtest.XXXXXX") || exit 1
-	_lx_tmps="$_lx_tmps $_d"
-	echo "$_d"
+	mktemp -d "$_lx_tmpbase/t.XXXXXX" || exit 1
 }
 
 # fail MESSAGE...: report and end the test as failed.
@@ -144,14 +144,16 @@ same_file() {
 }
 
 # run_native DIR PROG [ARGS...]: run with stdin /dev/null and the fresh,
-# empty directory DIR/cwd as working directory, under timeout; leaves
+# empty directory $LXTEST_CWD (default DIR/cwd) as working directory,
+# under timeout (LXTEST_TIMEOUT seconds, default 30); leaves
 # DIR/out, DIR/err and DIR/status (as the shell sees it: 128+N for a
 # death by signal N).
 run_native() {
 	_dir=$1
 	shift
-	mkdir -p "$_dir/cwd"
-	(cd "$_dir/cwd" && exec timeout -k 5 "${LXTEST_TIMEOUT:-30}" "$@" \
+	_cwd=${LXTEST_CWD:-$_dir/cwd}
+	mkdir -p "$_cwd"
+	(cd "$_cwd" && exec timeout -k 5 "${LXTEST_TIMEOUT:-30}" "$@" \
 	    </dev/null >"$_dir/out" 2>"$_dir/err")
 	echo $? >"$_dir/status"
 }
@@ -160,8 +162,9 @@ run_native() {
 run_lxrun() {
 	_dir=$1
 	shift
-	mkdir -p "$_dir/cwd"
-	(cd "$_dir/cwd" && exec timeout -k 5 "${LXTEST_TIMEOUT:-30}" "$LXRUN" "$@" \
+	_cwd=${LXTEST_CWD:-$_dir/cwd}
+	mkdir -p "$_cwd"
+	(cd "$_cwd" && exec timeout -k 5 "${LXTEST_TIMEOUT:-30}" "$LXRUN" "$@" \
 	    </dev/null >"$_dir/out" 2>"$_dir/err")
 	echo $? >"$_dir/status"
 }

@@ -73,7 +73,7 @@ _pl_cleanup() {
 			kill -TERM "$_p" 2>/dev/null
 		done
 		_i=0
-		while [ $_i -lt 50 ]; do
+		while [ $_i -lt 30 ]; do
 			_any=""
 			for _p in $_live; do
 				is_gone "$_p" || _any=1
@@ -97,6 +97,26 @@ _pl_cleanup() {
 trap _pl_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# private_netns: when root and unshare(1) works, re-run this script in a
+# new network namespace that has only lo (so nothing the program does can
+# leave the machine) and bring lo up there.  Call it after need_pkg (apt
+# needs the network) and before starting anything; the script takes no
+# arguments.
+private_netns() {
+	if [ -n "${LXTEST_IN_NETNS:-}" ]; then
+		ip link set lo up || fail "cannot bring lo up in the private netns"
+		echo "running in a private network namespace (lo only)"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
+	    unshare -n true 2>/dev/null || return 0
+	# exec skips the EXIT trap: drop this process's (still empty) temp
+	# base; the new shell makes its own.
+	rmdir "$_lx_tmpbase" 2>/dev/null
+	trap - EXIT
+	LXTEST_IN_NETNS=1 exec unshare -n -- sh "$0"
+}
 
 # need_root: skip unless running as root.
 need_root() {

@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# epoll under lxrun vs native (prints figures; never fails on speed).
+#
+#   sh bench/epoll/run.sh
+#
+# 1. ping-pong over a socketpair, each side in epoll_wait (us per round
+#    trip); epoll_wait(timeout 0) with an fd ready and epoll_ctl(MOD): the
+#    microseconds one emulated call costs (lxrun minus native);
+# 2. ptrace stops per epoll_wait: lxrun itself is run under strace, which
+#    counts its successful wait4() calls (one per guest stop); the stops of
+#    a 0-iteration run are subtracted;
+# 3. redis-server under lxrun vs the same server natively, loaded by
+#    redis-benchmark (SET and GET, 20 clients): requests/s and the ratio.
+# Each figure is taken unpinned and with lxrun+guest pinned to CPU 0
+# (the load generator on CPU 1), see research/peer-baselines.md.
+#
+# Knobs: LXBENCH_N (ping-pong round trips, 20000), LXBENCH_CALLS (100000),
+# LXBENCH_REDIS_N (requests per test, 200000), LXRUN, CC.
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+LXRUN=${LXRUN:-$ROOT/lxrun}
+CC=${CC:-cc}
+N=${LXBENCH_N:-20000}
+CALLS=${LXBENCH_CALLS:-100000}
+RN=${LXBENCH_REDIS_N:-200000}
+[ -x "$LXRUN" ] || { echo "no $LXRUN (run make)"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [ -n "$rpid" ] && kill "$rpid" 2>/dev/null' EXIT
+$CC -O2 -o "$tmp/pp" "$ROOT/bench/epoll/pingpong.c" || exit 1
+
+num() { sed -n 's/.*: \([0-9.]*\) us each.*/\1/p'; }
+
+echo "== epoll micro-benchmarks (us)"
+printf "%-28s %10s %10s %10s %10s\n" "" native lxrun ratio "cost/call"
+for pin in "" "taskset -c 0"; do
+	for t in "pingpong $N" "wait $CALLS" "ctl $CALLS"; do
+		# shellcheck disable=SC2086
+		nat=$($pin "$tmp/pp" $t | num)
+		# shellcheck disable=SC2086
+		lx=$($pin "$LXRUN" "$tmp/pp" $t | num)
+		label="${t%% *}${pin:+ (pinned cpu0)}"
+		awk -v l="$label" -v n="$nat" -v x="$lx" 'BEGIN {
+		    printf "%-28s %10.2f %10.2f %9.1fx %10.2f\n", l, n, x,
+		    x / n, x - n }'
+	done
+done
+
+if command -v strace >/dev/null 2>&1; then
+	echo "== ptrace stops per epoll_wait (ping-pong, both sides)"
+	stops() {
+		strace -o "$tmp/st" -e trace=wait4 "$LXRUN" "$tmp/pp" \
+		    pingpong "$1" >"$tmp/out" 2>&1
+		grep -c ' = [1-9]' "$tmp/st"
+	}
+	s0=$(stops 0)
+	s1=$(stops 2000)
+	w=$(sed -n 's/.*, \([0-9]*\) epoll_wait/\1/p' "$tmp/out")
+	awk -v a="$s0" -v b="$s1" -v w="$w" 'BEGIN {
+	    printf "%d epoll_wait, %d stops: %.2f stops per epoll_wait " \
+	    "(each one waits: entry + end of the park)\n", w, b - a,
+	    (b - a) / w }'
+	s1=$(strace -o "$tmp/st" -e trace=wait4 "$LXRUN" "$tmp/pp" wait 2000 \
+	    >/dev/null 2>&1; grep -c ' = [1-9]' "$tmp/st")
+	s0=$(strace -o "$tmp/st" -e trace=wait4 "$LXRUN" "$tmp/pp" wait 0 \
+	    >/dev/null 2>&1; grep -c ' = [1-9]' "$tmp/st")
+	awk -v a="$s0" -v b="$s1" 'BEGIN {
+	    printf "events ready: %.2f stops per epoll_wait\n", (b - a) / 2000 }'
+fi
+
+if command -v redis-server >/dev/null 2>&1 &&
+    command -v redis-benchmark >/dev/null 2>&1; then
+	echo "== redis-server, redis-benchmark -t set,get -c 20 -n $RN"
+	rps() {	# port -> "SET GET"
+		$bpin redis-benchmark -p "$1" -t set,get -c 20 -n "$RN" -q 2>/dev/null |
+		    tr '\r' '\n' | awk '/requests per second/ {
+		    for (i = 1; i <= NF; i++) if ($i == "requests") v = $(i-1);
+		    printf "%s ", v }'
+	}
+	start() {	# port cmd... ; waits until it answers
+		port=$1; shift
+		"$@" --port "$port" --save "" --appendonly no \
+		    --daemonize no >/dev/null 2>&1 &
+		rpid=$!
+		i=0
+		until redis-cli -p "$port" ping >/dev/null 2>&1; do
+			sleep 0.1; i=$((i + 1)); [ $i -gt 100 ] && return 1
+		done
+		return 0
+	}
+	stop() { redis-cli -p "$1" shutdown nosave >/dev/null 2>&1;
+	    wait "$rpid" 2>/dev/null; rpid=; }
+	for pin in "" "taskset -c 0"; do
+		bpin=${pin:+taskset -c 1}
+		# shellcheck disable=SC2086
+		start 16391 $pin redis-server || { echo "redis did not start"; break; }
+		nat=$(rps 16391)
+		stop 16391
+		# shellcheck disable=SC2086
+		start 16392 $pin "$LXRUN" redis-server || { echo "redis under lxrun did not start"; break; }
+		lx=$(rps 16392)
+		stop 16392
+		echo "$nat $lx" | awk -v p="${pin:+pinned cpu0}" '{
+		    printf "%-14s SET native %9.0f lxrun %9.0f ratio %.2fx\n",
+		    p == "" ? "unpinned" : p, $1, $3, $3 / $1
+		    printf "%-14s GET native %9.0f lxrun %9.0f ratio %.2fx\n",
+		    p == "" ? "unpinned" : p, $2, $4, $4 / $2 }'
+	done
+else
+	echo "== redis: redis-server or redis-benchmark not installed, skipped"
+fi

@@ -1,0 +1,3 @@
+module lxrun.test/go_http
+
+go 1.19
