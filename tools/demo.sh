@@ -26,8 +26,12 @@ echo "would, and reports what such a layer would lack for it."
 # Real programs: ionice lowers its I/O priority (ioprio_set, which NetBSD's
 # compat_linux lacks and lxrun emulates), then execs ls -l (stat, openat,
 # getrandom ...).  Shown: their file and descriptor calls and those two.
+# (LC_ALL=C keeps the trace free of locale file look-ups.)
+IONICE=$(command -v ionice || echo /usr/bin/ionice)
+LC_ALL=C
+export LC_ALL
 say "$LXRUN" --trace -o "$TRACE" -e trace=%file,%desc,ioprio_set,getrandom \
-    --report ionice -c 2 -n 5 ls -l /etc/hostname
+    --report "$IONICE" -c 2 -n 5 /bin/ls -l /etc/hostname
 st=$?
 echo
 echo "--- the trace, from $TRACE:"

@@ -29,6 +29,11 @@ struct lx_fd_trap;
 #define LX_ABI_I386	1	/* int 0x80: i386 numbers and registers */
 #define LX_ABI_X32	2	/* nr | 0x40000000 */
 
+struct lx_call;
+struct lx_action;
+/* A handler: one per emulated syscall, named after it. */
+typedef struct lx_action lx_handler_fn(struct lx_call *c, struct lx_guest *g);
+
 /* One syscall as the guest made it. */
 struct lx_call {
 	int tid;			/* thread that made the call */
@@ -49,6 +54,7 @@ struct lx_call {
 	 */
 	bool resumed;
 	long park_ret;
+	lx_handler_fn *handler;		/* dispatch's: who parked, to resume */
 	int64_t deadline_ns;
 	void *park_state;		/* handler's malloc'ed state, kept
 					   across parks, freed by the tracer */
@@ -205,9 +211,6 @@ struct lx_guest {
 #define lx_guest_trap_fd(g, t, n, fd)	((g)->ops->trap_fd((g), (t), (n), (fd)))
 #define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
 	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
-
-/* A handler: one per emulated syscall, named after it. */
-typedef struct lx_action lx_handler_fn(struct lx_call *c, struct lx_guest *g);
 
 /*
  * Emulation families, as --emulate names them.  A row whose family is

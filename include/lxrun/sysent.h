@@ -71,6 +71,7 @@ enum lx_arg_kind {
 	LXA_ARGV,		/* NULL-terminated string array */
 	LXA_ENVP,		/* environment: printed as count only */
 	LXA_OPEN_FLAGS,		/* O_* */
+	LXA_FD_FLAGS,		/* O_CLOEXEC, O_NONBLOCK...: no access mode */
 	LXA_MODE,		/* S_I* permission bits, octal */
 	LXA_ACCESS_MODE,	/* F_OK R_OK W_OK X_OK */
 	LXA_AT_FLAGS,		/* AT_* */

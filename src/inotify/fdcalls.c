@@ -284,22 +284,6 @@ readv_events(struct lx_guest *g, struct ino_inst *inst, int fd,
  * A parked read is resumed through its call's row; give the call a copy
  * of the row whose handler is this hook (the row itself is native).
  */
-static struct lx_sysent read_ent, readv_ent;
-
-static struct lx_action read_hook(struct lx_call *c, struct lx_guest *g);
-
-static void
-resume_through_hook(struct lx_call *c)
-{
-	struct lx_sysent *e = c->nr == LX_NR_read ? &read_ent : &readv_ent;
-
-	if (e->handler == NULL) {
-		*e = *lx_sysent(c->nr);
-		e->handler = read_hook;
-	}
-	c->ent = e;
-}
-
 static struct lx_action
 read_hook(struct lx_call *c, struct lx_guest *g)
 {
@@ -339,7 +323,6 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 	/* Nothing queued: a signal ends the wait as inotify_read's does. */
 	if (c->resumed && c->park_ret < 0)
 		return lx_return(-LX_ERESTARTSYS);
-	resume_through_hook(c);
 	c->deadline_ns = -1;
 	return lx_park(fd, LX_POLLIN, 0, 0);
 }

@@ -812,8 +812,8 @@ arm_timer(int64_t ns)
  * Take the host's notes and make events of them.  Listing a directory
  * costs time in its size, so when the guest changes a big directory
  * fast, batches that the loop brings (not a guest's read) wait twice as
- * long as the last one took: more changes per listing, listing time kept
- * at about a third.  A read, FIONREAD or inotify call never waits.
+ * long as the last one took (10 ms at most): more changes per listing.
+ * A read, FIONREAD or inotify call never waits.
  */
 static void
 sync_run(bool forced)

@@ -352,7 +352,7 @@ park_exit(struct task *t, long ret)
 	t->injected = 1;
 	c->resumed = true;
 	c->park_ret = is_restart_code(ret) ? -LX_EINTR : ret;
-	t->action = c->ent->handler(c, &g);
+	t->action = c->handler(c, &g);
 	apply_action(t);
 }
 

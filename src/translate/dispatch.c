@@ -141,6 +141,7 @@ ask_hooks(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 	for (int i = 0; i < nhooks; i++) {
 		if (hooks[i].nr != c->nr || !family_on(hooks[i].family))
 			continue;
+		c->handler = hooks[i].fn;
 		a = hooks[i].fn(c, g);
 		if (a.kind != LX_NATIVE) {
 			*served = LX_SERVED_EMULATED;
@@ -168,6 +169,7 @@ lx_dispatch(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 		return lx_return(-LX_ENOSYS);
 	}
 	if (row_emulated(e)) {
+		c->handler = e->handler;
 		a = e->handler(c, g);
 		*served = served_by(&a);
 		return a;

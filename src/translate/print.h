@@ -81,6 +81,7 @@ bool lx_fetch(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr,
 
 /* print_fs.c */
 void lx_print_open_flags(struct lx_sbuf *b, uint64_t v);
+void lx_print_fd_flags(struct lx_sbuf *b, uint64_t v);
 void lx_print_stat(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr);
 void lx_print_statx(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr);
 void lx_print_statfs(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr);

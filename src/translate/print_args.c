@@ -128,6 +128,7 @@ print_scalar(struct lx_pctx *p, struct lx_sbuf *b, int kind, uint64_t v)
 	case LXA_FD:	lx_print_fd(p, b, (int)v); break;
 	case LXA_DIRFD:	lx_print_dirfd(p, b, (int)v); break;
 	case LXA_OPEN_FLAGS: lx_print_open_flags(b, v); break;
+	case LXA_FD_FLAGS: lx_print_fd_flags(b, v); break;
 	case LXA_ACCESS_MODE: print_access_mode(b, v); break;
 	case LXA_AT_FLAGS: lx_print_flags(b, lx_x_at_flags, (unsigned)v, NULL);
 		break;

@@ -51,6 +51,16 @@ lx_print_open_flags(struct lx_sbuf *b, uint64_t v)
 	}
 }
 
+/* pipe2, dup3: flags of a new fd, without an access mode (strace's). */
+void
+lx_print_fd_flags(struct lx_sbuf *b, uint64_t v)
+{
+	if (v == 0)
+		sb_putc(b, '0');
+	else
+		lx_print_flags(b, lx_x_open_flags, v, NULL);
+}
+
 static void
 print_dev(struct lx_sbuf *b, const char *name, uint64_t dev)
 {

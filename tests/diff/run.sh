@@ -6,15 +6,22 @@
 #   sh tests/diff/run.sh [NAME...]
 #
 # Differential test NAME: tests/diff/NAME.c is compiled (cc -O1 -pthread)
-# into build/tests/diff/, run natively and under
-#     lxrun --trace --trace-format=json -o TRACE [args:] PROG
+# into build/tests/diff/, run natively and twice under lxrun:
+#     lxrun --trap=filtered --trace-format=json -o TRACE [args:] PROG
+#         (lxrun's default trapping: only what lxrun must see stops, so
+#         per-fd trap rules and the untraced fast path are what runs;
+#         the trace shows the calls that stopped)
+#     lxrun --trace-format=json -o TRACE [args:] PROG
+#         (every call stops, as on a NetBSD host)
 # each with stdin /dev/null, the same environment and a fresh empty working
-# directory under $TMPDIR (or /tmp), under timeout.  stdout, stderr and the exit status (as the
-# shell sees it) must be equal, and the JSON trace must pass
-# lib/check_trace.py with the expectations of tests/diff/NAME.expect:
+# directory under $TMPDIR (or /tmp), under timeout.  stdout, stderr and the
+# exit status (as the shell sees it) must equal the native run's, and the
+# JSON traces must pass lib/check_trace.py with the expectations of
+# tests/diff/NAME.expect:
 #     emulated: SYSCALL...       each served "emulated" at least once
 #     unsupported: SYSCALL|NR... each served "unsupported" (-ENOSYS)
-#     native: SYSCALL...         each served "native" at least once
+#     native: SYSCALL...         each served "native" at least once (only
+#                                checked in the run that traps everything)
 #     args: LXRUN-OPTIONS        extra lxrun options
 #     timeout: SECONDS           default 30
 # Lines starting with '#' are comments.
@@ -47,7 +54,7 @@ expect_field() {
 	_e="$ROOT/tests/diff/$1.expect"
 	[ -f "$_e" ] || return 0
 	sed -n "s/^[[:space:]]*$2:[[:space:]]*//p" "$_e" | sed 's/#.*//' |
-	    tr '\n' ' '
+	    tr '\n' ' ' | sed 's/[[:space:]]*$//'
 }
 
 # run_diff NAME LOG: one differential test; its details go to LOG.
@@ -57,7 +64,7 @@ run_diff() {
 	_bin="$DIFF_BUILD/$_name"
 	_work="$DIFF_BUILD/$_name.run"
 	rm -rf "$_work"
-	mkdir -p "$_work/native" "$_work/lxrun"
+	mkdir -p "$_work/native" "$_work/filtered" "$_work/all"
 
 	if ! $CC -O1 -pthread -Wall -o "$_bin" "$_src"; then
 		echo "cannot compile $_src"
@@ -66,25 +73,34 @@ run_diff() {
 	_to=$(expect_field "$_name" timeout)
 	_to=${_to:-30}
 	_args=$(expect_field "$_name" args)
-	_trace="$_work/trace.json"
 
 	LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \
 	    run_native "$_work/native" "$_bin"
-	# $_args is a list of options: split on purpose.
-	# shellcheck disable=SC2086
-	LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \
-	    run_lxrun "$_work/lxrun" --trace \
-	    --trace-format=json -o "$_trace" $_args -- "$_bin"
-
 	_rc=0
-	compare_runs "$_work/native" "$_work/lxrun" || _rc=1
-	[ "$(cat "$_work/lxrun/status")" = 124 ] &&
-	    echo "lxrun run timed out after ${_to}s"
-	# shellcheck disable=SC2046
-	"$PYTHON" "$CHECK_TRACE" "$_trace" \
-	    --emulated $(expect_field "$_name" emulated) \
-	    --unsupported $(expect_field "$_name" unsupported) \
-	    --native $(expect_field "$_name" native) || _rc=1
+	for _mode in filtered all; do
+		_trace="$_work/trace-$_mode.json"
+		_trap=
+		_native=
+		if [ $_mode = filtered ]; then
+			_trap=--trap=filtered
+		else
+			_native=$(expect_field "$_name" native)
+		fi
+		echo "== lxrun $_trap (trace: $_trace)"
+		# $_args is a list of options: split on purpose.
+		# shellcheck disable=SC2086
+		LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \
+		    run_lxrun "$_work/$_mode" $_trap --trace-format=json \
+		    -o "$_trace" $_args -- "$_bin"
+		compare_runs "$_work/native" "$_work/$_mode" || _rc=1
+		[ "$(cat "$_work/$_mode/status")" = 124 ] &&
+		    echo "lxrun run timed out after ${_to}s"
+		# shellcheck disable=SC2046
+		"$PYTHON" "$CHECK_TRACE" "$_trace" \
+		    --emulated $(expect_field "$_name" emulated) \
+		    --unsupported $(expect_field "$_name" unsupported) \
+		    --native $_native || _rc=1
+	done
 	return $_rc
 }
 
