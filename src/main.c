@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,11 @@
 
 enum {
 	OPT_TRACE = 256, OPT_TRACE_FORMAT, OPT_REPORT, OPT_REPORT_FORMAT,
-	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION,
+	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PIN,
 };
+
+/* --pin: the CPU that supervisor and guest share, -1 for none. */
+static int pin_cpu = -1;
 
 static const struct option long_options[] = {
 	{ "trace", no_argument, NULL, OPT_TRACE },
@@ -41,6 +45,7 @@ static const struct option long_options[] = {
 	{ "emulate", required_argument, NULL, OPT_EMULATE },
 	{ "trap", required_argument, NULL, OPT_TRAP },
 	{ "list-syscalls", optional_argument, NULL, OPT_LIST },
+	{ "pin", optional_argument, NULL, OPT_PIN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -79,6 +84,9 @@ usage(FILE *f)
 "  --trap=MODE           filtered (default: stop only where needed) or\n"
 "                        all (stop on every syscall, as a NetBSD host);\n"
 "                        tracing implies all unless filtered is given\n"
+"  --pin[=CPU]           run lxrun and the program on one CPU (default: the\n"
+"                        current one): a stop then costs a fraction of a\n"
+"                        cross-CPU one, but the program sees one CPU\n"
 "  --list-syscalls[=FMT] print the syscall table (text, json, md)\n"
 "  -h, --help            this text\n"
 "  -V, --version         version\n");
@@ -210,6 +218,12 @@ parse_args(int argc, char **argv)
 				bad_usage("--trap takes filtered or all, not '%s'",
 				    optarg);
 			break;
+		case OPT_PIN:
+			pin_cpu = optarg != NULL ? atoi(optarg) : sched_getcpu();
+			if (pin_cpu < 0 || pin_cpu >= CPU_SETSIZE)
+				bad_usage("bad CPU for --pin: '%s'",
+				    optarg != NULL ? optarg : "?");
+			break;
 		case OPT_LIST:
 			want_list = true;
 			list = optarg;
@@ -327,6 +341,16 @@ main(int argc, char **argv)
 	pid_t pid;
 
 	probe_kernel();
+	if (pin_cpu >= 0) {
+		cpu_set_t set;
+
+		/* The guest inherits it through fork and exec. */
+		CPU_ZERO(&set);
+		CPU_SET(pin_cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0)
+			lx_die("cannot pin to CPU %d: %s", pin_cpu,
+			    strerror(errno));
+	}
 	if ((r = filter_build(&filter)) < 0)
 		lx_die("cannot build the seccomp filter: %s", strerror(-r));
 	if ((r = loop_block_signals(&oldmask)) < 0)

@@ -45,6 +45,17 @@ is_restart_code(long r)
 	    r == -LX_ERESTARTNOHAND || r == -LX_ERESTART_RESTARTBLOCK;
 }
 
+const struct user_regs_struct *
+task_saved(struct task *t)
+{
+	if (!t->have_saved) {
+		if (regs_get(t->tid, &t->saved) < 0)
+			return NULL;
+		t->have_saved = true;
+	}
+	return &t->saved;
+}
+
 /* Resume a thread with the request its wait state needs. */
 int
 task_resume(struct task *t, int sig)
@@ -96,8 +107,11 @@ call_abandon(struct task *t)
 static int
 finish_regs(struct task *t, long value)
 {
-	struct user_regs_struct r = t->saved;
+	struct user_regs_struct r;
 
+	if (task_saved(t) == NULL)
+		return -LX_ESRCH;
+	r = t->saved;
 	r.rax = (uint64_t)value;
 	r.orig_rax = is_restart_code(value) ? t->saved.orig_rax : (uint64_t)-1;
 	return regs_set(t->tid, &r);
@@ -107,13 +121,22 @@ finish_regs(struct task *t, long value)
 static void
 apply_return(struct task *t, long value)
 {
+	/*
+	 * A restart code only means something after the call ran and a
+	 * signal came; at the entry nothing ran, so no signal interrupted it.
+	 */
+	if (t->injected == 0 && t->wait == TW_RUNNING && is_restart_code(value))
+		value = -LX_EINTR;
 	if (t->injected == 0 && !is_restart_code(value)) {
 		/* Still at the seccomp stop: skip the call. */
-		struct user_regs_struct r = t->saved;
+		struct user_regs_struct r;
 
-		r.orig_rax = (uint64_t)-1;
-		r.rax = (uint64_t)value;
-		regs_set(t->tid, &r);
+		if (task_saved(t) != NULL) {
+			r = t->saved;
+			r.orig_rax = (uint64_t)-1;
+			r.rax = (uint64_t)value;
+			regs_set(t->tid, &r);
+		}
 	} else {
 		finish_regs(t, value);
 	}
@@ -125,8 +148,11 @@ apply_return(struct task *t, long value)
 static void
 set_call_regs(struct task *t, long nr, const uint64_t a[6])
 {
-	struct user_regs_struct r = t->saved;
+	struct user_regs_struct r;
 
+	if (task_saved(t) == NULL)
+		return;
+	r = t->saved;
 	regs_set_args(&r, nr, a);
 	t->expect_entry = t->injected > 0;
 	if (t->expect_entry)
@@ -260,43 +286,35 @@ apply_action(struct task *t)
 	}
 }
 
-static int
-abi_of(struct task *t)
-{
-	unsigned long data = 0;
-
-	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
-	return (int)data;
-}
-
 void
 seccomp_stop(struct task *t)
 {
 	struct lx_call *c = &t->call;
 	struct lx_guest g;
-	int abi;
+	struct lx_call next;
+	uint64_t ip;
 
-	if (regs_get(t->tid, &t->saved) < 0)
-		return;
 	if (t->wait != TW_RUNNING) {
 		/* the rewritten call's own trap: it is ours, let it run */
 		task_resume(t, 0);
 		return;
 	}
-	if (t->pass_next && t->saved.rip == t->pass_ip &&
-	    (long)t->saved.orig_rax == c->nr) {
+	memset(&next, 0, sizeof(next));
+	if (call_from_seccomp_stop(t->tid, &next, &ip) < 0)
+		return;
+	t->have_saved = false;
+	if (t->pass_next && ip == t->pass_ip && next.nr == c->nr &&
+	    next.abi == LX_ABI_X86_64) {
 		t->pass_next = false;
 		apply_native(t, t->action.on_exit);
 		return;
 	}
 	t->pass_next = false;
-	abi = abi_of(t);
-	memset(c, 0, sizeof(*c));
-	regs_to_call_abi(&t->saved, c, abi);
+	*c = next;
 	c->tid = t->tid;
 	c->pid = t->proc->pid;
 	c->deadline_ns = -1;
-	c->ent = lx_sysent(abi == LX_ABI_X86_64 ? c->nr : -1);
+	c->ent = lx_sysent(c->abi == LX_ABI_X86_64 ? c->nr : -1);
 	t->injected = 0;
 	guest_init(&g, t);
 
@@ -308,11 +326,11 @@ seccomp_stop(struct task *t)
 		t->start_mono_ns = lx_now_ns();
 		lx_trace_begin(t->rec, c, &g);
 	}
-	if (abi == LX_ABI_I386) {
+	if (c->abi == LX_ABI_I386) {
 		/* int 0x80 runs as natively; the trace shows it. */
 		t->served = LX_SERVED_NATIVE;
 		t->action = lx_native();
-	} else if (abi == LX_ABI_X32) {
+	} else if (c->abi == LX_ABI_X32) {
 		t->served = LX_SERVED_UNSUPPORTED;
 		t->action = lx_return(-LX_ENOSYS);
 	} else {
@@ -377,24 +395,24 @@ native_exit(struct task *t, long ret)
 void
 syscall_stop(struct task *t)
 {
-	struct user_regs_struct r;
+	long rax;
 
 	if (t->expect_entry) {
 		t->expect_entry = false;
 		task_resume(t, 0);
 		return;
 	}
-	if (regs_get(t->tid, &r) < 0)
+	if (regs_rax(t->tid, &rax) < 0)
 		return;
 	switch (t->wait) {
 	case TW_EXIT_NATIVE:
-		native_exit(t, (long)r.rax);
+		native_exit(t, rax);
 		break;
 	case TW_EXIT_REWRITE:
-		rewrite_exit(t, (long)r.rax);
+		rewrite_exit(t, rax);
 		break;
 	case TW_EXIT_PARK:
-		park_exit(t, (long)r.rax);
+		park_exit(t, rax);
 		break;
 	case TW_RUNNING:
 		/* a stray stop (e.g. after an interrupt race): go on */

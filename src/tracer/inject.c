@@ -81,11 +81,12 @@ inject_wait_exit(struct task *t, bool expect_entry)
 long
 inject_syscall(struct task *t, long nr, const uint64_t a[6])
 {
-	struct user_regs_struct r = t->saved;
+	struct user_regs_struct r;
 	bool rewind = t->injected > 0;
 
-	if (t->dead)
+	if (t->dead || task_saved(t) == NULL)
 		return -LX_ESRCH;
+	r = t->saved;
 	regs_set_args(&r, nr, a);
 	if (rewind)
 		r.rip -= 2;

@@ -1,9 +1,52 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* x86-64 registers of a stopped thread, and the syscall ABI on them. */
 #include <errno.h>
+#include <linux/audit.h>
+#include <stddef.h>
 #include <sys/ptrace.h>
 
 #include "tracer.h"
+
+int
+regs_rax(pid_t tid, long *rax)
+{
+	errno = 0;
+	*rax = ptrace(PTRACE_PEEKUSER, tid,
+	    offsetof(struct user_regs_struct, rax), 0);
+	return *rax == -1 && errno != 0 ? -errno : 0;
+}
+
+/*
+ * At a seccomp stop, one PTRACE_GET_SYSCALL_INFO gives the ABI (arch and
+ * our filter's RET_DATA), the number and the arguments in the ABI's own
+ * registers: enough for every call that runs natively, so the full
+ * register set is only read when a handler needs it.
+ */
+int
+call_from_seccomp_stop(pid_t tid, struct lx_call *c, uint64_t *ip)
+{
+	struct __ptrace_syscall_info si;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(si), &si) <= 0)
+		return -errno;
+	if (si.op != PTRACE_SYSCALL_INFO_SECCOMP)
+		return -EINVAL;
+	c->nr = (long)si.seccomp.nr;
+	for (int i = 0; i < LX_NARGS; i++)
+		c->arg[i] = si.seccomp.args[i];
+	c->ip = si.instruction_pointer;
+	c->sp = si.stack_pointer;
+	if (si.arch != AUDIT_ARCH_X86_64)
+		c->abi = LX_ABI_I386;
+	else if (si.seccomp.ret_data == LX_FILTER_DATA_X32)
+		c->abi = LX_ABI_X32;
+	else
+		c->abi = LX_ABI_X86_64;
+	if (c->abi == LX_ABI_I386)
+		c->nr = (long)(uint32_t)c->nr;
+	*ip = si.instruction_pointer;
+	return 0;
+}
 
 int
 regs_get(pid_t tid, struct user_regs_struct *r)
@@ -15,45 +58,6 @@ int
 regs_set(pid_t tid, const struct user_regs_struct *r)
 {
 	return ptrace(PTRACE_SETREGS, tid, 0, r) < 0 ? -errno : 0;
-}
-
-void
-regs_to_call(const struct user_regs_struct *r, struct lx_call *c)
-{
-	c->nr = (long)r->orig_rax;
-	c->arg[0] = r->rdi;
-	c->arg[1] = r->rsi;
-	c->arg[2] = r->rdx;
-	c->arg[3] = r->r10;
-	c->arg[4] = r->r8;
-	c->arg[5] = r->r9;
-	c->ip = r->rip;
-	c->sp = r->rsp;
-}
-
-/* The i386 (int 0x80) convention: ebx ecx edx esi edi ebp. */
-static void
-regs_to_call_i386(const struct user_regs_struct *r, struct lx_call *c)
-{
-	c->nr = (long)(uint32_t)r->orig_rax;
-	c->arg[0] = (uint32_t)r->rbx;
-	c->arg[1] = (uint32_t)r->rcx;
-	c->arg[2] = (uint32_t)r->rdx;
-	c->arg[3] = (uint32_t)r->rsi;
-	c->arg[4] = (uint32_t)r->rdi;
-	c->arg[5] = (uint32_t)r->rbp;
-	c->ip = r->rip;
-	c->sp = r->rsp;
-}
-
-void
-regs_to_call_abi(const struct user_regs_struct *r, struct lx_call *c, int abi)
-{
-	if (abi == LX_ABI_I386)
-		regs_to_call_i386(r, c);
-	else
-		regs_to_call(r, c);
-	c->abi = (uint8_t)abi;
 }
 
 void

@@ -68,6 +68,7 @@ struct task {
 	struct lx_action action;
 	enum lx_served served;
 	struct user_regs_struct saved;	/* regs at the call's seccomp stop */
+	bool have_saved;		/* fetched yet (see task_saved) */
 	int64_t start_rt_ns, start_mono_ns;
 	struct lx_trace_rec *rec;
 	bool tracing;		/* this call is being traced (begin done) */
@@ -90,11 +91,13 @@ void mm_put(struct mm *m);
 
 /* regs.c: registers of a stopped thread (x86-64). */
 int regs_get(pid_t tid, struct user_regs_struct *r);
+int regs_rax(pid_t tid, long *rax);
+struct lx_call;
+int call_from_seccomp_stop(pid_t tid, struct lx_call *c, uint64_t *ip);
+/* The registers at the call's seccomp stop, fetched on first need. */
+const struct user_regs_struct *task_saved(struct task *t);
 int regs_set(pid_t tid, const struct user_regs_struct *r);
-void regs_to_call(const struct user_regs_struct *r, struct lx_call *c);
 void regs_set_args(struct user_regs_struct *r, long nr, const uint64_t a[6]);
-void regs_to_call_abi(const struct user_regs_struct *r, struct lx_call *c,
-    int abi);
 
 /* mem.c: guest memory. */
 int mem_read(struct task *t, void *dst, uint64_t src, size_t n);
