@@ -20,6 +20,7 @@ struct lx_sysent;
 struct lx_guest;
 struct lx_fd_ident;
 struct lx_fd_trap;
+struct stat;
 
 /* Number of syscall arguments on x86-64. */
 #define LX_NARGS 6
@@ -176,6 +177,12 @@ struct lx_guest_ops {
 	 */
 	int (*trap_fd)(struct lx_guest *g, const struct lx_fd_trap *traps,
 	    int n, int fd);
+	/*
+	 * The host's fstat of the guest's fd, done by the supervisor without
+	 * running anything in the guest (fstat needs no permission on the
+	 * file): 0, or -LX_EBADF if the fd is not open.
+	 */
+	int (*fd_stat)(struct lx_guest *g, int guest_fd, struct stat *st);
 };
 
 struct lx_fd_trap {
@@ -209,6 +216,7 @@ struct lx_guest {
 #define lx_guest_pull_fd(g, fd)		((g)->ops->pull_fd((g), (fd)))
 #define lx_guest_fd_ident(g, fd, id)	((g)->ops->fd_ident((g), (fd), (id)))
 #define lx_guest_trap_fd(g, t, n, fd)	((g)->ops->trap_fd((g), (t), (n), (fd)))
+#define lx_guest_fd_stat(g, fd, st)	((g)->ops->fd_stat((g), (fd), (st)))
 #define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
 	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
 

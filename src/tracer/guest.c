@@ -95,17 +95,25 @@ read_fdinfo(pid_t tid, int fd, struct lx_fd_ident *id)
 	return 0;
 }
 
+/* stat of /proc/TID/fd/N is fstat of the guest's fd (the magic link). */
+static int
+g_fd_stat(struct lx_guest *g, int fd, struct stat *st)
+{
+	char path[64];
+
+	if (fd < 0)
+		return -LX_EBADF;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", g->tid, fd);
+	return stat(path, st) < 0 ? -LX_EBADF : 0;
+}
+
 static int
 g_fd_ident(struct lx_guest *g, int fd, struct lx_fd_ident *id)
 {
 	struct task *t = task_of(g);
-	char path[64];
 	struct stat st;
 
-	if (fd < 0)
-		return -LX_EBADF;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)t->tid, fd);
-	if (stat(path, &st) < 0)
+	if (g_fd_stat(g, fd, &st) < 0)
 		return -LX_EBADF;
 	memset(id, 0, sizeof(*id));
 	id->dev = st.st_dev;
@@ -129,6 +137,7 @@ static const struct lx_guest_ops guest_ops = {
 	.pull_fd = g_pull_fd,
 	.fd_ident = g_fd_ident,
 	.trap_fd = g_trap_fd,
+	.fd_stat = g_fd_stat,
 };
 
 void

@@ -9,20 +9,28 @@
 #include "lxrun/linux_abi.h"
 #include "translate/stat_convert.h"
 
+/* Convert the host's answer and write it to the guest's buffer. */
+static long
+nfs_answer(struct lx_call *c, struct lx_guest *g, const struct stat *st)
+{
+	struct lx_stat lst;
+
+	lx_stat_from_host(&lst, st);
+	if (lx_guest_write(g, c->arg[2], &lst, sizeof(lst)) < 0)
+		return -LX_EFAULT;
+	return 0;
+}
+
 static long
 nfs_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
 	struct stat st;
-	struct lx_stat lst;
 
 	if (ret < 0)
 		return ret;
 	if (lx_stat_result(c, g, &st) < 0)
 		return -LX_EFAULT;
-	lx_stat_from_host(&lst, &st);
-	if (lx_guest_write(g, c->arg[2], &lst, sizeof(lst)) < 0)
-		return -LX_EFAULT;
-	return 0;
+	return nfs_answer(c, g, &st);
 }
 
 struct lx_action
@@ -36,5 +44,12 @@ lx_sys_newfstatat(struct lx_call *c, struct lx_guest *g)
 	route = lx_stat_route(g, dfd, path, flags, 0, 0);
 	if (route < 0)
 		return lx_return(route);
+	if (route == LX_STAT_FD) {
+		/* glibc's fstat: the supervisor's host fstat, one stop */
+		struct stat st;
+		long r = lx_guest_fd_stat(g, dfd, &st);
+
+		return lx_return(r < 0 ? r : nfs_answer(c, g, &st));
+	}
 	return lx_stat_rewrite(c, g, route, dfd, path, flags, nfs_exit);
 }

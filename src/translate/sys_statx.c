@@ -11,20 +11,28 @@
 #include "lxrun/linux_abi.h"
 #include "translate/stat_convert.h"
 
+/* Convert the host's answer and write it to the guest's buffer. */
+static long
+stx_answer(struct lx_call *c, struct lx_guest *g, const struct stat *st)
+{
+	struct lx_statx sx;
+
+	lx_statx_from_host(&sx, st);
+	if (lx_guest_write(g, c->arg[4], &sx, sizeof(sx)) < 0)
+		return -LX_EFAULT;
+	return 0;
+}
+
 static long
 stx_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
 	struct stat st;
-	struct lx_statx sx;
 
 	if (ret < 0)
 		return ret;
 	if (lx_stat_result(c, g, &st) < 0)
 		return -LX_EFAULT;
-	lx_statx_from_host(&sx, &st);
-	if (lx_guest_write(g, c->arg[4], &sx, sizeof(sx)) < 0)
-		return -LX_EFAULT;
-	return 0;
+	return stx_answer(c, g, &st);
 }
 
 struct lx_action
@@ -39,5 +47,12 @@ lx_sys_statx(struct lx_call *c, struct lx_guest *g)
 	if (route < 0)
 		return lx_return(route);
 	/* AT_STATX_FORCE_SYNC / DONT_SYNC: the host stat is always current. */
+	if (route == LX_STAT_FD) {
+		/* an fd: the supervisor's host fstat, one stop */
+		struct stat st;
+		long r = lx_guest_fd_stat(g, dfd, &st);
+
+		return lx_return(r < 0 ? r : stx_answer(c, g, &st));
+	}
 	return lx_stat_rewrite(c, g, route, dfd, path, flags, stx_exit);
 }

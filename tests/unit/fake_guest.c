@@ -119,6 +119,12 @@ fg_trap_fd(struct lx_guest *g, const struct lx_fd_trap *t, int n, int fd)
 	return 0;
 }
 
+static int
+fg_fd_stat(struct lx_guest *g, int fd, struct stat *st)
+{
+	return fstat(fd, st) < 0 ? -LX_EBADF : 0;
+}
+
 static const struct lx_guest_ops fg_ops = {
 	.read = fg_read,
 	.write = fg_write,
@@ -128,6 +134,7 @@ static const struct lx_guest_ops fg_ops = {
 	.pull_fd = fg_pull_fd,
 	.fd_ident = fg_fd_ident,
 	.trap_fd = fg_trap_fd,
+	.fd_stat = fg_fd_stat,
 };
 
 void
