@@ -77,6 +77,8 @@ enum lx_action_kind {
 
 typedef long lx_exit_fn(struct lx_call *c, struct lx_guest *g, long ret);
 
+#define LX_PARK_EXTRA 4
+
 struct lx_action {
 	enum lx_action_kind kind;
 	long value;			/* LX_RETURN: result or -errno */
@@ -94,6 +96,9 @@ struct lx_action {
 		short events;		/* POLLIN/POLLOUT (LX_POLL*) */
 		uint64_t sigmask;	/* guest sigset pointer or 0 */
 		uint64_t sigsetsize;
+		/* more guest fds to wait on for POLLIN (e.g. signalfds) */
+		int extra[LX_PARK_EXTRA];
+		int nextra;
 	} park;				/* LX_PARK; deadline is c->deadline_ns */
 };
 

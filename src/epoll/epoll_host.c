@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -163,4 +164,56 @@ ep_host_close(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+int ep_cur_tid;
+
+bool
+ep_host_is_signalfd(int copy)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
+	if ((n = readlink(path, link, sizeof(link) - 1)) < 0)
+		return false;
+	link[n] = '\0';
+	return strcmp(link, "anon_inode:[signalfd]") == 0;
+}
+
+/* The hex value after "key" in a /proc file, 0 if none. */
+static uint64_t
+proc_hex(const char *path, const char *key, uint64_t *second,
+    const char *key2)
+{
+	char line[256];
+	uint64_t v = 0;
+	size_t kl = strlen(key), kl2 = key2 != NULL ? strlen(key2) : 0;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, kl) == 0)
+			v = strtoull(line + kl, NULL, 16);
+		else if (key2 != NULL && strncmp(line, key2, kl2) == 0)
+			*second = strtoull(line + kl2, NULL, 16);
+	}
+	fclose(f);
+	return v;
+}
+
+uint64_t
+ep_host_sigfd_pending(int copy, int tid)
+{
+	char path[64];
+	uint64_t mask, own, shared = 0;
+
+	if (tid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", copy);
+	mask = proc_hex(path, "sigmask:", NULL, NULL);
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	own = proc_hex(path, "SigPnd:", &shared, "ShdPnd:");
+	return (own | shared) & mask;
 }

@@ -51,7 +51,8 @@ filters_for(const struct ep_item *it)
 {
 	unsigned f = 0;
 
-	if (!it->armed)
+	/* the supervisor's copy would report the supervisor's signals */
+	if (!it->armed || it->sigfd)
 		return 0;
 	/* READ also carries hang-ups and errors when nothing else is asked. */
 	if ((it->events & EP_IN_BITS) || !(it->events & EP_OUT_BITS))
@@ -240,6 +241,9 @@ probe(struct ep_item **its, uint32_t *rev, int n)
 		if (its[i]->nested != NULL) {
 			if (ep_refresh(its[i]->nested))
 				rev[i] = LX_EPOLLIN | LX_EPOLLRDNORM;
+		} else if (its[i]->sigfd) {
+			if (ep_host_sigfd_pending(its[i]->copy, ep_cur_tid))
+				rev[i] = LX_EPOLLIN | LX_EPOLLRDNORM;
 		} else {
 			p[k].fd = its[i]->copy;
 			p[k].events = its[i]->events & EP_READY_BITS;
@@ -282,6 +286,7 @@ ep_insert(struct ep_inst *ep, int fd, int copy, uint32_t events,
 	it->armed = true;
 	it->nested = nested;
 	it->ref_fd = fd;
+	it->sigfd = nested == NULL && ep_host_is_signalfd(copy);
 	if ((r = set_filters(it, filters_for(it))) < 0) {
 		set_filters(it, 0);
 		ep_host_close(copy);
@@ -291,6 +296,7 @@ ep_insert(struct ep_inst *ep, int fd, int copy, uint32_t events,
 	}
 	TAILQ_INSERT_TAIL(&ep->items, it, link);
 	ep->nitems++;
+	ep->nsigfd += it->sigfd;
 	if (probe_one(it) != 0) {
 		rdl_add(ep, it);
 		ep_sync_byte(ep);
@@ -324,6 +330,7 @@ ep_remove(struct ep_item *it)
 	ep_host_close(it->copy);
 	TAILQ_REMOVE(&ep->items, it, link);
 	ep->nitems--;
+	ep->nsigfd -= it->sigfd;
 	free(it->alias);
 	free(it);
 	ep_sync_byte(ep);
@@ -383,10 +390,37 @@ ep_refresh(struct ep_inst *ep)
 	return !TAILQ_EMPTY(&ep->ready);
 }
 
+/*
+ * A signalfd item is queued while the caller has a signal of its mask
+ * pending; with EPOLLET only when a signal not pending at the last report
+ * came (a signal already pending generates no new wake-up on Linux).
+ */
+static void
+sigfd_refresh(struct ep_inst *ep, struct ep_item *it)
+{
+	uint64_t set = ep_host_sigfd_pending(it->copy, ep_cur_tid);
+
+	if (set == 0)
+		it->sig_seen = 0;
+	if (!it->armed || it->ready || set == 0)
+		return;
+	if ((it->events & LX_EPOLLET) && (set & ~it->sig_seen) == 0)
+		return;
+	it->sig_seen = set;
+	rdl_add(ep, it);
+}
+
 void
 ep_harvest_begin(struct ep_inst *ep)
 {
+	struct ep_item *it;
+
 	pump(ep);
+	/* signalfds send no host events: ask them now, for this caller */
+	if (ep->nsigfd > 0)
+		TAILQ_FOREACH(it, &ep->items, link)
+			if (it->sigfd)
+				sigfd_refresh(ep, it);
 	if (++ep->pass == 0)
 		ep->pass = 1;
 }
@@ -455,4 +489,18 @@ ep_unharvest(struct ep_inst *ep, struct ep_item **its, int from, int n)
 		it->seen = 0;
 	}
 	ep_sync_byte(ep);
+}
+
+int
+ep_sigfds(struct ep_inst *ep, int *fds, int max)
+{
+	struct ep_item *it;
+	int n = 0;
+
+	if (ep->nsigfd == 0)
+		return 0;
+	TAILQ_FOREACH(it, &ep->items, link)
+		if (it->sigfd && it->armed && n < max)
+			fds[n++] = it->fd;
+	return n;
 }

@@ -41,6 +41,8 @@ struct ep_item {
 	unsigned seen;			/* harvest pass that reported it */
 	unsigned filters;		/* host filters in ep->hq (bits) */
 	struct ep_inst *nested;		/* the target is an emulated epoll */
+	bool sigfd;			/* a signalfd: ready per the caller */
+	uint64_t sig_seen;		/* EPOLLET: pending set last reported */
 	int ref_pid, ref_fd;		/* last known guest reference */
 	TAILQ_ENTRY(ep_item) link;	/* ep->items */
 	TAILQ_ENTRY(ep_item) rdl;	/* ep->ready */
@@ -57,6 +59,7 @@ struct ep_inst {
 	struct ep_items items;
 	struct ep_items ready;
 	int nitems;
+	int nsigfd;			/* signalfd items among them */
 	bool byte;			/* the marker byte is in the pipe */
 	bool watched;			/* src is in the loop's queue */
 	unsigned pass;			/* harvest pass number */
@@ -104,6 +107,8 @@ void ep_harvest_begin(struct ep_inst *ep);
 int ep_harvest(struct ep_inst *ep, struct lx_epoll_event *out,
     struct ep_item **its, int max);
 void ep_unharvest(struct ep_inst *ep, struct ep_item **its, int from, int n);
+/* Guest fd numbers of the armed signalfd items (for the park), at most max. */
+int ep_sigfds(struct ep_inst *ep, int *fds, int max);
 /* Pull pending host events, drop what is not ready, fix the marker. */
 bool ep_refresh(struct ep_inst *ep);
 /* Make the marker byte follow the ready list. */
@@ -132,6 +137,16 @@ int ep_host_find_file(int copy, int pid, void (*found)(void *, int),
     void *arg);
 /* Put the marker byte in the pipe / take it out again. */
 int ep_host_byte_set(int sup_fd);
+/*
+ * signalfd readiness depends on who asks (signalfd_poll looks at the
+ * caller's pending signals), so it cannot come from the supervisor's copy:
+ * it is computed for guest thread tid: its pending signals (its own and
+ * its process's) in the signalfd's mask, as a signal set.
+ */
+bool ep_host_is_signalfd(int copy);
+uint64_t ep_host_sigfd_pending(int copy, int tid);
+/* The guest thread on whose behalf the instance is being looked at. */
+extern int ep_cur_tid;
 int ep_host_byte_clear(int sup_fd);
 void ep_host_close(int fd);
 

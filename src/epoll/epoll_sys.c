@@ -171,6 +171,7 @@ struct lx_action
 lx_sys_epoll_ctl(struct lx_call *c, struct lx_guest *g)
 {
 	ep_life_seen(g);
+	ep_cur_tid = g->tid;
 	return lx_return(ep_ctl(c, g));
 }
 
@@ -243,9 +244,11 @@ static struct lx_action
 ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
 {
 	struct ep_inst *ep = NULL;
+	struct lx_action a;
 	long r;
 
 	ep_life_seen(g);
+	ep_cur_tid = g->tid;
 	if ((r = wait_check(g, w, &ep)) < 0) {
 		/* The file went away under a parked waiter: time is up. */
 		return lx_return(c->resumed && r == -LX_EINVAL ? 0 : r);
@@ -269,8 +272,10 @@ ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
 		    (c->deadline_ns >= 0 && lx_now_ns() >= c->deadline_ns))
 			return lx_return(0);
 	}
-	return lx_park(w->epfd, LX_POLLIN, w->sigmask,
-	    w->sigmask != 0 ? 8 : 0);
+	a = lx_park(w->epfd, LX_POLLIN, w->sigmask, w->sigmask != 0 ? 8 : 0);
+	/* the guest's own ppoll sees its signalfds become ready */
+	a.park.nextra = ep_sigfds(ep, a.park.extra, LX_PARK_EXTRA);
+	return a;
 }
 
 /* set_user_sigmask(): a mask must be a whole, readable sigset_t. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -205,17 +206,26 @@ apply_park(struct task *t)
 {
 	struct lx_call *c = &t->call;
 	struct {
-		int fd;
-		short events, revents;
-		int64_t pad;
+		struct {
+			int fd;
+			short events, revents;
+		} pfd[1 + LX_PARK_EXTRA];
 		struct timespec ts;
-	} p = { t->action.park.fd, t->action.park.events, 0, 0, { 0, 0 } };
+	} p;
 	uint64_t buf = scratch_slot(t), ts = 0;
+	int n = 1 + t->action.park.nextra;
 	uint64_t a[6];
 
 	if (buf == 0) {
 		apply_return(t, -LX_ENOMEM);
 		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.pfd[0].fd = t->action.park.fd;
+	p.pfd[0].events = t->action.park.events;
+	for (int i = 1; i < n; i++) {
+		p.pfd[i].fd = t->action.park.extra[i - 1];
+		p.pfd[i].events = POLLIN;
 	}
 	if (c->deadline_ns >= 0) {
 		int64_t left = c->deadline_ns - lx_now_ns();
@@ -231,7 +241,7 @@ apply_park(struct task *t)
 		return;
 	}
 	a[0] = buf;
-	a[1] = 1;
+	a[1] = (uint64_t)n;
 	a[2] = ts;
 	a[3] = t->action.park.sigmask;
 	a[4] = t->action.park.sigsetsize;
