@@ -249,15 +249,20 @@ int lx_family_by_name(const char *name);	/* -1 if unknown */
 
 /* Process and thread life events, fanned out to the families. */
 struct lx_hooks {
-	/* A new thread or process: child shares parent's state as clone did. */
-	void (*on_clone)(int parent_tid, int child_tid, bool thread);
+	/*
+	 * A new thread or process: child shares parent's state as clone did.
+	 * parent_pid is the creator's thread group.
+	 */
+	void (*on_clone)(int parent_tid, int parent_pid, int child_tid,
+	    bool thread);
 	void (*on_exec)(int pid);
 	void (*on_exit)(int tid);
 	/* close_range closed fds first..last of tid's table (last may be ~0U) */
 	void (*on_fds_closed)(int tid, unsigned first, unsigned last);
 };
 void lx_hooks_register(const struct lx_hooks *h);
-void lx_hooks_clone(int parent_tid, int child_tid, bool thread);
+void lx_hooks_clone(int parent_tid, int parent_pid, int child_tid,
+    bool thread);
 void lx_hooks_exec(int pid);
 void lx_hooks_exit(int tid);
 void lx_hooks_fds_closed(int tid, unsigned first, unsigned last);

@@ -303,25 +303,8 @@ hook_close(struct lx_call *c, struct lx_guest *g)
 
 /* --- process life --------------------------------------------------------- */
 
-static int
-tgid_of(int tid)
-{
-	char path[64], line[128];
-	FILE *f;
-	int tgid = tid;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if ((f = fopen(path, "r")) == NULL)
-		return tid;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
-}
-
 static void
-life_clone(int parent_tid, int child_tid, bool thread)
+life_clone(int parent_tid, int parent_pid, int child_tid, bool thread)
 {
 	struct ep_proc *pp, *cp;
 
@@ -333,7 +316,7 @@ life_clone(int parent_tid, int child_tid, bool thread)
 	 */
 	pp = proc_find(parent_tid);
 	if (pp == NULL)
-		pp = proc_get(tgid_of(parent_tid));
+		pp = proc_get(parent_pid);
 	if ((cp = proc_get(child_tid)) == NULL)
 		return;
 	if (pp != NULL && pp->ntrapped > 0 &&

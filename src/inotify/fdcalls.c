@@ -114,32 +114,16 @@ ino_trap_fd(struct lx_guest *g, int fd)
 	return 0;
 }
 
-static int
-tgid_of(int tid)
-{
-	char path[64], line[128];
-	int tgid = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
-}
-
 /* A forked child has its parent's filters, so its parent's numbers. */
 static void
-on_clone(int parent_tid, int child_tid, bool thread)
+on_clone(int parent_tid, int parent_pid, int child_tid, bool thread)
 {
 	struct trapset *p, *c;
 
 	if (thread || trapsets == NULL)
 		return;
-	if ((p = trapset_of(tgid_of(parent_tid), false)) == NULL)
+	(void)parent_tid;
+	if ((p = trapset_of(parent_pid, false)) == NULL)
 		return;
 	if ((c = trapset_of(child_tid, true)) == NULL)
 		return;

@@ -324,8 +324,9 @@ memfd_fcntl(struct lx_call *c, struct lx_guest *g)
 /* ---- life events ---- */
 
 static void
-on_clone(int parent_tid, int child_tid, bool thread)
+on_clone(int parent_tid, int parent_pid, int child_tid, bool thread)
 {
+	(void)parent_pid;
 	if (!thread)
 		memfd_traced_dirty();
 	memfd_proc_clone(parent_tid, child_tid, thread);

@@ -143,7 +143,7 @@ event_new_task(struct task *parent, int ev)
 		c = task_new(child, p, m);
 	}
 	lx_trace_set_multi(true);
-	lx_hooks_clone(parent->tid, child, thread);
+	lx_hooks_clone(parent->tid, parent->proc->pid, child, thread);
 }
 
 /*

@@ -34,13 +34,14 @@ lx_hooks_register(const struct lx_hooks *h)
 }
 
 void
-lx_hooks_clone(int parent_tid, int child_tid, bool thread)
+lx_hooks_clone(int parent_tid, int parent_pid, int child_tid, bool thread)
 {
 	int i;
 
 	for (i = 0; i < lx_nhooks; i++)
 		if (lx_hooks[i]->on_clone != NULL)
-			lx_hooks[i]->on_clone(parent_tid, child_tid, thread);
+			lx_hooks[i]->on_clone(parent_tid, parent_pid, child_tid,
+			    thread);
 }
 
 void

@@ -137,8 +137,15 @@ ioprio_on_exec(int pid)
 	(void)pid;	/* the I/O priority survives execve */
 }
 
+static void
+ioprio_on_clone(int parent_tid, int parent_pid, int child_tid, bool thread)
+{
+	(void)parent_pid;
+	lx_ioprio_clone(parent_tid, child_tid, thread);
+}
+
 static const struct lx_hooks ioprio_hooks = {
-	.on_clone = lx_ioprio_clone,
+	.on_clone = ioprio_on_clone,
 	.on_exec = ioprio_on_exec,
 	.on_exit = lx_ioprio_exit,
 };

@@ -746,9 +746,10 @@ static int calls[3][2];
 static int last_child;
 
 static void
-h1_clone(int parent, int child, bool thread)
+h1_clone(int parent, int parent_pid, int child, bool thread)
 {
 	(void)parent;
+	(void)parent_pid;
 	(void)thread;
 	calls[0][0]++;
 	last_child = child;
@@ -762,9 +763,10 @@ h1_exit(int tid)
 }
 
 static void
-h2_clone(int parent, int child, bool thread)
+h2_clone(int parent, int parent_pid, int child, bool thread)
 {
 	(void)parent;
+	(void)parent_pid;
 	(void)child;
 	(void)thread;
 	calls[0][1]++;
@@ -789,7 +791,7 @@ test_hooks_fan_out(void **state)
 	lx_hooks_register(&h1);
 	lx_hooks_register(&h2);
 	lx_hooks_register(&h1);		/* twice: still called once */
-	lx_hooks_clone(10, 11, true);
+	lx_hooks_clone(10, 10, 11, true);
 	lx_hooks_exec(10);
 	lx_hooks_exit(11);
 	assert_int_equal(calls[0][0], 1);
