@@ -5,9 +5,12 @@
 #
 #   sh bench/run.sh            (make bench)
 #
-# 1. lxrun default vs native, on a syscall-heavy workload that needs no
-#    emulation (tar cf /dev/null /usr/include, whole process wall time) and
-#    on a loop of 1,000,000 getppid() (the loop's own time);
+# 1. lxrun default vs native, on syscall-heavy workloads: tar cf /dev/null
+#    /usr/include (whole process wall time; tar stats every file, and stat
+#    is an emulated family, so it is also run with --emulate=none, where it
+#    needs no emulation), dd of 500,000 one-byte blocks (1,000,000 reads and
+#    writes that lxrun never sees) and a loop of 1,000,000 getppid() (the
+#    loop's own time);
 # 2. lxrun --trace -o FILE vs strace -f -o FILE on the same two;
 # 3. the cost of one trapped-and-answered syscall: a loop of
 #    getrandom(buf, 8, 0), which lxrun answers itself, under lxrun minus
@@ -104,11 +107,16 @@ column() {
 # Scratch trace files are removed after every run (they get big).
 TRACE="$SCRATCH/trace.out"
 TAR="tar cf /dev/null $TARDIR"
+DD="dd if=/dev/zero of=/dev/null bs=1 count=500000 status=none"
 
 add_columns() {
 	_pfx=$1 _pin=$2
 	column "$_pfx.tar.native" wall "$_pin$TAR"
 	column "$_pfx.tar.lxrun" wall "$_pin$LXRUN $TAR"
+	column "$_pfx.tarnoemu.native" wall "$_pin$TAR"
+	column "$_pfx.tarnoemu.lxrun" wall "$_pin$LXRUN --emulate=none $TAR"
+	column "$_pfx.dd.native" wall "$_pin$DD"
+	column "$_pfx.dd.lxrun" wall "$_pin$LXRUN $DD"
 	column "$_pfx.getppid.native" loop "$_pin$B/getppid $N"
 	column "$_pfx.getppid.lxrun" loop "$_pin$LXRUN $B/getppid $N"
 	column "$_pfx.getrandom.native" loop "$_pin$B/getrandom $RN"
@@ -171,9 +179,11 @@ echo "| comparison | placement | baseline (s) | lxrun (s) | ratio | target |"
 echo "|---|---|---:|---:|---:|---|"
 table() {
 	_pfx=$1 _place=$2
-	for w in tar getppid; do
+	for w in tar tarnoemu dd getppid; do
 		case $w in
-		tar) what="\`$TAR\`" ;;
+		tar) what="\`$TAR\` (stat emulated)" ;;
+		tarnoemu) what="\`$TAR\` with --emulate=none" ;;
+		dd) what="\`$DD\`" ;;
 		getppid) what="getppid loop x$N" ;;
 		esac
 		a=$(value "$_pfx.$w.native") b=$(value "$_pfx.$w.lxrun")

@@ -80,10 +80,7 @@ call_done(struct task *t, long ret)
 		    t->start_rt_ns, lx_now_ns() - t->start_mono_ns);
 		t->tracing = false;
 	}
-	if (t->slot >= 0) {
-		t->mm->used[t->slot / 64] &= ~(1ULL << (t->slot % 64));
-		t->slot = -1;
-	}
+	scratch_release(t);
 	free(t->call.park_state);
 	t->call.park_state = NULL;
 	t->wait = TW_RUNNING;
@@ -303,6 +300,7 @@ seccomp_stop(struct task *t)
 	struct lx_guest g;
 	struct lx_call next;
 	uint64_t ip;
+	int r;
 
 	if (t->wait != TW_RUNNING) {
 		/* the rewritten call's own trap: it is ours, let it run */
@@ -310,8 +308,13 @@ seccomp_stop(struct task *t)
 		return;
 	}
 	memset(&next, 0, sizeof(next));
-	if (call_from_seccomp_stop(t->tid, &next, &ip) < 0)
-		return;
+	if ((r = call_from_seccomp_stop(t->tid, &next, &ip)) < 0) {
+		if (r == -ESRCH)
+			return;		/* killed meanwhile: its exit comes */
+		lx_die("cannot read a trapped call of %d: "
+		    "PTRACE_GET_SYSCALL_INFO: %s (Linux 5.3 or later is needed)",
+		    (int)t->tid, strerror(-r));
+	}
 	t->have_saved = false;
 	if (t->pass_next && ip == t->pass_ip && next.nr == c->nr &&
 	    next.abi == LX_ABI_X86_64) {

@@ -130,6 +130,15 @@ slot_alloc(struct mm *m)
 	return -1;
 }
 
+/* The call is over: its scratch slot goes back to the address space. */
+void
+scratch_release(struct task *t)
+{
+	if (t->slot >= 0 && t->mm != NULL)
+		t->mm->used[t->slot / 64] &= ~(1ULL << (t->slot % 64));
+	t->slot = -1;
+}
+
 /*
  * This thread's scratch slot, mapping the address space's scratch area
  * on first use (one injected mmap per address space).

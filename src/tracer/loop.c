@@ -173,9 +173,9 @@ event_exec(struct task *t)
 			t = execing;
 		}
 	}
+	scratch_release(t);	/* a vfork parent may still use that mm */
 	mm_put(t->mm);
 	t->mm = mm_new();
-	t->slot = -1;
 	if (t->proc->memfd >= 0) {
 		close(t->proc->memfd);
 		t->proc->memfd = -1;

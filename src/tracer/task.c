@@ -68,8 +68,7 @@ void
 task_free(struct task *t)
 {
 	task_unhash(t);
-	if (t->slot >= 0 && t->mm != NULL)
-		t->mm->used[t->slot / 64] &= ~(1ULL << (t->slot % 64));
+	scratch_release(t);
 	if (t->rec != NULL)
 		lx_trace_rec_free(t->rec);
 	if (t->call.park_state != NULL)

@@ -107,6 +107,7 @@ long mem_read_string(struct task *t, char *dst, uint64_t src, size_t cap);
 /* inject.c: syscalls run inside a stopped thread. */
 long inject_syscall(struct task *t, long nr, const uint64_t a[6]);
 uint64_t scratch_slot(struct task *t);
+void scratch_release(struct task *t);
 void inject_finish(struct task *t);
 bool inject_active(const struct task *t);
 
