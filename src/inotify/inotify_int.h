@@ -107,4 +107,14 @@ struct ino_limits {
 extern struct ino_limits ino_limits;
 extern long ino_nwatches;		/* across all instances */
 
+/* watch.c, for events.c */
+extern struct ino_watch *ino_touched;	/* watches with notes this batch */
+uint32_t ino_noise_of(uint64_t dev, uint64_t ino);
+void ino_child_attach(struct ino_watch *w, struct dd_entry *e);
+void ino_child_free(void *kid);
+void ino_list_dir(struct ino_watch *w, int first, struct dd_change **list);
+/* events.c */
+void ino_touch(struct ino_kn *kn, uint32_t fflags);
+void ino_process_batch(void);
+
 #endif
