@@ -252,18 +252,32 @@ apply_park(struct task *t)
 
 /*
  * Signals held back during injections must reach the guest.  An answer
- * can simply follow them; a call that still has to run (and may block) is
- * restarted from scratch after the handler, as if the signal had come
+ * can simply follow them.  A park is a blocking call the signal would
+ * have interrupted: the handler is asked again as if its wait had been
+ * interrupted, and its answer (EINTR, or a restart code that lets the
+ * kernel restart it per SA_RESTART) stands.  Anything else still to run
+ * is restarted from scratch after the handler, as if the signal had come
  * just before it.
  */
 static bool
 requeue_signals_first(struct task *t)
 {
+	struct lx_call *c = &t->call;
+	struct lx_guest g;
+
 	if (t->nstash == 0)
 		return false;
 	inject_finish(t);
 	if (t->action.kind == LX_RETURN)
 		return false;
+	if (t->action.kind == LX_PARK && c->handler != NULL) {
+		guest_init(&g, t);
+		c->resumed = true;
+		c->park_ret = -LX_EINTR;
+		t->action = c->handler(c, &g);
+		if (t->action.kind == LX_RETURN && t->nstash == 0)
+			return false;
+	}
 	finish_regs(t, -LX_ERESTARTNOINTR);
 	call_abandon(t);
 	task_resume(t, 0);

@@ -25,6 +25,34 @@ inject_active(const struct task *t)
 	return t->injected > 0;
 }
 
+static int
+stashed_signo(const struct task *t, int i)
+{
+	return ((const siginfo_t *)t->stash[i])->si_signo;
+}
+
+/*
+ * Hold back the signal of this signal-delivery stop.  A standard signal
+ * already held is dropped, as the kernel drops one already pending; so
+ * is anything past the stash's size (a burst of queued real-time signals,
+ * documented).
+ */
+static void
+stash_signal(struct task *t)
+{
+	unsigned char si[128];
+	int signo;
+
+	memset(si, 0, sizeof(si));
+	ptrace(PTRACE_GETSIGINFO, t->tid, 0, si);
+	signo = ((siginfo_t *)si)->si_signo;
+	for (int i = 0; i < t->nstash && signo < SIGRTMIN; i++)
+		if (stashed_signo(t, i) == signo)
+			return;
+	if (t->nstash < LX_STASH_MAX)
+		memcpy(t->stash[t->nstash++], si, sizeof(si));
+}
+
 /* Wait for the injected call's exit stop; hold back signals meanwhile. */
 static long
 inject_wait_exit(struct task *t, bool expect_entry)
@@ -64,12 +92,9 @@ inject_wait_exit(struct task *t, bool expect_entry)
 		} else if (ev != 0) {
 			/* seccomp stop of the injected call, interrupts */
 			sig = 0;
-		} else if (t->nstash < 4) {
-			ptrace(PTRACE_GETSIGINFO, t->tid, 0, t->stash[t->nstash]);
-			t->nstash++;
-			sig = 0;
 		} else {
-			sig = 0;	/* more than 4 at once: drop */
+			stash_signal(t);
+			sig = 0;
 		}
 		if (ptrace(PTRACE_SYSCALL, t->tid, 0, sig) < 0) {
 			t->dead = true;
@@ -99,24 +124,41 @@ inject_syscall(struct task *t, long nr, const uint64_t a[6])
 	return inject_wait_exit(t, rewind);
 }
 
-/* Queue the held-back signals again, from the thread to itself. */
+/*
+ * Queue the held-back signals again, in the order they came, from the
+ * thread to itself (so any si_code is accepted).  Queueing injects
+ * syscalls, during which more signals may be held back: they are queued
+ * too, except a standard signal queued once already, which is pending
+ * again and would be dropped by the kernel as well.
+ */
 void
 inject_finish(struct task *t)
 {
-	int n = t->nstash;
+	uint64_t queued = 0;
+	int rounds = 0;
 
-	t->nstash = 0;
-	for (int i = 0; i < n && !t->dead; i++) {
+	/* bounded: a flood of real-time signals cannot keep us here */
+	while (t->nstash > 0 && !t->dead && rounds++ < 4 * LX_STASH_MAX) {
+		unsigned char si[128];
 		uint64_t buf = scratch_slot(t);
 		uint64_t a[6] = { (uint64_t)t->proc->pid, (uint64_t)t->tid, 0,
 			buf, 0, 0 };
-		siginfo_t *si = (siginfo_t *)t->stash[i];
+		int signo = stashed_signo(t, 0);
 
-		if (buf == 0 || mem_write(t, buf, t->stash[i], 128) < 0)
+		memcpy(si, t->stash[0], sizeof(si));
+		t->nstash--;
+		memmove(t->stash[0], t->stash[1],
+		    (size_t)t->nstash * sizeof(t->stash[0]));
+		if (signo < 64 && (queued & (1ULL << signo)))
 			continue;
-		a[2] = (uint64_t)si->si_signo;
+		if (buf == 0 || mem_write(t, buf, si, sizeof(si)) < 0)
+			continue;
+		a[2] = (uint64_t)signo;
 		inject_syscall(t, SYS_rt_tgsigqueueinfo, a);
+		if (signo < SIGRTMIN && signo < 64)
+			queued |= 1ULL << signo;
 	}
+	t->nstash = 0;
 }
 
 static int

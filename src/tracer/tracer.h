@@ -29,6 +29,7 @@ struct mm {
 };
 
 #define LX_SCRATCH_SLOTS 256
+#define LX_STASH_MAX 8		/* signals held back during one injection */
 #define LX_SCRATCH_LEN (LX_SCRATCH_SLOTS * LX_SCRATCH_MAX)
 
 /* A thread group. */
@@ -61,7 +62,7 @@ struct task {
 	bool dead;		/* exited while we waited on it */
 	int injected;		/* syscalls injected at this stop so far */
 	int nstash;		/* signals held back during injection */
-	unsigned char stash[4][128];	/* their siginfo */
+	unsigned char stash[LX_STASH_MAX][128];	/* their siginfo */
 
 	/* The call being served. */
 	struct lx_call call;
