@@ -29,6 +29,11 @@ struct lx_source {
 struct lx_object_ops {
 	const char *kind;	/* "eventpoll", "inotify", "memfd" */
 	/*
+	 * What readlink of /proc/PID/fd/N reads for this object on Linux
+	 * ("anon_inode:[eventpoll]"), or NULL to leave the host's answer.
+	 */
+	const char *link;
+	/*
 	 * How the registry learns that no guest reference is left: the
 	 * filter (HQ_READ or HQ_WRITE) whose HQ_EOF on sup_fd says so, or 0
 	 * when the object has no supervisor end.
@@ -68,6 +73,10 @@ struct lx_object *lx_object_find(struct lx_guest *g, int guest_fd,
     const struct lx_object_ops *ops);
 /* Forget o (does not call release). */
 void lx_object_unregister(struct lx_object *o);
+/* The object whose guest end is inode ino (of a pipe or socket), or NULL. */
+struct lx_object *lx_object_by_ino(uint64_t ino);
+/* How many objects are registered (0: nothing to disguise). */
+int lx_object_count(void);
 
 /* The supervisor's event queue, for objects that watch host sources. */
 struct hq *lx_loop_hq(void);

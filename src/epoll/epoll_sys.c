@@ -25,6 +25,7 @@ ep_release(struct lx_object *o)
 
 const struct lx_object_ops ep_object_ops = {
 	.kind = "eventpoll",
+	.link = "anon_inode:[eventpoll]",
 	.sup_filter = HQ_WRITE,
 	.release = ep_release,
 };

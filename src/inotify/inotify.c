@@ -36,6 +36,7 @@ static void ino_release(struct lx_object *o);
 
 const struct lx_object_ops ino_ops = {
 	.kind = "inotify",
+	.link = "anon_inode:inotify",
 	.sup_filter = HQ_READ,
 	.release = ino_release,
 };

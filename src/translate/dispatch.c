@@ -25,10 +25,11 @@ static struct {
 } trap_args[MAX_TRAP_ARGS];
 static int ntrap_args;
 
+/* LX_FAM_NONE: rules and hooks that serve every family (always on). */
 static bool
 family_on(enum lx_family f)
 {
-	return (lx_opt.emulate & (1u << f)) != 0;
+	return f == LX_FAM_NONE || (lx_opt.emulate & (1u << f)) != 0;
 }
 
 static struct {

@@ -21,6 +21,7 @@
 #define OBJ_BUCKETS 256
 
 static struct lx_object *buckets[OBJ_BUCKETS];
+static int nobjects;
 
 static struct lx_object **
 bucket(uint64_t dev, uint64_t ino)
@@ -61,6 +62,7 @@ lx_object_register(struct lx_object *o, struct lx_guest *g, int guest_fd)
 	b = bucket(o->dev, o->ino);
 	o->next = *b;
 	*b = o;
+	nobjects++;
 	if (o->ops->sup_filter != 0 && o->sup_fd >= 0) {
 		struct hq_event ch = hq_event((uintptr_t)o->sup_fd,
 		    o->ops->sup_filter, HQ_ADD | HQ_CLEAR, 0, 0, &o->eof);
@@ -81,6 +83,7 @@ lx_object_unregister(struct lx_object *o)
 	for (pp = bucket(o->dev, o->ino); *pp != NULL; pp = &(*pp)->next)
 		if (*pp == o) {
 			*pp = o->next;
+			nobjects--;
 			break;
 		}
 	if (o->ops->sup_filter != 0 && o->sup_fd >= 0) {
@@ -105,6 +108,22 @@ lx_object_find(struct lx_guest *g, int guest_fd,
 		if (o->dev == id.dev && o->ino == id.ino &&
 		    (ops == NULL || o->ops == ops))
 			return o;
+	return NULL;
+}
+
+int
+lx_object_count(void)
+{
+	return nobjects;
+}
+
+struct lx_object *
+lx_object_by_ino(uint64_t ino)
+{
+	for (int i = 0; i < OBJ_BUCKETS; i++)
+		for (struct lx_object *o = buckets[i]; o != NULL; o = o->next)
+			if (o->ino == ino)
+				return o;
 	return NULL;
 }
 
