@@ -188,6 +188,14 @@ struct lx_guest_ops {
 	 * file): 0, or -LX_EBADF if the fd is not open.
 	 */
 	int (*fd_stat)(struct lx_guest *g, int guest_fd, struct stat *st);
+	/*
+	 * The host's fstatat of a path as the guest would see it (from its
+	 * cwd or dirfd), done by the supervisor in one stop: 0 or -LX_E*, or
+	 * -LX_EAGAIN when the supervisor cannot be sure to see what the
+	 * guest sees (then run the host's fstatat in the guest instead).
+	 */
+	int (*path_stat)(struct lx_guest *g, int dirfd, const char *path,
+	    bool nofollow, struct stat *st);
 };
 
 struct lx_fd_trap {
@@ -222,6 +230,8 @@ struct lx_guest {
 #define lx_guest_fd_ident(g, fd, id)	((g)->ops->fd_ident((g), (fd), (id)))
 #define lx_guest_trap_fd(g, t, n, fd)	((g)->ops->trap_fd((g), (t), (n), (fd)))
 #define lx_guest_fd_stat(g, fd, st)	((g)->ops->fd_stat((g), (fd), (st)))
+#define lx_guest_path_stat(g, d, p, nf, st) \
+	((g)->ops->path_stat((g), (d), (p), (nf), (st)))
 #define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
 	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
 

@@ -128,6 +128,13 @@ g_trap_fd(struct lx_guest *g, const struct lx_fd_trap *traps, int n, int fd)
 	return fdtrap_install(task_of(g), traps, n, fd);
 }
 
+static int
+g_path_stat(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
+    struct stat *st)
+{
+	return path_stat(task_of(g), dirfd, path, nofollow, st);
+}
+
 static const struct lx_guest_ops guest_ops = {
 	.read = g_read,
 	.write = g_write,
@@ -138,6 +145,7 @@ static const struct lx_guest_ops guest_ops = {
 	.fd_ident = g_fd_ident,
 	.trap_fd = g_trap_fd,
 	.fd_stat = g_fd_stat,
+	.path_stat = g_path_stat,
 };
 
 void

@@ -174,6 +174,7 @@ event_exec(struct task *t)
 		}
 	}
 	scratch_release(t);	/* a vfork parent may still use that mm */
+	t->view = 0;		/* set-uid programs change credentials */
 	mm_put(t->mm);
 	t->mm = mm_new();
 	if (t->proc->memfd >= 0) {

@@ -70,6 +70,7 @@ struct task {
 	enum lx_served served;
 	struct user_regs_struct saved;	/* regs at the call's seccomp stop */
 	bool have_saved;		/* fetched yet (see task_saved) */
+	int8_t view;		/* same fs view as lxrun: 1 yes, -1 no, 0 ? */
 	int64_t start_rt_ns, start_mono_ns;
 	struct lx_trace_rec *rec;
 	bool tracing;		/* this call is being traced (begin done) */
@@ -115,6 +116,11 @@ bool inject_active(const struct task *t);
 /* fdtrap.c */
 int fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n,
     int fd);
+
+/* pathstat.c */
+struct stat;
+int path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
+    struct stat *st);
 
 /* guest.c */
 void guest_init(struct lx_guest *g, struct task *t);

@@ -212,6 +212,19 @@ lx_stat_route(struct lx_guest *g, int dfd, uint64_t path, uint32_t flags,
 	return LX_STAT_PATH;
 }
 
+int
+lx_stat_path_direct(struct lx_guest *g, int dfd, uint64_t path,
+    uint32_t flags, struct stat *st)
+{
+	char name[4096];
+	long n = lx_guest_string(g, name, path, sizeof(name));
+
+	if (n < 0)
+		return (int)n;		/* EFAULT, ENAMETOOLONG: as getname */
+	return lx_guest_path_stat(g, dfd, name,
+	    (flags & LX_AT_SYMLINK_NOFOLLOW) != 0, st);
+}
+
 struct lx_action
 lx_stat_rewrite(struct lx_call *c, struct lx_guest *g, long route, int dfd,
     uint64_t path, uint32_t flags, lx_exit_fn *on_exit)

@@ -108,5 +108,12 @@ long lx_stat_route(struct lx_guest *g, int dfd, uint64_t path,
  */
 struct lx_action lx_stat_rewrite(struct lx_call *c, struct lx_guest *g,
     long route, int dfd, uint64_t path, uint32_t flags, lx_exit_fn *on_exit);
+/*
+ * LX_STAT_PATH in one stop: the supervisor's own lookup of the guest's
+ * path (lx_guest_path_stat); -LX_EAGAIN when it cannot be sure to see
+ * what the guest sees, and the call must be rewritten.
+ */
+int lx_stat_path_direct(struct lx_guest *g, int dfd, uint64_t path,
+    uint32_t flags, struct stat *st);
 /* At the exit stop: read the host struct stat the call left in scratch. */
 int lx_stat_result(struct lx_call *c, struct lx_guest *g, struct stat *st);

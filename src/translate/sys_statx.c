@@ -54,5 +54,13 @@ lx_sys_statx(struct lx_call *c, struct lx_guest *g)
 
 		return lx_return(r < 0 ? r : stx_answer(c, g, &st));
 	}
+	if (route == LX_STAT_PATH) {
+		/* a path the supervisor can look up as the guest would */
+		struct stat st;
+		long r = lx_stat_path_direct(g, dfd, path, flags, &st);
+
+		if (r != -LX_EAGAIN)
+			return lx_return(r < 0 ? r : stx_answer(c, g, &st));
+	}
 	return lx_stat_rewrite(c, g, route, dfd, path, flags, stx_exit);
 }

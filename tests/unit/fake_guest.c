@@ -125,6 +125,13 @@ fg_fd_stat(struct lx_guest *g, int fd, struct stat *st)
 	return fstat(fd, st) < 0 ? -LX_EBADF : 0;
 }
 
+static int
+fg_path_stat(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
+    struct stat *st)
+{
+	return -LX_EAGAIN;	/* the handlers' rewrite path is what is tested */
+}
+
 static const struct lx_guest_ops fg_ops = {
 	.read = fg_read,
 	.write = fg_write,
@@ -135,6 +142,7 @@ static const struct lx_guest_ops fg_ops = {
 	.fd_ident = fg_fd_ident,
 	.trap_fd = fg_trap_fd,
 	.fd_stat = fg_fd_stat,
+	.path_stat = fg_path_stat,
 };
 
 void
