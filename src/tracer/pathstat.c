@@ -26,9 +26,12 @@
 #include "lxrun/linux_abi.h"
 #include "tracer.h"
 
-/* The lines of /proc/PID/status that make up a view. */
+/*
+ * The lines of /proc/PID/status that decide a lookup's permissions (real,
+ * effective, saved and fs ids; supplementary groups; effective caps).
+ */
 static const char *const view_keys[] = {
-	"Uid:", "Gid:", "Groups:", "CapEff:", "CapPrm:", "NoNewPrivs:",
+	"Uid:", "Gid:", "Groups:", "CapEff:",
 };
 
 static int
