@@ -78,6 +78,19 @@ struct lx_object *lx_object_by_ino(uint64_t ino);
 /* How many objects are registered (0: nothing to disguise). */
 int lx_object_count(void);
 
+/*
+ * For families that disguise their objects' /proc fd links: the target
+ * of the link a trapped readlink/readlinkat names, read inside the guest
+ * (its own view of /proc), into target (NUL-terminated).  Returns its
+ * length, or -1 when the kernel should simply answer the call (an error,
+ * a path that cannot be an fd link, a target longer than len - 1).
+ */
+long lx_fdlink_target(struct lx_call *c, struct lx_guest *g, char *target,
+    size_t len);
+/* Answer the readlink with link, cut to the caller's buffer size. */
+struct lx_action lx_fdlink_answer(struct lx_call *c, struct lx_guest *g,
+    const char *link);
+
 /* The supervisor's event queue, for objects that watch host sources. */
 struct hq *lx_loop_hq(void);
 

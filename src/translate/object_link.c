@@ -18,7 +18,7 @@
 #include "lxrun/object.h"
 #include "lxrun/trace.h"
 
-#define LINK_MAX	128
+#define LINK_MAX	512
 
 /* "pipe:[N]" or "socket:[N]" -> the object whose inode is N, if any. */
 static struct lx_object *
@@ -37,41 +37,71 @@ object_of_target(const char *t)
 	return lx_object_by_ino(ino);
 }
 
-static struct lx_action
-object_readlink(struct lx_call *c, struct lx_guest *g)
+/* Could this path name a /proc fd or map_files link (or /dev/fd/N)? */
+static bool
+maybe_fd_link(const char *path, bool relative_to_dirfd)
+{
+	if (relative_to_dirfd && path[0] != '/')
+		return true;
+	return strstr(path, "fd/") != NULL ||
+	    strstr(path, "map_files/") != NULL;
+}
+
+long
+lx_fdlink_target(struct lx_call *c, struct lx_guest *g, char *target,
+    size_t len)
 {
 	bool at = c->nr == LX_NR_readlinkat;
-	uint64_t upath = c->arg[at ? 1 : 0], ubuf = c->arg[at ? 2 : 1];
-	int bufsiz = (int)c->arg[at ? 3 : 2];
+	uint64_t upath = c->arg[at ? 1 : 0];
 	uint64_t dirfd = at ? c->arg[0] : (uint64_t)LX_AT_FDCWD;
-	char path[LX_SCRATCH_MAX - LINK_MAX], target[LINK_MAX];
-	struct lx_object *o;
+	char path[LX_SCRATCH_MAX - LINK_MAX];
 	uint64_t s;
 	long n, r;
 
-	if (lx_object_count() == 0 || bufsiz <= 0)
-		return lx_native();
+	if ((int)c->arg[at ? 3 : 2] <= 0 || len > LINK_MAX)
+		return -1;
 	n = lx_guest_string(g, path, upath, sizeof(path));
-	if (n < 0 || (path[0] == '/' && strstr(path, "fd/") == NULL))
-		return lx_native();
+	if (n < 0 || !maybe_fd_link(path, at && (int)dirfd != LX_AT_FDCWD))
+		return -1;
 	if ((s = lx_guest_scratch(g, LX_SCRATCH_MAX)) == 0 ||
 	    lx_guest_write(g, s + LINK_MAX, path, (size_t)n + 1) < 0)
-		return lx_native();
+		return -1;
 	r = lx_guest_syscall(g, LX_NR_readlinkat, dirfd, s + LINK_MAX, s,
-	    LINK_MAX - 1, 0, 0);
+	    len - 1, 0, 0);
 	/* Errors, and links too long to be ours: the kernel answers. */
-	if (r <= 0 || r >= LINK_MAX - 1 ||
+	if (r <= 0 || r >= (long)len - 1 ||
 	    lx_guest_read(g, target, s, (size_t)r) < 0)
-		return lx_native();
+		return -1;
 	target[r] = '\0';
-	if ((o = object_of_target(target)) == NULL || o->ops->link == NULL)
-		return lx_native();
-	n = (long)strlen(o->ops->link);
+	return r;
+}
+
+struct lx_action
+lx_fdlink_answer(struct lx_call *c, struct lx_guest *g, const char *link)
+{
+	bool at = c->nr == LX_NR_readlinkat;
+	uint64_t ubuf = c->arg[at ? 2 : 1];
+	long n = (long)strlen(link), bufsiz = (int)c->arg[at ? 3 : 2];
+
 	if (n > bufsiz)
 		n = bufsiz;
-	if (lx_guest_write(g, ubuf, o->ops->link, (size_t)n) < 0)
+	if (lx_guest_write(g, ubuf, link, (size_t)n) < 0)
 		return lx_return(-LX_EFAULT);
 	return lx_return(n);
+}
+
+static struct lx_action
+object_readlink(struct lx_call *c, struct lx_guest *g)
+{
+	char target[LINK_MAX];
+	struct lx_object *o;
+
+	if (lx_object_count() == 0 ||
+	    lx_fdlink_target(c, g, target, sizeof(target)) < 0)
+		return lx_native();
+	if ((o = object_of_target(target)) == NULL || o->ops->link == NULL)
+		return lx_native();
+	return lx_fdlink_answer(c, g, o->ops->link);
 }
 
 __attribute__((constructor)) static void
