@@ -122,7 +122,7 @@ main(int argc, char **argv)
 	alarm(1);
 	blocking_read(bfd, "blocking read, SIGALRM without SA_RESTART");
 	set_alarm_handler(1);
-	p = later("h", 1500);
+	p = later("h", 2500);	/* well after the alarm, even on a loaded machine */
 	alarm(1);
 	blocking_read(bfd, "blocking read, SIGALRM with SA_RESTART");
 	waitpid(p, &st, 0);
