@@ -11,9 +11,39 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "lxrun/lxrun.h"
 #include "lxrun/sysent.h"
 #include "lxrun/trace.h"
+
+/* Fields of a guest struct copied into a byte buffer, at byte offsets. */
+static inline uint64_t
+lx_ld64(const unsigned char *p, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static inline uint32_t
+lx_ld32(const unsigned char *p, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static inline uint16_t
+lx_ld16(const unsigned char *p, size_t off)
+{
+	uint16_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
 
 /* Growable string; never NULL-terminated-less once used. */
 struct lx_sbuf {

@@ -10,33 +10,6 @@
 #include "translate/print.h"
 #include "translate/xlat.h"
 
-static uint64_t
-get64(const unsigned char *p, size_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
-static uint32_t
-get32(const unsigned char *p, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
-static uint16_t
-get16(const unsigned char *p, size_t off)
-{
-	uint16_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
 void
 lx_print_open_flags(struct lx_sbuf *b, uint64_t v)
 {
@@ -91,8 +64,8 @@ print_stat_time(struct lx_sbuf *b, const char *name,
     const unsigned char *st, size_t off)
 {
 	sb_printf(b, ", %s=%lld, %s_nsec=%llu", name,
-	    (long long)get64(st, off), name,
-	    (unsigned long long)get64(st, off + 8));
+	    (long long)lx_ld64(st, off), name,
+	    (unsigned long long)lx_ld64(st, off + 8));
 }
 
 void
@@ -103,25 +76,25 @@ lx_print_stat(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 
 	if (!lx_fetch(p, b, addr, st, sizeof(st)))
 		return;
-	mode = get32(st, ST_MODE);
+	mode = lx_ld32(st, ST_MODE);
 	sb_putc(b, '{');
 	if (lx_opt.verbose) {
-		print_dev(b, "st_dev", get64(st, ST_DEV));
+		print_dev(b, "st_dev", lx_ld64(st, ST_DEV));
 		sb_printf(b, ", st_ino=%llu, st_mode=",
-		    (unsigned long long)get64(st, ST_INO));
+		    (unsigned long long)lx_ld64(st, ST_INO));
 		lx_print_mode(b, mode);
 		sb_printf(b, ", st_nlink=%llu, st_uid=%u, st_gid=%u, "
 		    "st_blksize=%lld, st_blocks=%lld",
-		    (unsigned long long)get64(st, ST_NLINK),
-		    get32(st, ST_UID), get32(st, ST_GID),
-		    (long long)get64(st, ST_BLKSIZE),
-		    (long long)get64(st, ST_BLOCKS));
+		    (unsigned long long)lx_ld64(st, ST_NLINK),
+		    lx_ld32(st, ST_UID), lx_ld32(st, ST_GID),
+		    (long long)lx_ld64(st, ST_BLKSIZE),
+		    (long long)lx_ld64(st, ST_BLOCKS));
 		if (is_dev(mode)) {
 			sb_puts(b, ", ");
-			print_dev(b, "st_rdev", get64(st, ST_RDEV));
+			print_dev(b, "st_rdev", lx_ld64(st, ST_RDEV));
 		} else {
 			sb_printf(b, ", st_size=%lld",
-			    (long long)get64(st, ST_SIZE));
+			    (long long)lx_ld64(st, ST_SIZE));
 		}
 		print_stat_time(b, "st_atime", st, ST_ATIME);
 		print_stat_time(b, "st_mtime", st, ST_MTIME);
@@ -133,9 +106,9 @@ lx_print_stat(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 	lx_print_mode(b, mode);
 	if (is_dev(mode)) {
 		sb_puts(b, ", ");
-		print_dev(b, "st_rdev", get64(st, ST_RDEV));
+		print_dev(b, "st_rdev", lx_ld64(st, ST_RDEV));
 	} else {
-		sb_printf(b, ", st_size=%lld", (long long)get64(st, ST_SIZE));
+		sb_printf(b, ", st_size=%lld", (long long)lx_ld64(st, ST_SIZE));
 	}
 	sb_puts(b, ", ...}");
 }
@@ -155,7 +128,7 @@ print_statx_time(struct lx_sbuf *b, const char *name,
     const unsigned char *sx, size_t off)
 {
 	sb_printf(b, ", %s={tv_sec=%lld, tv_nsec=%u}", name,
-	    (long long)get64(sx, off), get32(sx, off + 8));
+	    (long long)lx_ld64(sx, off), lx_ld32(sx, off + 8));
 }
 
 void
@@ -166,30 +139,30 @@ lx_print_statx(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 
 	if (!lx_fetch(p, b, addr, sx, sizeof(sx)))
 		return;
-	mask = get32(sx, STX_MASK);
+	mask = lx_ld32(sx, STX_MASK);
 	sb_puts(b, "{stx_mask=");
 	lx_print_flags(b, lx_x_statx_mask, mask, NULL);
 	if (lx_opt.verbose)
-		sb_printf(b, ", stx_blksize=%u", get32(sx, STX_BLKSIZE));
+		sb_printf(b, ", stx_blksize=%u", lx_ld32(sx, STX_BLKSIZE));
 	sb_puts(b, ", stx_attributes=");
-	lx_print_flags(b, lx_x_statx_attrs, get64(sx, STX_ATTRIBUTES), NULL);
+	lx_print_flags(b, lx_x_statx_attrs, lx_ld64(sx, STX_ATTRIBUTES), NULL);
 	if (lx_opt.verbose)
 		sb_printf(b, ", stx_nlink=%u, stx_uid=%u, stx_gid=%u",
-		    get32(sx, STX_NLINK), get32(sx, STX_UID),
-		    get32(sx, STX_GID));
+		    lx_ld32(sx, STX_NLINK), lx_ld32(sx, STX_UID),
+		    lx_ld32(sx, STX_GID));
 	sb_puts(b, ", stx_mode=");
-	lx_print_mode(b, get16(sx, STX_MODE));
+	lx_print_mode(b, lx_ld16(sx, STX_MODE));
 	if (lx_opt.verbose)
 		sb_printf(b, ", stx_ino=%llu",
-		    (unsigned long long)get64(sx, STX_INO));
-	sb_printf(b, ", stx_size=%llu", (unsigned long long)get64(sx, STX_SIZE));
+		    (unsigned long long)lx_ld64(sx, STX_INO));
+	sb_printf(b, ", stx_size=%llu", (unsigned long long)lx_ld64(sx, STX_SIZE));
 	if (!lx_opt.verbose) {
 		sb_puts(b, ", ...}");
 		return;
 	}
 	sb_printf(b, ", stx_blocks=%llu, stx_attributes_mask=",
-	    (unsigned long long)get64(sx, STX_BLOCKS));
-	lx_print_flags(b, lx_x_statx_attrs, get64(sx, STX_ATTRIBUTES_MASK),
+	    (unsigned long long)lx_ld64(sx, STX_BLOCKS));
+	lx_print_flags(b, lx_x_statx_attrs, lx_ld64(sx, STX_ATTRIBUTES_MASK),
 	    NULL);
 	print_statx_time(b, "stx_atime", sx, STX_ATIME);
 	if (mask & 0x800)
@@ -198,11 +171,11 @@ lx_print_statx(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 	print_statx_time(b, "stx_mtime", sx, STX_MTIME);
 	sb_printf(b, ", stx_rdev_major=%u, stx_rdev_minor=%u, "
 	    "stx_dev_major=%u, stx_dev_minor=%u",
-	    get32(sx, STX_RDEV_MAJOR), get32(sx, STX_RDEV_MINOR),
-	    get32(sx, STX_DEV_MAJOR), get32(sx, STX_DEV_MINOR));
+	    lx_ld32(sx, STX_RDEV_MAJOR), lx_ld32(sx, STX_RDEV_MINOR),
+	    lx_ld32(sx, STX_DEV_MAJOR), lx_ld32(sx, STX_DEV_MINOR));
 	if (mask & 0x1000)
 		sb_printf(b, ", stx_mnt_id=%#llx",
-		    (unsigned long long)get64(sx, STX_MNT_ID));
+		    (unsigned long long)lx_ld64(sx, STX_MNT_ID));
 	sb_putc(b, '}');
 }
 
@@ -215,16 +188,16 @@ lx_print_statfs(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 	if (!lx_fetch(p, b, addr, sf, sizeof(sf)))
 		return;
 	sb_puts(b, "{f_type=");
-	lx_print_xval(b, lx_x_fs_magic, get64(sf, 0), "%#llx");
+	lx_print_xval(b, lx_x_fs_magic, lx_ld64(sf, 0), "%#llx");
 	sb_printf(b, ", f_bsize=%lld, f_blocks=%llu, f_bfree=%llu, "
 	    "f_bavail=%llu, f_files=%llu, f_ffree=%llu, "
 	    "f_fsid={val=[%#x, %#x]}, f_namelen=%lld, f_frsize=%lld, "
 	    "f_flags=%#llx}",
-	    (long long)get64(sf, 8), (unsigned long long)get64(sf, 16),
-	    (unsigned long long)get64(sf, 24), (unsigned long long)get64(sf, 32),
-	    (unsigned long long)get64(sf, 40), (unsigned long long)get64(sf, 48),
-	    get32(sf, 56), get32(sf, 60), (long long)get64(sf, 64),
-	    (long long)get64(sf, 72), (unsigned long long)get64(sf, 80));
+	    (long long)lx_ld64(sf, 8), (unsigned long long)lx_ld64(sf, 16),
+	    (unsigned long long)lx_ld64(sf, 24), (unsigned long long)lx_ld64(sf, 32),
+	    (unsigned long long)lx_ld64(sf, 40), (unsigned long long)lx_ld64(sf, 48),
+	    lx_ld32(sf, 56), lx_ld32(sf, 60), (long long)lx_ld64(sf, 64),
+	    (long long)lx_ld64(sf, 72), (unsigned long long)lx_ld64(sf, 80));
 }
 
 /* getdents64: the entry count, as strace prints it without -v. */
@@ -242,7 +215,7 @@ lx_print_dirents(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 	if (lx_guest_read(p->g, buf, addr, len) < 0)
 		return;
 	while (off + 19 <= len) {
-		uint16_t reclen = get16(buf, off + 16);
+		uint16_t reclen = lx_ld16(buf, off + 16);
 
 		if (reclen == 0)
 			break;

@@ -107,23 +107,9 @@ lx_print_sigaction(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 	sb_putc(b, '}');
 }
 
-static int32_t
-si32(const unsigned char *si, size_t off)
-{
-	int32_t v;
-
-	memcpy(&v, si + off, sizeof(v));
-	return v;
-}
-
-static uint64_t
-si64(const unsigned char *si, size_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, si + off, sizeof(v));
-	return v;
-}
+/* siginfo fields: si_signo, si_code... are ints. */
+#define si32(si, off)	((int32_t)lx_ld32((si), (off)))
+#define si64(si, off)	lx_ld64((si), (off))
 
 static const struct lx_xlat *
 code_table(int sig)
