@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "fake_guest.h"
 #include "lxrun/linux_abi.h"
@@ -164,4 +169,20 @@ fg_map(struct fake_guest *fg, const void *p, size_t len)
 		fg->region[fg->nregion].len = len;
 		fg->nregion++;
 	}
+}
+
+long
+fg_play(struct fake_guest *fg, struct lx_call *c, struct lx_action a)
+{
+	long r;
+
+	if (a.kind == LX_RETURN)
+		return a.value;
+	assert_int_equal(a.kind, LX_REWRITE);
+	r = syscall(a.rewrite.nr, a.rewrite.arg[0], a.rewrite.arg[1],
+	    a.rewrite.arg[2], a.rewrite.arg[3], a.rewrite.arg[4],
+	    a.rewrite.arg[5]);
+	if (r < 0)
+		r = -errno;
+	return a.on_exit ? a.on_exit(c, &fg->g, r) : r;
 }

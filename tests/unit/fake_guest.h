@@ -28,6 +28,13 @@ struct fake_guest {
 void fg_init(struct fake_guest *fg);
 /* Declare [p, p+len) as valid guest memory. */
 void fg_map(struct fake_guest *fg, const void *p, size_t len);
+/*
+ * Play the tracer for a handler's action: a value is returned as is, a
+ * rewrite is run on this process (as the guest) and passed through the
+ * action's exit function.  Any other action fails the test.
+ */
+long fg_play(struct fake_guest *fg, struct lx_call *c, struct lx_action a);
+
 /* Guest address of a test pointer. */
 #define FG_ADDR(p) ((uint64_t)(uintptr_t)(p))
 

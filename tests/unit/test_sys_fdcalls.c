@@ -18,22 +18,6 @@
 #include "translate/close_range.h"
 
 static long
-play(struct lx_call *c, struct fake_guest *fg, struct lx_action a)
-{
-	long r;
-
-	if (a.kind == LX_RETURN)
-		return a.value;
-	assert_int_equal(a.kind, LX_REWRITE);
-	r = syscall(a.rewrite.nr, a.rewrite.arg[0], a.rewrite.arg[1],
-	    a.rewrite.arg[2], a.rewrite.arg[3], a.rewrite.arg[4],
-	    a.rewrite.arg[5]);
-	if (r < 0)
-		r = -errno;
-	return a.on_exit ? a.on_exit(c, &fg->g, r) : r;
-}
-
-static long
 emu_readahead(int fd, int64_t off, int64_t count)
 {
 	struct fake_guest fg;
@@ -43,7 +27,7 @@ emu_readahead(int fd, int64_t off, int64_t count)
 	c.arg[0] = (uint64_t)(uint32_t)fd;
 	c.arg[1] = (uint64_t)off;
 	c.arg[2] = (uint64_t)count;
-	return play(&c, &fg, lx_sys_readahead(&c, &fg.g));
+	return fg_play(&fg, &c, lx_sys_readahead(&c, &fg.g));
 }
 
 static long
@@ -100,7 +84,7 @@ emu_close_range(uint64_t a, uint64_t b, uint64_t f)
 	c.arg[0] = a;
 	c.arg[1] = b;
 	c.arg[2] = f;
-	return play(&c, &fg, lx_sys_close_range(&c, &fg.g));
+	return fg_play(&fg, &c, lx_sys_close_range(&c, &fg.g));
 }
 
 static void

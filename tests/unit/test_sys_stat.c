@@ -37,23 +37,6 @@ mkcall(long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	return c;
 }
 
-/* Play the tracer: apply the action on this process, as the guest. */
-static long
-play(struct lx_call *c, struct fake_guest *fg, struct lx_action a)
-{
-	long r;
-
-	if (a.kind == LX_RETURN)
-		return a.value;
-	assert_int_equal(a.kind, LX_REWRITE);
-	r = syscall(a.rewrite.nr, a.rewrite.arg[0], a.rewrite.arg[1],
-	    a.rewrite.arg[2], a.rewrite.arg[3], a.rewrite.arg[4],
-	    a.rewrite.arg[5]);
-	if (r < 0)
-		r = -errno;
-	return a.on_exit ? a.on_exit(c, &fg->g, r) : r;
-}
-
 static long
 do_newfstatat(struct fake_guest *fg, int dfd, const char *path, void *buf,
     int flags)
@@ -61,7 +44,7 @@ do_newfstatat(struct fake_guest *fg, int dfd, const char *path, void *buf,
 	struct lx_call c = mkcall(LX_NR_newfstatat, (uint64_t)(int64_t)dfd,
 	    FG_ADDR(path), FG_ADDR(buf), (uint64_t)flags, 0);
 
-	return play(&c, fg, lx_sys_newfstatat(&c, &fg->g));
+	return fg_play(fg, &c, lx_sys_newfstatat(&c, &fg->g));
 }
 
 static long
@@ -71,7 +54,7 @@ do_statx(struct fake_guest *fg, int dfd, const char *path, int flags,
 	struct lx_call c = mkcall(LX_NR_statx, (uint64_t)(int64_t)dfd,
 	    FG_ADDR(path), (uint64_t)(unsigned)flags, mask, FG_ADDR(buf));
 
-	return play(&c, fg, lx_sys_statx(&c, &fg->g));
+	return fg_play(fg, &c, lx_sys_statx(&c, &fg->g));
 }
 
 static long
