@@ -347,10 +347,14 @@ static void
 test_timer(void **state)
 {
 	struct fix *f = *state;
-	struct timespec ts = { 0, 35 * MS };
+	/*
+	 * A 50 ms period: long enough that a loaded machine does not let a
+	 * second expiry slip in before the periodic event is retrieved.
+	 */
+	struct timespec ts = { 0, 175 * MS };
 	struct hq_event ev;
 
-	assert_int_equal(change(f->q, 1, HQ_TIMER, HQ_ADD, 0, 10 * MS, NULL),
+	assert_int_equal(change(f->q, 1, HQ_TIMER, HQ_ADD, 0, 50 * MS, NULL),
 	    0);
 	none(f->q);
 	nanosleep(&ts, NULL);
@@ -358,7 +362,7 @@ test_timer(void **state)
 	assert_int_equal(ev.ident, 1);
 	assert_int_equal(ev.filter, HQ_TIMER);
 	assert_true(ev.data >= 3);
-	ev = one(f->q, 100 * MS);	/* periodic */
+	ev = one(f->q, 500 * MS);	/* periodic */
 	assert_int_equal(ev.data, 1);
 	assert_int_equal(change(f->q, 1, HQ_TIMER, HQ_DELETE, 0, 0, NULL), 0);
 	/* One shot. */
