@@ -297,6 +297,7 @@ ep_insert(struct ep_inst *ep, int fd, int copy, uint32_t events,
 	TAILQ_INSERT_TAIL(&ep->items, it, link);
 	ep->nitems++;
 	ep->nsigfd += it->sigfd;
+	ep->nnested += nested != NULL;
 	if (probe_one(it) != 0) {
 		rdl_add(ep, it);
 		ep_sync_byte(ep);
@@ -331,6 +332,7 @@ ep_remove(struct ep_item *it)
 	TAILQ_REMOVE(&ep->items, it, link);
 	ep->nitems--;
 	ep->nsigfd -= it->sigfd;
+	ep->nnested -= it->nested != NULL;
 	free(it->alias);
 	free(it);
 	ep_sync_byte(ep);
@@ -415,6 +417,16 @@ ep_harvest_begin(struct ep_inst *ep)
 {
 	struct ep_item *it;
 
+	/*
+	 * A nested instance tells us it is ready through its marker byte,
+	 * which the loop sets when it gets to that instance's host events:
+	 * bring nested instances up to date first, so that a wait never
+	 * misses what a nested one already has (ep_poll's nested walk).
+	 */
+	if (ep->nnested > 0)
+		TAILQ_FOREACH(it, &ep->items, link)
+			if (it->nested != NULL)
+				ep_refresh(it->nested);
 	pump(ep);
 	/* signalfds send no host events: ask them now, for this caller */
 	if (ep->nsigfd > 0)

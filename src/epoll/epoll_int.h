@@ -60,6 +60,7 @@ struct ep_inst {
 	struct ep_items ready;
 	int nitems;
 	int nsigfd;			/* signalfd items among them */
+	int nnested;			/* items that are emulated epolls */
 	bool byte;			/* the marker byte is in the pipe */
 	bool watched;			/* src is in the loop's queue */
 	unsigned pass;			/* harvest pass number */
