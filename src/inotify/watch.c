@@ -140,6 +140,23 @@ kn_close(struct ino_kn *kn)
 
 /* --- which notes a mask needs ----------------------------------------- */
 
+/* IN_OPEN, IN_ACCESS, IN_CLOSE_*: the same notes on any inode. */
+static uint32_t
+io_notes(uint32_t mask, bool isdir)
+{
+	uint32_t n = 0;
+
+	if (mask & LX_IN_OPEN)
+		n |= HQ_NOTE_OPEN;
+	if (mask & LX_IN_ACCESS)
+		n |= HQ_NOTE_READ;
+	if ((mask & LX_IN_CLOSE_WRITE) && !isdir)
+		n |= HQ_NOTE_CLOSE_WRITE;
+	if (mask & LX_IN_CLOSE_NOWRITE)
+		n |= HQ_NOTE_CLOSE;
+	return n;
+}
+
 /* Notes on the watched inode itself. */
 static uint32_t
 self_notes(uint32_t mask, bool isdir)
@@ -154,15 +171,7 @@ self_notes(uint32_t mask, bool isdir)
 		n |= HQ_NOTE_ATTRIB | (isdir ? 0 : HQ_NOTE_LINK);
 	if (mask & LX_IN_MOVE_SELF)
 		n |= HQ_NOTE_RENAME;
-	if (mask & LX_IN_OPEN)
-		n |= HQ_NOTE_OPEN;
-	if (mask & LX_IN_ACCESS)
-		n |= HQ_NOTE_READ;
-	if ((mask & LX_IN_CLOSE_WRITE) && !isdir)
-		n |= HQ_NOTE_CLOSE_WRITE;
-	if (mask & LX_IN_CLOSE_NOWRITE)
-		n |= HQ_NOTE_CLOSE;
-	return n;
+	return n | io_notes(mask, isdir);
 }
 
 /* Notes on an entry of a watched directory: 0 means no knote needed. */
@@ -175,15 +184,7 @@ child_notes(uint32_t mask, bool isdir)
 		n |= HQ_NOTE_WRITE;
 	if (mask & LX_IN_ATTRIB)
 		n |= HQ_NOTE_ATTRIB;
-	if (mask & LX_IN_OPEN)
-		n |= HQ_NOTE_OPEN;
-	if (mask & LX_IN_ACCESS)
-		n |= HQ_NOTE_READ;
-	if ((mask & LX_IN_CLOSE_WRITE) && !isdir)
-		n |= HQ_NOTE_CLOSE_WRITE;
-	if (mask & LX_IN_CLOSE_NOWRITE)
-		n |= HQ_NOTE_CLOSE;
-	return n;
+	return n | io_notes(mask, isdir);
 }
 
 /* --- child knotes --------------------------------------------------------- */
