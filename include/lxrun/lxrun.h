@@ -196,6 +196,20 @@ struct lx_guest_ops {
 	 */
 	int (*path_stat)(struct lx_guest *g, int dirfd, const char *path,
 	    bool nofollow, struct stat *st);
+	/*
+	 * Would the thread's own credentials be granted mode (LX_R_OK...) on
+	 * the file behind the supervisor's fd sup_fd (one it pulled)?  0 or
+	 * -LX_E*; -LX_EAGAIN when the supervisor cannot check with the
+	 * thread's rights (another user namespace or LSM label).  The check
+	 * is made on that very file, so no other thread can swap it.
+	 */
+	int (*sup_access)(struct lx_guest *g, int sup_fd, int mode);
+	/*
+	 * Is the thread's guest_fd the very open file the supervisor's sup_fd
+	 * is (kcmp KCMP_FILE)?  1 yes, 0 no (or not open), -LX_E* if the host
+	 * cannot tell.
+	 */
+	int (*same_file)(struct lx_guest *g, int sup_fd, int guest_fd);
 };
 
 struct lx_fd_trap {
@@ -232,6 +246,8 @@ struct lx_guest {
 #define lx_guest_fd_stat(g, fd, st)	((g)->ops->fd_stat((g), (fd), (st)))
 #define lx_guest_path_stat(g, d, p, nf, st) \
 	((g)->ops->path_stat((g), (d), (p), (nf), (st)))
+#define lx_guest_sup_access(g, fd, m)	((g)->ops->sup_access((g), (fd), (m)))
+#define lx_guest_same_file(g, s, f)	((g)->ops->same_file((g), (s), (f)))
 #define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
 	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
 

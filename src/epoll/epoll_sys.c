@@ -62,12 +62,22 @@ fail:
 	return r;
 }
 
+/*
+ * -LX_ENOSYS: the supervisor cannot take fds from this thread's table (a
+ * private one, on a kernel without PIDFD_THREAD): the host's epoll serves.
+ */
+static struct lx_action
+ep_answer(long r)
+{
+	return r == -LX_ENOSYS ? lx_native() : lx_return(r);
+}
+
 struct lx_action
 lx_sys_epoll_create(struct lx_call *c, struct lx_guest *g)
 {
 	if ((int)c->arg[0] <= 0)
 		return lx_return(-LX_EINVAL);
-	return lx_return(ep_create(g, 0));
+	return ep_answer(ep_create(g, 0));
 }
 
 struct lx_action
@@ -77,7 +87,7 @@ lx_sys_epoll_create1(struct lx_call *c, struct lx_guest *g)
 
 	if (flags & ~LX_EPOLL_CLOEXEC)
 		return lx_return(-LX_EINVAL);
-	return lx_return(ep_create(g, flags));
+	return ep_answer(ep_create(g, flags));
 }
 
 /* --- epoll_ctl -------------------------------------------------------- */
@@ -113,7 +123,7 @@ ctl_add(struct ep_inst *ep, struct lx_guest *g, int fd,
 	if (ep_find(ep, fd, g->pid) != NULL)
 		return -LX_EEXIST;
 	if ((copy = lx_guest_pull_fd(g, fd)) < 0)
-		return copy;
+		return copy == -LX_EBADF ? copy : -LX_ENOMEM;
 	it = ep_insert(ep, fd, copy, ev->events, ev->data, tep, &err);
 	if (it == NULL)
 		return err;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -210,8 +211,14 @@ read_events(struct lx_guest *g, struct ino_inst *inst, int fd, uint64_t buf,
 	char *tmp;
 	long n;
 
-	if (inst->q.nsent > 0 && (sfd = lx_guest_pull_fd(g, fd)) >= 0)
-		sock_sync(inst, sfd);
+	if (inst->q.nsent > 0 && (sfd = lx_guest_pull_fd(g, fd)) >= 0) {
+		struct stat st;
+
+		/* Drain only the instance's own guest end. */
+		if (fstat(sfd, &st) == 0 && (uint64_t)st.st_ino ==
+		    inst->obj.ino && (uint64_t)st.st_dev == inst->obj.dev)
+			sock_sync(inst, sfd);
+	}
 	if (inst->q.count == 0) {
 		if (sfd >= 0)
 			close(sfd);

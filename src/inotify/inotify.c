@@ -114,11 +114,21 @@ init_common(struct lx_guest *g, int flags)
 	return fd;
 }
 
+/*
+ * -LX_ENOSYS: the supervisor cannot take fds from this thread's table (a
+ * private one, on a kernel without PIDFD_THREAD): the host's inotify serves.
+ */
+static struct lx_action
+init_answer(long r)
+{
+	return r == -LX_ENOSYS ? lx_native() : lx_return(r);
+}
+
 struct lx_action
 lx_sys_inotify_init(struct lx_call *c, struct lx_guest *g)
 {
 	(void)c;
-	return lx_return(init_common(g, 0));
+	return init_answer(init_common(g, 0));
 }
 
 struct lx_action
@@ -128,7 +138,7 @@ lx_sys_inotify_init1(struct lx_call *c, struct lx_guest *g)
 
 	if (flags & ~(LX_IN_NONBLOCK | LX_IN_CLOEXEC))
 		return lx_return(-LX_EINVAL);
-	return lx_return(init_common(g, flags));
+	return init_answer(init_common(g, flags));
 }
 
 static void
@@ -160,16 +170,45 @@ ino_release(struct lx_object *o)
 /* --- add_watch / rm_watch ----------------------------------------------- */
 
 /*
- * Resolve path as the guest would and check that the guest may read it:
- * an O_PATH open in the guest (its cwd, root, credentials, symlink rules;
- * no open/close event for anyone), faccessat2(R_OK) on that fd with the
- * effective ids (inotify_add_watch's path_permission(MAY_READ)), then the
- * fd moves to the supervisor.  Returns the supervisor's fd or -errno.
+ * The guest's read permission on the file the supervisor took (sup), as
+ * inotify_add_watch's path_permission(MAY_READ) asks it.  The check is
+ * made on sup itself, with the thread's rights: checking the guest's fd
+ * number instead would let another thread put a different file there
+ * between the check and the pull (docs/security.md).  Where the
+ * supervisor cannot take the thread's rights (another user namespace),
+ * the guest checks its own fd and kcmp proves that fd is still sup's file
+ * (docs/security.md says what remains).
+ */
+static long
+may_watch(struct lx_guest *g, int sup, int fd)
+{
+	uint64_t empty;
+	long r = lx_guest_sup_access(g, sup, LX_R_OK);
+
+	if (r != -LX_EAGAIN)
+		return r;
+	empty = lx_guest_scratch(g, 8);
+	if (empty == 0 || lx_guest_write(g, empty, "", 1) < 0)
+		return -LX_ENOMEM;
+	r = lx_guest_syscall(g, LX_NR_faccessat2, (uint64_t)fd, empty,
+	    LX_R_OK, LX_AT_EMPTY_PATH | LX_AT_EACCESS, 0, 0);
+	if (r == -LX_ENOSYS)
+		r = 0;		/* before Linux 5.8: O_PATH checked */
+	if (r == 0 && lx_guest_same_file(g, sup, fd) != 1)
+		r = -LX_ENOENT;
+	return r;
+}
+
+/*
+ * Resolve path as the guest would: an O_PATH open in the guest (its cwd,
+ * root, credentials, symlink rules; no open/close event for anyone), the
+ * fd moves to the supervisor, and the guest's read permission is checked
+ * on that file.  Returns the supervisor's fd or -errno.
  */
 static int
 resolve_path(struct lx_guest *g, uint64_t path, uint32_t mask)
 {
-	uint64_t flags = LX_O_PATH | LX_O_CLOEXEC, empty;
+	uint64_t flags = LX_O_PATH | LX_O_CLOEXEC;
 	long fd, r;
 	int sup;
 
@@ -181,18 +220,13 @@ resolve_path(struct lx_guest *g, uint64_t path, uint32_t mask)
 	    path, flags, 0, 0, 0);
 	if (fd < 0)
 		return (int)fd;
-	empty = lx_guest_scratch(g, 8);
-	if (empty == 0 || lx_guest_write(g, empty, "", 1) < 0) {
-		r = -LX_ENOMEM;
-	} else {
-		r = lx_guest_syscall(g, LX_NR_faccessat2, (uint64_t)fd, empty,
-		    LX_R_OK, LX_AT_EMPTY_PATH | LX_AT_EACCESS, 0, 0);
-		if (r == -LX_ENOSYS)
-			r = 0;		/* before Linux 5.8: O_PATH checked */
-	}
-	sup = r < 0 ? (int)r : lx_guest_pull_fd(g, (int)fd);
+	sup = lx_guest_pull_fd(g, (int)fd);
+	r = sup < 0 ? (sup == -LX_EBADF ? -LX_ENOENT : -LX_ENOMEM) :
+	    may_watch(g, sup, (int)fd);
 	lx_guest_syscall(g, LX_NR_close, (uint64_t)fd, 0, 0, 0, 0, 0);
-	return sup;
+	if (r < 0 && sup >= 0)
+		close(sup);
+	return r < 0 ? (int)r : sup;
 }
 
 static struct ino_watch *

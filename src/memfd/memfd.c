@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lxrun/handlers.h"
+#include "lxrun/host.h"
 #include "lxrun/trace.h"
 #include "memfd_int.h"
 
@@ -30,7 +31,6 @@
 
 static struct memfd_obj *hash[HASH_SIZE];
 static struct memfd_obj *all;
-static uint64_t next_seq;
 static int sweep_at = SWEEP_MIN;
 int memfd_count;
 int memfd_nenforced;
@@ -161,59 +161,63 @@ guest_close(struct lx_guest *g, int fd)
 }
 
 /*
- * open(O_CREAT|O_EXCL) a fresh name inside the guest, then finish on the
- * supervisor's copy of the fd (one pidfd_getfd instead of two more
- * injected calls): set the mode Linux gives (open applied the umask),
- * read the identity, and unlink the name.  No O_NOFOLLOW: it would stay
- * in F_GETFL (Linux's memfd shows O_RDWR|O_LARGEFILE only), and O_EXCL
- * already refuses a symlink planted at the name.  O_TMPFILE would save
- * the unlink but shows in F_GETFL too.
+ * The guest makes the file itself, with its own credentials, so that the
+ * supervisor never applies a privileged call to a file it took from the
+ * guest (docs/security.md): open(O_CREAT|O_EXCL, 0600) of a name no one
+ * can guess, unlink at once, then fchmod to the mode Linux gives (open
+ * applied the umask).  Until the unlink the name is open to its owner
+ * only; a name someone else holds (EEXIST) is retried with a new one.
+ * No O_NOFOLLOW: it would stay in F_GETFL (Linux's memfd shows
+ * O_RDWR|O_LARGEFILE only), and O_EXCL already refuses a symlink planted
+ * at the name.  O_TMPFILE would need no name but shows in F_GETFL too.
  */
+static long
+open_fresh(struct lx_guest *g, const struct memfd_flags *mf, uint64_t path,
+    struct memfd_obj *o)
+{
+	char name[128];
+	long fd = -LX_EEXIST, r;
+
+	for (int tries = 0; tries < 64 && fd == -LX_EEXIST; tries++) {
+		if (host_entropy(&o->seq, sizeof(o->seq)) < 0)
+			return -LX_ENOMEM;
+		snprintf(name, sizeof(name), "%s%d-%llu", MEMFD_SHM_PREFIX,
+		    (int)getpid(), (unsigned long long)o->seq);
+		if ((r = lx_guest_write(g, path, name, strlen(name) + 1)) < 0)
+			return r;
+		fd = lx_guest_syscall(g, LX_NR_openat, (uint64_t)LX_AT_FDCWD,
+		    path, LX_O_RDWR | LX_O_CREAT | LX_O_EXCL |
+		    (mf->cloexec ? LX_O_CLOEXEC : 0), 0600, 0, 0);
+	}
+	return fd;
+}
+
 static int
 create_in_guest(struct lx_guest *g, const struct memfd_flags *mf,
     struct memfd_obj *o)
 {
 	uint64_t path = lx_guest_scratch(g, 128);
-	char name[128];
-	long fd = -LX_EEXIST, r;
-	int tries, sup;
+	struct lx_fd_ident id;
+	long fd, r;
 
 	if (path == 0)
 		return -LX_ENOMEM;
-	for (tries = 0; tries < 16 && fd == -LX_EEXIST; tries++) {
-		o->seq = ++next_seq;
-		snprintf(name, sizeof(name), "%s%d-%llu", MEMFD_SHM_PREFIX,
-		    (int)getpid(), (unsigned long long)o->seq);
-		if ((r = lx_guest_write(g, path, name, strlen(name) + 1)) < 0)
-			return (int)r;
-		fd = lx_guest_syscall(g, LX_NR_openat, (uint64_t)LX_AT_FDCWD,
-		    path, LX_O_RDWR | LX_O_CREAT | LX_O_EXCL |
-		    (mf->cloexec ? LX_O_CLOEXEC : 0), mf->mode, 0, 0);
-	}
-	if (fd < 0)
+	if ((fd = open_fresh(g, mf, path, o)) < 0)
 		return (int)fd;
-	if ((sup = lx_guest_pull_fd(g, (int)fd)) >= 0) {
-		r = memfd_host_finish(sup, name, mf->mode, &o->dev, &o->ino);
-		if (r == -LX_EXDEV)	/* not our mount namespace */
-			r = lx_guest_syscall(g, LX_NR_unlink, path, 0, 0, 0,
-			    0, 0);
-	} else {
-		/* no pidfd_getfd: all of it inside the guest */
-		struct lx_fd_ident id;
-
-		r = lx_guest_syscall(g, LX_NR_unlink, path, 0, 0, 0, 0, 0);
-		if (r == 0)
-			r = lx_guest_syscall(g, LX_NR_fchmod, (uint64_t)fd,
-			    mf->mode, 0, 0, 0, 0);
-		if (r == 0 && (r = lx_guest_fd_ident(g, (int)fd, &id)) == 0) {
-			o->dev = id.dev;
-			o->ino = id.ino;
-		}
-	}
+	r = lx_guest_syscall(g, LX_NR_unlink, path, 0, 0, 0, 0, 0);
+	if (r == 0)
+		r = lx_guest_syscall(g, LX_NR_fchmod, (uint64_t)fd, mf->mode,
+		    0, 0, 0, 0);
+	/* What the guest now holds at fd must be that nameless file. */
+	if (r == 0 && (r = lx_guest_fd_ident(g, (int)fd, &id)) == 0 &&
+	    ((id.mode & LX_S_IFMT) != LX_S_IFREG || (id.mode & 07777) != mf->mode))
+		r = -LX_EBADF;
 	if (r < 0) {
 		guest_close(g, (int)fd);
-		return (int)r;
+		return r == -LX_EBADF ? -LX_EBADF : -LX_ENOMEM;
 	}
+	o->dev = id.dev;
+	o->ino = id.ino;
 	return (int)fd;
 }
 

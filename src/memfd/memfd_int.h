@@ -129,14 +129,6 @@ int memfd_proc_maps(int pid, void (*fn)(uint64_t dev, uint64_t ino,
     bool shared, void *arg), void *arg);
 /* True if pid has a shared mapping of (dev, ino) that may write. */
 bool memfd_proc_shared_maywrite(int pid, uint64_t dev, uint64_t ino);
-/*
- * Finish a new object on the supervisor's copy sup of its fd (closed
- * here): set the mode, read the identity, unlink path if it still names
- * that file.  -LX_EXDEV if path is not visible here (the guest is in
- * another mount namespace: it must unlink it itself).
- */
-int memfd_host_finish(int sup, const char *path, uint32_t mode,
-    uint64_t *dev, uint64_t *ino);
 /* vm.memfd_noexec of the host (0 when unknown). */
 int memfd_noexec_scope(void);
 /* True if the host has huge pages of 2^log bytes (log 0: default). */

@@ -223,30 +223,6 @@ memfd_proc_shared_maywrite(int pid, uint64_t dev, uint64_t ino)
 }
 
 int
-memfd_host_finish(int sup, const char *path, uint32_t mode, uint64_t *dev,
-    uint64_t *ino)
-{
-	struct stat st, byname;
-	int r = 0;
-
-	if (fchmod(sup, (mode_t)mode) < 0 || fstat(sup, &st) < 0) {
-		r = -LX_ENOMEM;
-		goto out;
-	}
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	/* Never unlink what the guest may have put there instead. */
-	if (fstatat(AT_FDCWD, path, &byname, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    byname.st_dev != st.st_dev || byname.st_ino != st.st_ino)
-		r = -LX_EXDEV;
-	else if (unlink(path) < 0)
-		r = -LX_EXDEV;
-out:
-	close(sup);
-	return r;
-}
-
-int
 memfd_noexec_scope(void)
 {
 	FILE *f = fopen("/proc/sys/vm/memfd_noexec", "re");

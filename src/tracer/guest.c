@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* struct lx_guest for a stopped traced thread: what handlers may touch. */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,18 +52,92 @@ g_scratch(struct lx_guest *g, size_t n)
 	return n <= LX_SCRATCH_MAX ? scratch_slot(task_of(g)) : 0;
 }
 
+/*
+ * pidfd_getfd reads the fd table of the task its pidfd names.  A pidfd
+ * made with PIDFD_THREAD (Linux 6.9) names the thread itself; an older
+ * kernel knows only process pidfds, which name the thread-group leader,
+ * whose table a thread need not share (clone without CLONE_FILES,
+ * unshare(CLONE_FILES)).  There, a leader's pidfd serves only a thread
+ * that kcmp proves shares that leader's table: the calling thread's own
+ * leader, or another traced process's (a clone with CLONE_FILES but not
+ * CLONE_THREAD).  Anything else would pull a different file that happens
+ * to have the same number (docs/security.md).
+ */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+static int thread_pidfds = -1;	/* the kernel has PIDFD_THREAD: 1, 0, ? */
+
+static bool
+have_thread_pidfds(void)
+{
+	if (thread_pidfds < 0) {
+		int fd = (int)syscall(SYS_pidfd_open, getpid(), PIDFD_THREAD);
+
+		thread_pidfds = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return thread_pidfds == 1;
+}
+
+static bool
+same_files(pid_t a, pid_t b)
+{
+	return a == b || syscall(SYS_kcmp, a, b, KCMP_FILES, 0, 0) == 0;
+}
+
+static int
+proc_pidfd(struct proc *p)
+{
+	if (p->pidfd < 0 &&
+	    (p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0)) < 0)
+		return -errno;
+	return p->pidfd;
+}
+
+struct files_owner {
+	pid_t tid;
+	struct proc *found;
+};
+
+static void
+find_files_owner(struct task *t, void *arg)
+{
+	struct files_owner *fo = arg;
+
+	if (fo->found == NULL && t->tid == t->proc->pid &&
+	    same_files(t->tid, fo->tid))
+		fo->found = t->proc;
+}
+
+/* A pidfd whose pidfd_getfd reads t's own fd table, or -errno. */
+static int
+task_files_pidfd(struct task *t)
+{
+	struct files_owner fo = { t->tid, NULL };
+
+	if (have_thread_pidfds()) {
+		if (t->pidfd < 0 && (t->pidfd = (int)syscall(SYS_pidfd_open,
+		    t->tid, PIDFD_THREAD)) < 0)
+			return -errno;
+		return t->pidfd;
+	}
+	if (same_files(t->proc->pid, t->tid))
+		return proc_pidfd(t->proc);
+	task_foreach(find_files_owner, &fo);
+	return fo.found != NULL ? proc_pidfd(fo.found) : -ENOSYS;
+}
+
 int
 guest_pull_fd(struct task *t, int fd)
 {
-	struct proc *p = t->proc;
-	int r;
+	int pidfd = task_files_pidfd(t), r;
 
-	if (p->pidfd < 0) {
-		p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
-		if (p->pidfd < 0)
-			return -errno;
-	}
-	r = (int)syscall(SYS_pidfd_getfd, p->pidfd, fd, 0);
+	if (pidfd < 0)
+		return pidfd;
+	r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	return r < 0 ? -errno : r;
 }
 
@@ -135,6 +211,26 @@ g_path_stat(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
 	return path_stat(task_of(g), dirfd, path, nofollow, st);
 }
 
+static int
+g_sup_access(struct lx_guest *g, int sup_fd, int mode)
+{
+	return creds_access_fd(task_of(g), sup_fd, mode);
+}
+
+static int
+g_same_file(struct lx_guest *g, int sup_fd, int guest_fd)
+{
+	long r;
+
+	if (guest_fd < 0)
+		return 0;
+	r = syscall(SYS_kcmp, (long)getpid(), (long)g->tid, (long)KCMP_FILE,
+	    (long)sup_fd, (long)guest_fd);
+	if (r < 0)
+		return errno == EBADF ? 0 : -errno;
+	return r == 0;
+}
+
 static const struct lx_guest_ops guest_ops = {
 	.read = g_read,
 	.write = g_write,
@@ -146,6 +242,8 @@ static const struct lx_guest_ops guest_ops = {
 	.trap_fd = g_trap_fd,
 	.fd_stat = g_fd_stat,
 	.path_stat = g_path_stat,
+	.sup_access = g_sup_access,
+	.same_file = g_same_file,
 };
 
 void

@@ -36,6 +36,7 @@ task_new(pid_t tid, struct proc *proc, struct mm *mm)
 	t->proc = proc;
 	t->mm = mm;
 	t->slot = -1;
+	t->pidfd = -1;
 	t->next = *bucket(tid);
 	*bucket(tid) = t;
 	ntasks++;
@@ -59,6 +60,10 @@ void
 task_rekey(struct task *t, pid_t tid)
 {
 	task_unhash(t);
+	/* its pidfd named the old tid, now gone */
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	t->pidfd = -1;
 	t->tid = tid;
 	t->next = *bucket(tid);
 	*bucket(tid) = t;
@@ -69,6 +74,8 @@ task_free(struct task *t)
 {
 	task_unhash(t);
 	scratch_release(t);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
 	if (t->rec != NULL)
 		lx_trace_rec_free(t->rec);
 	if (t->call.park_state != NULL)

@@ -51,6 +51,7 @@ enum task_wait {
 struct task {
 	pid_t tid;
 	struct proc *proc;
+	int pidfd;		/* PIDFD_THREAD pidfd, -1 until needed */
 	struct mm *mm;
 	int slot;		/* scratch slot, -1 = none */
 	enum task_wait wait;
@@ -121,6 +122,13 @@ int fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n,
 struct stat;
 int path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
     struct stat *st);
+
+/*
+ * creds.c: may thread t, with its own credentials, access (R_OK...) the
+ * file behind the supervisor's fd?  0, -LX_EACCES..., or -LX_EAGAIN when
+ * the supervisor cannot take t's view (another user namespace or LSM).
+ */
+int creds_access_fd(struct task *t, int fd, int mode);
 
 /* guest.c */
 void guest_init(struct lx_guest *g, struct task *t);

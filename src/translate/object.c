@@ -11,8 +11,11 @@
  * the guest's last reference is gone.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lxrun/linux_abi.h"
@@ -128,9 +131,40 @@ lx_object_by_ino(uint64_t ino)
 }
 
 /*
+ * Is sup the other end of the pair whose guest end is guest_fd?  Another
+ * thread may have put any file of its own at either number meanwhile: the
+ * supervisor's end must be of the kind it made (a pipe's write end shares
+ * the read end's inode; a SEQPACKET AF_UNIX socket), or it is not used.
+ */
+static bool
+pair_end_ok(struct lx_guest *g, long nr, int sup, int guest_fd)
+{
+	struct lx_fd_ident id;
+	struct stat st;
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	if (fstat(sup, &st) < 0 || lx_guest_fd_ident(g, guest_fd, &id) < 0)
+		return false;
+	if (nr == LX_NR_pipe2)
+		return S_ISFIFO(st.st_mode) && (uint64_t)st.st_ino == id.ino &&
+		    (uint64_t)st.st_dev == id.dev &&
+		    (fcntl(sup, F_GETFL) & O_ACCMODE) == O_WRONLY;
+	if (!S_ISSOCK(st.st_mode) ||
+	    getsockopt(sup, SOL_SOCKET, SO_TYPE, &v, &len) < 0 ||
+	    v != SOCK_SEQPACKET)
+		return false;
+	len = sizeof(v);
+	return getsockopt(sup, SOL_SOCKET, SO_DOMAIN, &v, &len) == 0 &&
+	    v == AF_UNIX;
+}
+
+/*
  * Inside the guest: make a pair with pipe2 or socketpair into scratch,
- * pull the supervisor's end, close the guest's copy of it.  The guest's
- * end keeps the lowest free fd number, as Linux's own object would.
+ * pull the supervisor's end from the calling thread's own fd table, close
+ * the guest's copy of it.  The guest's end keeps the lowest free fd
+ * number, as Linux's own object would.  -LX_ENOSYS: the supervisor cannot
+ * take an fd from this thread's table (the family runs natively).
  */
 static int
 make_pair(struct lx_guest *g, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -151,11 +185,15 @@ make_pair(struct lx_guest *g, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	if ((r = lx_guest_read(g, fds, s, sizeof(fds))) < 0)
 		return (int)r;
 	sup = lx_guest_pull_fd(g, fds[1]);
+	if (sup >= 0 && !pair_end_ok(g, nr, sup, fds[0])) {
+		close(sup);
+		sup = -LX_EBADF;
+	}
 	lx_guest_syscall(g, LX_NR_close, (uint64_t)fds[1], 0, 0, 0, 0, 0);
 	if (sup < 0) {
 		lx_guest_syscall(g, LX_NR_close, (uint64_t)fds[0], 0, 0, 0, 0,
 		    0);
-		return sup;
+		return sup == -LX_ENOSYS ? sup : -LX_ENOMEM;
 	}
 	/* The supervisor's end never blocks it (its own open file). */
 	fcntl(sup, F_SETFL, fcntl(sup, F_GETFL) | O_NONBLOCK);

@@ -137,6 +137,23 @@ fg_path_stat(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
 	return -LX_EAGAIN;	/* the handlers' rewrite path is what is tested */
 }
 
+/* The fake guest is this process: its rights are ours. */
+static int
+fg_sup_access(struct lx_guest *g, int fd, int mode)
+{
+	return faccessat(fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0 ?
+	    -errno : 0;
+}
+
+static int
+fg_same_file(struct lx_guest *g, int sup_fd, int fd)
+{
+	long r = syscall(SYS_kcmp, (long)getpid(), (long)getpid(), 0L /* KCMP_FILE */,
+	    (long)sup_fd, (long)fd);
+
+	return r < 0 ? (errno == EBADF ? 0 : -errno) : r == 0;
+}
+
 static const struct lx_guest_ops fg_ops = {
 	.read = fg_read,
 	.write = fg_write,
@@ -148,6 +165,8 @@ static const struct lx_guest_ops fg_ops = {
 	.trap_fd = fg_trap_fd,
 	.fd_stat = fg_fd_stat,
 	.path_stat = fg_path_stat,
+	.sup_access = fg_sup_access,
+	.same_file = fg_same_file,
 };
 
 void
