@@ -107,8 +107,8 @@ lsm_label(const char *path, char *buf, size_t len)
 }
 
 /* Can the supervisor check with tid's rights and get tid's answer? */
-static bool
-same_checker(pid_t tid)
+bool
+creds_same_checker(pid_t tid)
 {
 	char path[64], mine[256], theirs[256];
 
@@ -178,7 +178,7 @@ creds_access_fd(struct task *t, int fd, int mode)
 	struct creds theirs, mine;
 	int r;
 
-	if (!same_checker(t->tid) || creds_read(t->tid, &theirs) < 0 ||
+	if (!creds_same_checker(t->tid) || creds_read(t->tid, &theirs) < 0 ||
 	    creds_read(getpid(), &mine) < 0)
 		return -LX_EAGAIN;
 	if (same_creds(&theirs, &mine))

@@ -2,29 +2,43 @@
 /*
  * A path stat done by the supervisor on the guest's behalf, in one stop
  * instead of a rewrite's two, but only where its answer is certainly the
- * one the guest's own fstatat would get:
- *  - the thread has the supervisor's credentials (uids, gids, groups,
- *    capabilities), mount namespace and root (cached per thread; the
- *    calls that change them are trapped and drop the cache, as exec does);
+ * one the guest's own fstatat would get (docs/security.md):
+ *  - the thread checks permissions as the supervisor does: the same
+ *    credentials (uids, gids, groups, effective capabilities), user
+ *    namespace and LSM label;
+ *  - it sees the same tree: the same mount namespace and root.  The
+ *    answer is cached per thread until the thread's credentials change,
+ *    and for every thread whenever any traced thread changes a root or a
+ *    namespace (chroot, pivot_root, setns, unshare: a sibling's chroot
+ *    moves the root of every thread sharing its fs_struct);
  *  - the lookup starts from the guest's own cwd or dirfd (their /proc
- *    links, opened by the supervisor) and follows no magic link on the way
- *    (openat2 RESOLVE_NO_MAGICLINKS: /dev/fd/N or /proc/self/cwd would be
- *    the supervisor's);
- *  - the file found is not on procfs (/proc/self would be the supervisor).
+ *    links, opened by the supervisor), follows no magic link on the way
+ *    (RESOLVE_NO_MAGICLINKS: /dev/fd/N or /proc/self/cwd would be the
+ *    supervisor's), and no procfs is involved: /proc/self names the
+ *    supervisor in every procfs mount.  A lookup that stays within its
+ *    starting mount (RESOLVE_NO_XDEV) and does not start on a procfs
+ *    cannot have touched one; one that crosses mounts is answered only
+ *    when it succeeds on a file that is not on a procfs (a failure might
+ *    have come from a procfs on the way, e.g. /proc/self/fdinfo/N).
  * Otherwise -LX_EAGAIN, and the handler runs the host's fstatat in the
  * guest.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lxrun/linux_abi.h"
 #include "tracer.h"
+
+/* Bumped when any traced thread may have changed a root or namespace. */
+static unsigned view_gen = 1;
 
 /*
  * The lines of /proc/PID/status that decide a lookup's permissions (real,
@@ -74,13 +88,14 @@ same_view(struct task *t)
 	static char mine[1024];
 	char theirs[1024], path[64], path2[64];
 
-	if (t->view != 0)
+	if (t->view != 0 && t->view_gen == view_gen)
 		return t->view > 0;
 	t->view = -1;
+	t->view_gen = view_gen;
 	if (mine[0] == '\0' && read_view(0, mine, sizeof(mine)) < 0)
 		return false;
 	if (read_view(t->tid, theirs, sizeof(theirs)) < 0 ||
-	    strcmp(mine, theirs) != 0)
+	    strcmp(mine, theirs) != 0 || !creds_same_checker(t->tid))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)t->tid);
 	snprintf(path2, sizeof(path2), "/proc/%d/root", (int)t->tid);
@@ -90,58 +105,81 @@ same_view(struct task *t)
 	return true;
 }
 
-static dev_t
-procfs_dev(void)
+static bool
+on_procfs(int fd)
 {
-	static dev_t dev;
-	struct stat st;
+	struct statfs sf;
 
-	if (dev == 0 && stat("/proc/self", &st) == 0)
-		dev = st.st_dev;
-	return dev;
+	return fstatfs(fd, &sf) < 0 || sf.f_type == PROC_SUPER_MAGIC;
+}
+
+static int
+lookup(int bfd, const char *path, bool nofollow, unsigned long long resolve,
+    struct stat *st, bool *procfs)
+{
+	struct open_how how;
+	int fd, e = 0;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
+	how.resolve = RESOLVE_NO_MAGICLINKS | resolve;
+	if ((fd = (int)syscall(SYS_openat2, bfd, path, &how, sizeof(how))) < 0)
+		return errno;
+	if (fstat(fd, st) < 0)
+		e = EAGAIN;
+	*procfs = on_procfs(fd);
+	close(fd);
+	return e;
 }
 
 int
 path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
     struct stat *st)
 {
-	struct open_how how;
 	char base[64];
-	int bfd = AT_FDCWD, fd, e = 0;
+	int bfd, e;
+	bool procfs = false;
 
 	if (!same_view(t))
 		return -LX_EAGAIN;
-	if (path[0] != '/') {
-		if (dirfd == LX_AT_FDCWD)
-			snprintf(base, sizeof(base), "/proc/%d/cwd",
-			    (int)t->tid);
-		else if (dirfd >= 0)
-			snprintf(base, sizeof(base), "/proc/%d/fd/%d",
-			    (int)t->tid, dirfd);
-		else
-			return -LX_EBADF;
-		if ((bfd = open(base, O_PATH | O_CLOEXEC)) < 0)
-			return dirfd == LX_AT_FDCWD ? -LX_EAGAIN : -LX_EBADF;
-	}
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
-	how.resolve = RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, bfd, path, &how, sizeof(how));
-	if (fd < 0)
-		e = errno;
-	else if (fstat(fd, st) < 0)
-		e = EAGAIN;
-	if (fd >= 0)
-		close(fd);
-	if (bfd >= 0)
+	if (path[0] != '/' && dirfd == LX_AT_FDCWD)
+		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)t->tid);
+	else if (path[0] != '/' && dirfd >= 0)
+		snprintf(base, sizeof(base), "/proc/%d/fd/%d", (int)t->tid,
+		    dirfd);
+	else if (path[0] != '/')
+		return -LX_EBADF;
+	else
+		snprintf(base, sizeof(base), "/");
+	if ((bfd = open(base, O_PATH | O_CLOEXEC)) < 0)
+		return path[0] == '/' || dirfd == LX_AT_FDCWD ? -LX_EAGAIN :
+		    -LX_EBADF;
+	if (on_procfs(bfd)) {
 		close(bfd);
+		return -LX_EAGAIN;
+	}
+	e = lookup(bfd, path, nofollow, RESOLVE_NO_XDEV, st, &procfs);
+	if (e == EXDEV) {
+		e = lookup(bfd, path, nofollow, 0, st, &procfs);
+		if (e != 0)
+			e = EAGAIN;
+	}
+	close(bfd);
 	/* ELOOP may be a magic link we refused: let the guest look. */
 	if (e == ELOOP || e == ENOSYS || e == EAGAIN || e == EXDEV ||
 	    e == EINVAL || e == ENOMEM || e == EMFILE || e == ENFILE)
 		return -LX_EAGAIN;
 	if (e != 0)
 		return -e;
-	return st->st_dev == procfs_dev() ? -LX_EAGAIN : 0;
+	return procfs ? -LX_EAGAIN : 0;
+}
+
+/* Calls that change a root or namespace, for every thread that shares it. */
+static bool
+changes_tree(long nr)
+{
+	return nr == LX_NR_unshare || nr == LX_NR_setns ||
+	    nr == LX_NR_chroot || nr == LX_NR_pivot_root;
 }
 
 /* A call that may change what the thread sees: look again next time. */
@@ -150,17 +188,19 @@ view_changed(struct lx_call *c, struct lx_guest *g, long ret)
 {
 	struct task *t = g->priv;
 
-	(void)c;
-	if (ret >= 0)
-		t->view = 0;
+	if (changes_tree(c->nr))
+		view_gen++;
+	t->view = 0;
 	return ret;
 }
 
 static struct lx_action
 hook_view_change(struct lx_call *c, struct lx_guest *g)
 {
-	(void)c;
 	(void)g;
+	/* Other threads' lookups meanwhile must look again too. */
+	if (changes_tree(c->nr))
+		view_gen++;
 	return lx_native_then(view_changed);
 }
 

@@ -72,6 +72,7 @@ struct task {
 	struct user_regs_struct saved;	/* regs at the call's seccomp stop */
 	bool have_saved;		/* fetched yet (see task_saved) */
 	int8_t view;		/* same fs view as lxrun: 1 yes, -1 no, 0 ? */
+	unsigned view_gen;	/* pathstat's generation when view was set */
 	int64_t start_rt_ns, start_mono_ns;
 	struct lx_trace_rec *rec;
 	bool tracing;		/* this call is being traced (begin done) */
@@ -129,6 +130,8 @@ int path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
  * the supervisor cannot take t's view (another user namespace or LSM).
  */
 int creds_access_fd(struct task *t, int fd, int mode);
+/* Same user namespace and LSM label as lxrun: its checks are t's. */
+bool creds_same_checker(pid_t tid);
 
 /* guest.c */
 void guest_init(struct lx_guest *g, struct task *t);
