@@ -100,6 +100,8 @@ void lx_trace_unfinished(struct lx_trace_rec *r, const struct lx_call *c);
 struct lx_siginfo;
 void lx_trace_signal(int tid, int sig, const void *siginfo /* 128 bytes */);
 void lx_trace_exit_status(int tid, int wstatus);
+/* Something lxrun did to the thread that the reader must know (a line). */
+void lx_trace_note(int tid, const char *note);
 /* Whether a "[pid N] " prefix is needed: more than one task was seen. */
 void lx_trace_set_multi(bool multi);
 

@@ -57,11 +57,15 @@ task_saved(struct task *t)
 	return &t->saved;
 }
 
-/* Resume a thread with the request its wait state needs. */
+/*
+ * Resume a thread with the request its wait state needs; a process in
+ * checked mode (fdtrap.c) stops at every syscall entry and exit.
+ */
 int
 task_resume(struct task *t, int sig)
 {
-	int req = t->wait == TW_RUNNING ? PTRACE_CONT : PTRACE_SYSCALL;
+	int req = t->wait == TW_RUNNING && !t->proc->checked ? PTRACE_CONT :
+	    PTRACE_SYSCALL;
 
 	if (ptrace(req, t->tid, 0, sig) < 0)
 		return -errno;
@@ -126,7 +130,8 @@ apply_return(struct task *t, long value)
 	if (t->injected == 0 && t->wait == TW_RUNNING && is_restart_code(value))
 		value = -LX_EINTR;
 	if (t->injected == 0 && !is_restart_code(value)) {
-		/* Still at the seccomp stop: skip the call. */
+		/* Still at the call's entry: skip it. */
+		t->skipped_at_entry = t->at_checked_entry;
 		struct user_regs_struct r;
 
 		if (task_saved(t) != NULL) {
@@ -307,37 +312,22 @@ apply_action(struct task *t)
 	}
 }
 
-void
-seccomp_stop(struct task *t)
+/* Serve the call the thread stopped in (next): dispatch and apply. */
+static void
+call_begin(struct task *t, const struct lx_call *next, uint64_t ip)
 {
 	struct lx_call *c = &t->call;
 	struct lx_guest g;
-	struct lx_call next;
-	uint64_t ip;
-	int r;
 
-	if (t->wait != TW_RUNNING) {
-		/* the rewritten call's own trap: it is ours, let it run */
-		task_resume(t, 0);
-		return;
-	}
-	memset(&next, 0, sizeof(next));
-	if ((r = call_from_seccomp_stop(t->tid, &next, &ip)) < 0) {
-		if (r == -ESRCH)
-			return;		/* killed meanwhile: its exit comes */
-		lx_die("cannot read a trapped call of %d: "
-		    "PTRACE_GET_SYSCALL_INFO: %s (Linux 5.3 or later is needed)",
-		    (int)t->tid, strerror(-r));
-	}
 	t->have_saved = false;
-	if (t->pass_next && ip == t->pass_ip && next.nr == c->nr &&
-	    next.abi == LX_ABI_X86_64) {
+	if (t->pass_next && ip == t->pass_ip && next->nr == c->nr &&
+	    next->abi == LX_ABI_X86_64) {
 		t->pass_next = false;
 		apply_native(t, t->action.on_exit);
 		return;
 	}
 	t->pass_next = false;
-	*c = next;
+	*c = *next;
 	c->tid = t->tid;
 	c->pid = t->proc->pid;
 	c->deadline_ns = -1;
@@ -364,6 +354,61 @@ seccomp_stop(struct task *t)
 		t->action = lx_dispatch(c, &g, &t->served);
 	}
 	apply_action(t);
+}
+
+void
+seccomp_stop(struct task *t)
+{
+	struct lx_call next;
+	uint64_t ip;
+	int r;
+
+	if (t->wait != TW_RUNNING || t->skipped_at_entry) {
+		/*
+		 * The rewritten call's own trap, or the number -1 of a call
+		 * answered at its checked entry: it is ours, let it run.
+		 */
+		t->skipped_at_entry = false;
+		task_resume(t, 0);
+		return;
+	}
+	memset(&next, 0, sizeof(next));
+	if ((r = call_from_seccomp_stop(t->tid, &next, &ip)) < 0) {
+		if (r == -ESRCH)
+			return;		/* killed meanwhile: its exit comes */
+		lx_die("cannot read a trapped call of %d: "
+		    "PTRACE_GET_SYSCALL_INFO: %s (Linux 5.3 or later is needed)",
+		    (int)t->tid, strerror(-r));
+	}
+	call_begin(t, &next, ip);
+}
+
+/*
+ * A syscall-entry stop of a process in checked mode: serve the call here
+ * if a rule lxrun could not install wants it and no filter will stop it
+ * (then the seccomp stop that follows serves it).
+ */
+static void
+checked_entry(struct task *t)
+{
+	struct lx_call next;
+	uint64_t ip;
+	int r;
+
+	memset(&next, 0, sizeof(next));
+	r = call_from_syscall_stop(t->tid, &next, &ip);
+	if (r == 1 && next.abi == LX_ABI_X86_64 &&
+	    (fdtrap_wants(t->proc, next.nr, next.arg) || (t->pass_next &&
+	    ip == t->pass_ip && next.nr == t->call.nr)) &&
+	    !filter_traps(t->proc, next.nr, next.arg)) {
+		t->at_checked_entry = true;
+		call_begin(t, &next, ip);
+		t->at_checked_entry = false;
+		return;
+	}
+	if (r == -ESRCH)
+		return;
+	task_resume(t, 0);
 }
 
 /* The exit stop of a rewritten call or a park. */
@@ -442,8 +487,11 @@ syscall_stop(struct task *t)
 		park_exit(t, rax);
 		break;
 	case TW_RUNNING:
-		/* a stray stop (e.g. after an interrupt race): go on */
-		task_resume(t, 0);
+		/* checked mode, or a stray stop (an interrupt race): go on */
+		if (t->proc->checked)
+			checked_entry(t);
+		else
+			task_resume(t, 0);
 		break;
 	}
 }

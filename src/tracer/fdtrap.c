@@ -5,8 +5,19 @@
  * inotify fd.  The filter is built here and installed by the guest itself
  * (an injected seccomp() with TSYNC, so every thread gets it), so a
  * program that never uses such an object pays nothing on those calls.
+ *
+ * The guest may have lost the right to install one (a root program that
+ * dropped CAP_SYS_ADMIN without setting no_new_privs gets EACCES), or the
+ * kernel's limit on filter size may be reached (ENOMEM).  A rule is never
+ * dropped for that: the process goes to checked mode, where every thread
+ * stops at every syscall entry (PTRACE_SYSCALL) and lxrun applies the
+ * rules it could not install itself, which is slower but exact; lxrun
+ * says so on stderr and in the trace (docs/security.md).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ptrace.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -58,8 +69,10 @@ fdtrap_build(struct sock_filter *f, const struct lx_fd_trap *t, int n, int fd)
 	return k;
 }
 
-int
-fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n, int fd)
+/* One filter, installed by the guest: 0, or -errno of its seccomp(). */
+static int
+fdtrap_seccomp(struct task *t, const struct lx_fd_trap *traps, int n,
+    int fd)
 {
 	struct sock_filter f[4 + 4 * MAX_FD_TRAPS];
 	struct {
@@ -77,7 +90,7 @@ fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n, int fd)
 			return -LX_EINVAL;
 	len = fdtrap_build(f, traps, n, fd);
 	if ((buf = scratch_slot(t)) == 0)
-		return -LX_ENOMEM;
+		return -LX_EBUSY;
 	prog.len = (uint64_t)len;
 	prog.filter = buf + sizeof(prog);
 	if (sizeof(prog) + sizeof(f) > LX_SCRATCH_MAX ||
@@ -92,4 +105,92 @@ fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n, int fd)
 	}
 	/* TSYNC returns the tid of a thread it could not sync. */
 	return r > 0 ? -LX_EAGAIN : (int)r;
+}
+
+static void
+rule_add(struct proc *p, long nr, int argidx, int fd, bool installed)
+{
+	if (p->nrules == p->crules) {
+		int n = p->crules ? 2 * p->crules : 16;
+		struct fd_rule *r = realloc(p->rules, (size_t)n * sizeof(*r));
+
+		if (r == NULL)
+			lx_die("out of memory");
+		p->rules = r;
+		p->crules = n;
+	}
+	p->rules[p->nrules++] = (struct fd_rule){ nr, argidx, fd, installed };
+}
+
+void
+fdtrap_inherit(struct proc *child, const struct proc *parent)
+{
+	if (child == parent || child->nrules > 0)
+		return;
+	for (int i = 0; i < parent->nrules; i++)
+		rule_add(child, parent->rules[i].nr, parent->rules[i].argidx,
+		    parent->rules[i].fd, parent->rules[i].installed);
+	child->checked = parent->checked;
+}
+
+bool
+fdtrap_wants(const struct proc *p, long nr, const uint64_t arg[6])
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const struct fd_rule *r = &p->rules[i];
+
+		if (!r->installed && r->nr == nr &&
+		    (int)(uint32_t)arg[r->argidx] == r->fd)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Threads of the process that run freely would make their next calls
+ * unseen: stop them once (PTRACE_INTERRUPT), and every resume from now on
+ * is PTRACE_SYSCALL.  Threads waiting in a call of ours stop at its exit
+ * anyway and are left alone.
+ */
+static void
+interrupt_sibling(struct task *t, void *arg)
+{
+	struct task *self = arg;
+
+	if (t != self && t->proc == self->proc && t->wait == TW_RUNNING &&
+	    !t->in_group_stop)
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+}
+
+static void
+checked_mode(struct task *t, int err)
+{
+	char note[256];
+
+	if (t->proc->checked)
+		return;
+	t->proc->checked = true;
+	snprintf(note, sizeof(note), "pid %d cannot take another seccomp "
+	    "rule (%s): lxrun checks its calls itself from now on, at every "
+	    "syscall (slower)", (int)t->proc->pid,
+	    err == LX_EACCES ? "it has neither CAP_SYS_ADMIN nor "
+	    "no_new_privs" : err == LX_ENOMEM ? "the kernel's limit on "
+	    "seccomp filter size" : "the kernel refused it");
+	lx_warn("%s", note);
+	lx_trace_note(t->tid, note);
+	task_foreach(interrupt_sibling, t);
+}
+
+int
+fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n, int fd)
+{
+	int r = fdtrap_seccomp(t, traps, n, fd);
+
+	if (r == -LX_ESRCH || r == -LX_EINVAL)
+		return r;
+	for (int i = 0; i < n; i++)
+		rule_add(t->proc, traps[i].nr, traps[i].argidx, fd, r == 0);
+	if (r < 0)
+		checked_mode(t, -r);
+	return 0;
 }

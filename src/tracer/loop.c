@@ -56,9 +56,9 @@ lx_loop_hq(void)
 	return loop_hq;
 }
 
-/* Tgid of a thread, from /proc; -1 if it is gone. */
+/* Tgid (and parent) of a thread, from /proc; -1 if it is gone. */
 static pid_t
-tgid_of(pid_t tid)
+tgid_of(pid_t tid, pid_t *ppid)
 {
 	char path[64], line[128];
 	pid_t tgid = -1;
@@ -70,6 +70,9 @@ tgid_of(pid_t tid)
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, "Tgid:", 5) == 0) {
 			tgid = (pid_t)atoi(line + 5);
+		} else if (strncmp(line, "PPid:", 5) == 0) {
+			if (ppid != NULL)
+				*ppid = (pid_t)atoi(line + 5);
 			break;
 		}
 	fclose(f);
@@ -83,15 +86,20 @@ tgid_of(pid_t tid)
 static struct task *
 task_adopt(pid_t tid)
 {
-	pid_t tgid = tgid_of(tid);
+	pid_t ppid = -1, tgid = tgid_of(tid, &ppid);
 	struct task *leader = tgid > 0 && tgid != tid ? task_find(tgid) : NULL;
+	struct task *parent = ppid > 0 ? task_find(ppid) : NULL, *t;
 
 	if (leader != NULL) {
 		leader->proc->refs++;
 		leader->mm->refs++;
 		return task_new(tid, leader->proc, leader->mm);
 	}
-	return task_new(tid, proc_new(tgid > 0 ? tgid : tid), mm_new());
+	t = task_new(tid, proc_new(tgid > 0 ? tgid : tid), mm_new());
+	/* its filters are its parent's: so are its rules */
+	if (parent != NULL)
+		fdtrap_inherit(t->proc, parent->proc);
+	return t;
 }
 
 /* Does a non-thread clone share the address space (CLONE_VM)? */
@@ -120,7 +128,7 @@ event_new_task(struct task *parent, int ev)
 
 	ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg);
 	child = (pid_t)msg;
-	tgid = tgid_of(child);
+	tgid = tgid_of(child, NULL);
 	thread = ev == PTRACE_EVENT_CLONE && tgid == parent->proc->pid;
 	share_vm = thread || ev == PTRACE_EVENT_VFORK ||
 	    (ev == PTRACE_EVENT_CLONE && clone_shares_vm(parent));
@@ -142,6 +150,7 @@ event_new_task(struct task *parent, int ev)
 		}
 		c = task_new(child, p, m);
 	}
+	fdtrap_inherit(c->proc, parent->proc);
 	lx_trace_set_multi(true);
 	lx_hooks_clone(parent->tid, parent->proc->pid, child, thread);
 }

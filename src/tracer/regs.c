@@ -49,6 +49,32 @@ call_from_seccomp_stop(pid_t tid, struct lx_call *c, uint64_t *ip)
 }
 
 int
+call_from_syscall_stop(pid_t tid, struct lx_call *c, uint64_t *ip)
+{
+	struct __ptrace_syscall_info si;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(si), &si) <= 0)
+		return -errno;
+	if (si.op == PTRACE_SYSCALL_INFO_EXIT)
+		return 0;
+	if (si.op != PTRACE_SYSCALL_INFO_ENTRY)
+		return -EINVAL;
+	c->nr = (long)si.entry.nr;
+	for (int i = 0; i < LX_NARGS; i++)
+		c->arg[i] = si.entry.args[i];
+	c->ip = si.instruction_pointer;
+	c->sp = si.stack_pointer;
+	if (si.arch != AUDIT_ARCH_X86_64)
+		c->abi = LX_ABI_I386;
+	else if (c->nr & 0x40000000)
+		c->abi = LX_ABI_X32;
+	else
+		c->abi = LX_ABI_X86_64;
+	*ip = si.instruction_pointer;
+	return 1;
+}
+
+int
 regs_get(pid_t tid, struct user_regs_struct *r)
 {
 	return ptrace(PTRACE_GETREGS, tid, 0, r) < 0 ? -errno : 0;

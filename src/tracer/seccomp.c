@@ -142,3 +142,22 @@ filter_install(const struct sock_fprog *prog)
 		return -errno;
 	return 0;
 }
+
+bool
+filter_traps(const struct proc *p, long nr, const uint64_t arg[6])
+{
+	struct lx_trap_arg args[16];
+	int nargs = lx_trap_args(args, 16);
+
+	if (nr < 0 || nr >= LX_NR_MAX || lx_dispatch_traps(nr))
+		return true;
+	for (int i = 0; i < nargs; i++)
+		if (args[i].nr == nr &&
+		    (uint32_t)arg[args[i].argidx] == (uint32_t)args[i].value)
+			return true;
+	for (int i = 0; i < p->nrules; i++)
+		if (p->rules[i].installed && p->rules[i].nr == nr &&
+		    (int)(uint32_t)arg[p->rules[i].argidx] == p->rules[i].fd)
+			return true;
+	return false;
+}

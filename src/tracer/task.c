@@ -128,6 +128,7 @@ proc_put(struct proc *p)
 		close(p->pidfd);
 	if (p->memfd >= 0)
 		close(p->memfd);
+	free(p->rules);
 	free(p);
 }
 

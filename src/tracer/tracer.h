@@ -32,12 +32,29 @@ struct mm {
 #define LX_STASH_MAX 8		/* signals held back during one injection */
 #define LX_SCRATCH_LEN (LX_SCRATCH_SLOTS * LX_SCRATCH_MAX)
 
+/* A per-fd trap rule of a process (fdtrap.c). */
+struct fd_rule {
+	long nr;
+	int argidx;
+	int fd;
+	bool installed;		/* a seccomp filter stops it; else lxrun
+				   checks it at the syscall-entry stop */
+};
+
 /* A thread group. */
 struct proc {
 	int refs;
 	pid_t pid;
 	int pidfd;		/* -1 until needed */
 	int memfd;		/* /proc/PID/mem, -1 until needed */
+	/*
+	 * Per-fd rules, inherited as its seccomp filters are.  checked: a
+	 * rule could not be installed, so every thread stops at every
+	 * syscall entry (PTRACE_SYSCALL) and lxrun applies those rules.
+	 */
+	bool checked;
+	struct fd_rule *rules;
+	int nrules, crules;
 };
 
 /* What the tracer waits for from a thread. */
@@ -60,6 +77,9 @@ struct task {
 	bool pass_next;		/* next seccomp stop of this call runs native */
 	uint64_t pass_ip;	/* ... if it comes from this address */
 	bool expect_entry;	/* rewound: an entry stop comes before exit */
+	bool skipped_at_entry;	/* answered at a checked entry stop: the
+				   seccomp stop of nr -1 that follows is ours */
+	bool at_checked_entry;	/* serving a call from its entry stop */
 	bool dead;		/* exited while we waited on it */
 	int injected;		/* syscalls injected at this stop so far */
 	int nstash;		/* signals held back during injection */
@@ -98,6 +118,8 @@ int regs_get(pid_t tid, struct user_regs_struct *r);
 int regs_rax(pid_t tid, long *rax);
 struct lx_call;
 int call_from_seccomp_stop(pid_t tid, struct lx_call *c, uint64_t *ip);
+/* At a syscall-stop: 1 entry (c filled), 0 exit, -errno. */
+int call_from_syscall_stop(pid_t tid, struct lx_call *c, uint64_t *ip);
 /* The registers at the call's seccomp stop, fetched on first need. */
 const struct user_regs_struct *task_saved(struct task *t);
 int regs_set(pid_t tid, const struct user_regs_struct *r);
@@ -118,6 +140,10 @@ bool inject_active(const struct task *t);
 /* fdtrap.c */
 int fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n,
     int fd);
+/* A forked child has its parent's filters: it gets its rules too. */
+void fdtrap_inherit(struct proc *child, const struct proc *parent);
+/* At a checked entry stop: does an uninstalled rule want this call? */
+bool fdtrap_wants(const struct proc *p, long nr, const uint64_t arg[6]);
 
 /* pathstat.c */
 struct stat;
@@ -141,6 +167,8 @@ int guest_pull_fd(struct task *t, int fd);
 struct sock_fprog;
 int filter_build(struct sock_fprog *prog);
 int filter_install(const struct sock_fprog *prog);
+/* Would the filters installed in p stop this call (seccomp stop)? */
+bool filter_traps(const struct proc *p, long nr, const uint64_t arg[6]);
 
 /* loop.c */
 void loop_defer_status(pid_t pid, int status);

@@ -520,6 +520,27 @@ lx_trace_signal(int tid, int sig, const void *siginfo)
 }
 
 void
+lx_trace_note(int tid, const char *note)
+{
+	int64_t t = now_ns();
+
+	if (!lx_opt.trace)
+		return;
+	sb_reset(&line);
+	if (lx_opt.trace_format == LX_FMT_JSON) {
+		put_json_head(&line, pidmap_pid(tid), tid);
+		sb_puts(&line, ",\"event\":\"note\",\"note\":");
+		lx_json_str(&line, note);
+		put_json_time(&line, "t", t);
+		sb_puts(&line, "}\n");
+	} else {
+		put_prefix(&line, tid, t);
+		sb_printf(&line, "--- lxrun: %s ---\n", note);
+	}
+	emit(&line);
+}
+
+void
 lx_trace_exit_status(int tid, int wstatus)
 {
 	int sig = wstatus & 0x7f;
