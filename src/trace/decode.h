@@ -3,7 +3,7 @@
 #ifndef LXRUN_TRANSLATE_DECODE_H
 #define LXRUN_TRANSLATE_DECODE_H
 
-#include "translate/print.h"
+#include "trace/print.h"
 
 /* Argument i's buffer, emptied, for a decoder to print into. */
 static inline struct lx_sbuf *
