@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal to the custom decoders (decode_*.c). */
-#ifndef LXRUN_TRANSLATE_DECODE_H
-#define LXRUN_TRANSLATE_DECODE_H
+#ifndef LXRUN_TRACE_DECODE_H
+#define LXRUN_TRACE_DECODE_H
 
 #include "trace/print.h"
 
