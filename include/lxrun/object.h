@@ -15,16 +15,9 @@
 
 #include "lxrun/host.h"
 #include "lxrun/lxrun.h"
+#include "lxrun/supervisor.h"
 
 struct lx_object;
-
-/*
- * Anything registered in the supervisor's event queue (lx_loop_hq()) has a
- * struct lx_source as its udata: the loop calls fire() for each event.
- */
-struct lx_source {
-	void (*fire)(struct lx_source *src, const struct hq_event *ev);
-};
 
 struct lx_object_ops {
 	const char *kind;	/* "eventpoll", "inotify", "memfd" */
@@ -90,8 +83,5 @@ long lx_fdlink_target(struct lx_call *c, struct lx_guest *g, char *target,
 /* Answer the readlink with link, cut to the caller's buffer size. */
 struct lx_action lx_fdlink_answer(struct lx_call *c, struct lx_guest *g,
     const char *link);
-
-/* The supervisor's event queue, for objects that watch host sources. */
-struct hq *lx_loop_hq(void);
 
 #endif

@@ -173,11 +173,4 @@ const char *lx_compat_name(enum lx_compat c);	/* "implemented", ... */
 /* Class by name ("file", "%file", "desc", ...); 0 if unknown. */
 unsigned lx_tclass_by_name(const char *name);
 
-/*
- * --list-syscalls: write the table to fd-less stdio stream in "text",
- * "json" or "md".  Returns 0, or -1 for an unknown format.
- */
-#include <stdio.h>
-int lx_sysent_list(FILE *out, const char *format);
-
 #endif

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "epoll/epoll_int.h"
-#include "lxrun/trace.h"
+#include "lxrun/dispatch.h"
 
 /* A traced process: which fd numbers already stop on close. */
 struct ep_proc {

@@ -13,6 +13,7 @@
 
 #include "epoll/epoll_int.h"
 #include "lxrun/handlers.h"
+#include "lxrun/supervisor.h"
 
 /* Events harvested and written to the guest per round. */
 #define EP_CHUNK		256

@@ -28,9 +28,9 @@
 
 #include "inotify/inotify.h"
 #include "inotify/inotify_int.h"
+#include "lxrun/dispatch.h"
 #include "lxrun/linux_abi.h"
 #include "lxrun/sysent.h"
-#include "lxrun/trace.h"
 
 #define LX_FIOCLEX		0x5451
 #define LX_FIONCLEX		0x5450

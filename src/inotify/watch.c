@@ -32,6 +32,7 @@
 
 #include "inotify/inotify_int.h"
 #include "lxrun/linux_abi.h"
+#include "lxrun/supervisor.h"
 
 #ifndef O_PATH
 #define O_PATH (O_RDONLY | O_NONBLOCK)	/* a host without O_PATH */

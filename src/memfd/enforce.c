@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lxrun/trace.h"
+#include "lxrun/dispatch.h"
 #include "memfd_int.h"
 
 /* Rule sets, installed at most once per (process, fd number). */

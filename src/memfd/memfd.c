@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lxrun/dispatch.h"
 #include "lxrun/handlers.h"
 #include "lxrun/host.h"
-#include "lxrun/trace.h"
 #include "memfd_int.h"
 
 #define HASH_SIZE	1024

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lxrun/dispatch.h"
 #include "lxrun/object.h"
-#include "lxrun/trace.h"
 #include "memfd_int.h"
 
 #define LINK_MAX	512

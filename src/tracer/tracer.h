@@ -14,6 +14,7 @@
 
 #include "lxrun/lxrun.h"
 #include "lxrun/trace.h"
+#include "lxrun/supervisor.h"
 
 /* SECCOMP_RET_DATA values our filter returns with SECCOMP_RET_TRACE. */
 #define LX_FILTER_DATA_X86_64	0
@@ -176,7 +177,6 @@ int tracer_run(pid_t child, int *wstatus);
 void tracer_kill_all(void);
 
 /* util */
-void lx_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void lx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -6,7 +6,7 @@
  * where a handler (or the trace) must see the call.
  */
 #include "lxrun/linux_abi.h"
-#include "lxrun/trace.h"
+#include "lxrun/dispatch.h"
 
 #define MAX_HOOKS	64
 #define MAX_TRAP_NRS	16

@@ -4,10 +4,10 @@
  * emulated families keep per-process state (fd tables, registrations) that
  * must follow clone, exec and exit.
  */
-#include <stdio.h>
-#include <stdlib.h>
+#include <stddef.h>
 
 #include "lxrun/lxrun.h"
+#include "lxrun/supervisor.h"
 
 /* One slot per family is plenty; registration happens once at start-up. */
 #define LX_HOOKS_MAX	16
@@ -27,8 +27,7 @@ lx_hooks_register(const struct lx_hooks *h)
 			return;
 	if (lx_nhooks == LX_HOOKS_MAX) {
 		/* A programming error, not a guest's doing. */
-		fprintf(stderr, "lxrun: too many hook sets registered\n");
-		abort();
+		lx_die("too many hook sets registered");
 	}
 	lx_hooks[lx_nhooks++] = h;
 }

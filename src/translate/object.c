@@ -20,6 +20,7 @@
 
 #include "lxrun/linux_abi.h"
 #include "lxrun/object.h"
+#include "lxrun/supervisor.h"
 
 #define OBJ_BUCKETS 256
 

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lxrun/dispatch.h"
 #include "lxrun/linux_abi.h"
 #include "lxrun/object.h"
-#include "lxrun/trace.h"
 
 #define LINK_MAX	512
 

@@ -3,7 +3,7 @@
  * lxrun's options, with their defaults: nothing printed, every syscall
  * selected for --trace, strings cut at 32 bytes, every family emulated.
  */
-#include "lxrun/trace.h"
+#include "lxrun/options.h"
 
 struct lx_options lx_opt = {
 	.trace = false,

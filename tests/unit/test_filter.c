@@ -16,8 +16,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "lxrun/dispatch.h"
 #include "lxrun/linux_abi.h"
-#include "lxrun/trace.h"
 #include "tracer/tracer.h"
 
 /* Run a classic BPF program as seccomp would (only what we generate). */

@@ -13,8 +13,8 @@
 
 #include "fake_guest.h"
 #include "lxrun/linux_abi.h"
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 static struct fake_guest fg;
 static struct lx_call call;

@@ -15,7 +15,7 @@
 
 #include "json_check.h"
 #include "lxrun/linux_abi.h"
-#include "translate/print.h"
+#include "trace/print.h"
 
 static char *text;
 

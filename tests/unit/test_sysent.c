@@ -19,6 +19,7 @@
 
 #include "lxrun/linux_abi.h"
 #include "lxrun/sysent.h"
+#include "lxrun/trace.h"
 
 #define NROWS	375
 

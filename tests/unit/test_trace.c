@@ -19,7 +19,7 @@
 #include "fake_guest.h"
 #include "json_check.h"
 #include "lxrun/linux_abi.h"
-#include "translate/print.h"
+#include "trace/print.h"
 
 static struct fake_guest fg;
 static struct lx_trace_rec *rec;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "translate/print.h"
+#include "trace/print.h"
 
 struct tset {
 	uint8_t nr[LX_NR_MAX];

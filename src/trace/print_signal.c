@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 static const char *const signames[] = {
 	[1] = "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "lxrun/linux_abi.h"
-#include "translate/decode.h"
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/decode.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 void
 lx_print_ioprio(struct lx_sbuf *b, uint64_t v)

@@ -8,7 +8,7 @@
  */
 #include <stddef.h>
 
-#include "translate/print.h"
+#include "trace/print.h"
 
 struct errnoent {
 	const char *name;

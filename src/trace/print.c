@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "lxrun/linux_abi.h"
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 /* String buffer. */
 

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 void
 lx_print_open_flags(struct lx_sbuf *b, uint64_t v)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal to the custom decoders (decode_*.c). */
-#ifndef LXRUN_TRANSLATE_DECODE_H
-#define LXRUN_TRANSLATE_DECODE_H
+#ifndef LXRUN_TRACE_DECODE_H
+#define LXRUN_TRACE_DECODE_H
 
-#include "translate/print.h"
+#include "trace/print.h"
 
 /* Argument i's buffer, emptied, for a decoder to print into. */
 static inline struct lx_sbuf *

@@ -4,8 +4,8 @@
  * context one syscall is printed through, value printers by argument
  * kind, and the custom decoders of the syscalls lxrun emulates.
  */
-#ifndef LXRUN_TRANSLATE_PRINT_H
-#define LXRUN_TRANSLATE_PRINT_H
+#ifndef LXRUN_TRACE_PRINT_H
+#define LXRUN_TRACE_PRINT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "lxrun/linux_abi.h"
-#include "translate/print.h"
+#include "trace/print.h"
 
 struct lx_trace_rec {
 	struct lx_call call;		/* as it was at entry */

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "lxrun/linux_abi.h"
-#include "translate/decode.h"
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/decode.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 /* struct epoll_event is packed on x86-64: u32 events, u64 data. */
 #define EPOLL_EVENT_SIZE 12

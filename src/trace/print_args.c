@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "lxrun/linux_abi.h"
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 bool
 lx_kind_is_out(int kind)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "translate/print.h"
+#include "trace/print.h"
 
 #define NSERVED 3
 #define MAX_UNKNOWN 64

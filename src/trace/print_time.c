@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "translate/print.h"
+#include "trace/print.h"
 
 void
 lx_print_timespec(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)

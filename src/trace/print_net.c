@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 #define MAX_ELEMS	32	/* array elements printed before "..." */
 

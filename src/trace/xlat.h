@@ -4,8 +4,8 @@
  * Values are written as numbers here (not LX_* macros) so that this file
  * does not depend on which family header defines what.
  */
-#ifndef LXRUN_TRANSLATE_XLAT_H
-#define LXRUN_TRANSLATE_XLAT_H
+#ifndef LXRUN_TRACE_XLAT_H
+#define LXRUN_TRACE_XLAT_H
 
 #include <stdbool.h>
 #include <stdint.h>

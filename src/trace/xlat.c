@@ -6,8 +6,8 @@
  */
 #include <stdio.h>
 
-#include "translate/print.h"
-#include "translate/xlat.h"
+#include "trace/print.h"
+#include "trace/xlat.h"
 
 #define X(v, n)	{ (v), (n) }
 #define XEND	{ 0, NULL }
