@@ -176,9 +176,12 @@ struct lx_guest_ops {
 	/*
 	 * From now on, in every thread of this process and in its future
 	 * children, stop on each syscall traps[i].nr whose argument
-	 * traps[i].argidx is fd (one seccomp filter added in the guest with
-	 * TSYNC; filters only add, so the rule outlives the fd and the hooks
-	 * must let unrelated calls through).
+	 * traps[i].argidx is fd, or on every call of that number when
+	 * argidx is -1 (one seccomp filter added in the guest with TSYNC;
+	 * filters only add, so the rule outlives the fd and the hooks must
+	 * let unrelated calls through).  A rule the guest cannot install is
+	 * still enforced (checked mode, docs/security.md): 0 unless the
+	 * arguments are bad or the thread is gone.
 	 */
 	int (*trap_fd)(struct lx_guest *g, const struct lx_fd_trap *traps,
 	    int n, int fd);

@@ -35,6 +35,7 @@
 /*
  *   ld arch; jne x86_64 -> allow
  *   per trap: ld nr; jne -> next; ld arg lo; jeq fd -> trace; (next)
+ *        (argidx -1: ld nr; jeq -> trace; two no-ops)
  *   allow; trace
  * Only the low 32 bits of the argument count: the kernel reads an fd as
  * an int.
@@ -54,6 +55,17 @@ fdtrap_build(struct sock_filter *f, const struct lx_fd_trap *t, int n, int fd)
 	for (int i = 0; i < n; i++) {
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		    offsetof(struct seccomp_data, nr));
+		if (t[i].argidx < 0) {
+			f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+			    BPF_K, (uint32_t)t[i].nr, (uint8_t)(trace - k - 1),
+			    2);
+			k++;
+			f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA,
+			    0);
+			f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA,
+			    0);
+			continue;
+		}
 		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 		    (uint32_t)t[i].nr, 0, 2);
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -83,10 +95,11 @@ fdtrap_seccomp(struct task *t, const struct lx_fd_trap *traps, int n,
 	int len;
 	long r;
 
-	if (n <= 0 || n > MAX_FD_TRAPS || fd < 0)
+	if (n <= 0 || n > MAX_FD_TRAPS)
 		return -LX_EINVAL;
 	for (int i = 0; i < n; i++)
-		if (traps[i].argidx < 0 || traps[i].argidx >= LX_NARGS)
+		if (traps[i].argidx < -1 || traps[i].argidx >= LX_NARGS ||
+		    (traps[i].argidx >= 0 && fd < 0))
 			return -LX_EINVAL;
 	len = fdtrap_build(f, traps, n, fd);
 	if ((buf = scratch_slot(t)) == 0)
@@ -139,8 +152,8 @@ fdtrap_wants(const struct proc *p, long nr, const uint64_t arg[6])
 	for (int i = 0; i < p->nrules; i++) {
 		const struct fd_rule *r = &p->rules[i];
 
-		if (!r->installed && r->nr == nr &&
-		    (int)(uint32_t)arg[r->argidx] == r->fd)
+		if (!r->installed && r->nr == nr && (r->argidx < 0 ||
+		    (int)(uint32_t)arg[r->argidx] == r->fd))
 			return true;
 	}
 	return false;

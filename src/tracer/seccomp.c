@@ -157,7 +157,8 @@ filter_traps(const struct proc *p, long nr, const uint64_t arg[6])
 			return true;
 	for (int i = 0; i < p->nrules; i++)
 		if (p->rules[i].installed && p->rules[i].nr == nr &&
-		    (int)(uint32_t)arg[p->rules[i].argidx] == p->rules[i].fd)
+		    (p->rules[i].argidx < 0 ||
+		    (int)(uint32_t)arg[p->rules[i].argidx] == p->rules[i].fd))
 			return true;
 	return false;
 }

@@ -84,7 +84,8 @@ struct task {
 	bool dead;		/* exited while we waited on it */
 	int injected;		/* syscalls injected at this stop so far */
 	int nstash;		/* signals held back during injection */
-	unsigned char stash[LX_STASH_MAX][128];	/* their siginfo */
+	/* their siginfo, aligned as a siginfo_t */
+	unsigned char stash[LX_STASH_MAX][128] __attribute__((aligned(8)));
 
 	/* The call being served. */
 	struct lx_call call;

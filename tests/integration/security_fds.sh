@@ -20,6 +20,13 @@ tmp=$(lx_tmpdir)
 chmod 755 "$(dirname "$tmp")" "$tmp"
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 rc=0
+# Without PIDFD_THREAD (Linux < 6.9) lxrun cannot take fds from a thread's
+# private table: epoll and inotify creation run natively there and an
+# inotify_add_watch fails (docs/security.md); only the safety is checked.
+thread_pidfds=yes
+"$PYTHON" -c 'import os; os.pidfd_open(os.getpid(), 0x80)' 2>/dev/null ||
+    thread_pidfds=no
+echo "thread pidfds: $thread_pidfds"
 
 echo data >"$tmp/victim"
 chmod 644 "$tmp/victim"
@@ -57,8 +64,10 @@ watch_names() {
 	cat "$tmp/$_n.out"
 	grep -q "event name leaked-name" "$tmp/$_n.out" &&
 	    bad "$_n: a name from the 0700 directory reached the guest"
-	grep -q "event name visible" "$tmp/$_n.out" ||
+	[ -n "${only_safety:-}" ] || grep -q "event name visible" \
+	    "$tmp/$_n.out" ||
 	    bad "$_n: the watch on the public directory reported nothing"
+	only_safety=
 }
 
 # 1. private fd tables
@@ -77,8 +86,10 @@ cat "$tmp/e.out"
 [ "$(stat -c %s "$tmp/wvictim")" = 0 ] ||
     bad "epoll: lxrun wrote into an unrelated file"
 grep -q "epoll_wait = 1" "$tmp/e.out" || bad "epoll: the event was lost"
-served "$tmp/t2.json" epoll_create1 epoll_ctl epoll_wait
+[ $thread_pidfds = yes ] && served "$tmp/t2.json" epoll_create1 epoll_ctl \
+    epoll_wait
 
+[ $thread_pidfds = no ] && only_safety=1
 watch_names fdtable-inotify "$LXRUN" --trace-format=json -o "$tmp/t3.json" \
     -- $NOBODY --no-new-privs "$prog" fdtable-inotify "$tmp/secret" \
     "$tmp/pub" "$tmp/ready"
@@ -97,6 +108,7 @@ $NOBODY "$LXRUN" --trace-format=json -o "$tmp/t4.json" -- "$prog" \
     fdtable-memfd "$tmp/victim" >"$tmp/m2.out" 2>&1 ||
     bad "fdtable-memfd under a nobody lxrun failed"
 grep -q "memfd reads hello" "$tmp/m2.out" || bad "memfd under a nobody lxrun"
+[ $thread_pidfds = no ] && only_safety=1
 watch_names nobody-lxrun $NOBODY "$LXRUN" -- "$prog" fdtable-inotify \
     "$tmp/secret" "$tmp/pub" "$tmp/ready"
 exit $rc
