@@ -54,4 +54,10 @@ bool lx_dispatch_traps(long nr);
 struct lx_action lx_dispatch(struct lx_call *c, struct lx_guest *g,
     enum lx_served *served);
 
+/*
+ * Does Linux end this blocking call with EINTR after a stop signal and
+ * SIGCONT, where other calls restart (signal(7))?
+ */
+bool lx_eintr_after_stop(long nr);
+
 #endif

@@ -213,6 +213,14 @@ struct lx_guest_ops {
 	 * cannot tell.
 	 */
 	int (*same_file)(struct lx_guest *g, int sup_fd, int guest_fd);
+	/*
+	 * The thread came back from a blocking call with EINTR: were all
+	 * the signals that woke it ones its process ignores (SIG_IGN, or the
+	 * default of SIGCHLD, SIGURG, SIGWINCH, SIGCONT), which Linux would
+	 * have discarded without waking it?  1 yes (or nothing pending), 0
+	 * no, -LX_E* if the host cannot tell.
+	 */
+	int (*woken_by_ignored)(struct lx_guest *g);
 };
 
 struct lx_fd_trap {
@@ -251,6 +259,7 @@ struct lx_guest {
 	((g)->ops->path_stat((g), (d), (p), (nf), (st)))
 #define lx_guest_sup_access(g, fd, m)	((g)->ops->sup_access((g), (fd), (m)))
 #define lx_guest_same_file(g, s, f)	((g)->ops->same_file((g), (s), (f)))
+#define lx_guest_woken_by_ignored(g)	((g)->ops->woken_by_ignored((g)))
 #define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
 	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
 
@@ -270,6 +279,7 @@ enum lx_family {
 	LX_FAM_READAHEAD,
 	LX_FAM_IOPRIO,
 	LX_FAM_RSEQ,
+	LX_FAM_EINTR,
 	LX_FAM_COUNT
 };
 

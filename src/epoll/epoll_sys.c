@@ -265,7 +265,8 @@ ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
 		/* The file went away under a parked waiter: time is up. */
 		return lx_return(c->resumed && r == -LX_EINVAL ? 0 : r);
 	}
-	if (!c->resumed && w->timeout_ns > 0)
+	/* a deadline set already is the one of a call the kernel restarted */
+	if (!c->resumed && w->timeout_ns > 0 && c->deadline_ns < 0)
 		c->deadline_ns = lx_now_ns() + w->timeout_ns;
 	if ((r = harvest_out(ep, g, w->events, w->maxevents)) != 0)
 		return lx_return(r);

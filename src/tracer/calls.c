@@ -101,6 +101,21 @@ call_abandon(struct task *t)
 }
 
 /*
+ * The call ends in a restart code: if the kernel makes it again, with no
+ * handler run in between, it is the same wait, with the same deadline.
+ */
+static void
+restart_remember(struct task *t, long code)
+{
+	t->restart.valid = true;
+	t->restart.nr = t->call.nr;
+	t->restart.code = code;
+	memcpy(t->restart.arg, t->call.arg, sizeof(t->restart.arg));
+	t->restart.ip = t->call.ip;
+	t->restart.deadline_ns = t->call.deadline_ns;
+}
+
+/*
  * Put the guest's registers back as they were at the call, with rax the
  * answer.  A restart code asks the kernel to restart the original call
  * (or fail it with EINTR) as it would its own, so orig_rax must be the
@@ -113,6 +128,8 @@ finish_regs(struct task *t, long value)
 
 	if (task_saved(t) == NULL)
 		return -LX_ESRCH;
+	if (is_restart_code(value))
+		restart_remember(t, value);
 	r = t->saved;
 	r.rax = (uint64_t)value;
 	r.orig_rax = is_restart_code(value) ? t->saved.orig_rax : (uint64_t)-1;
@@ -331,6 +348,11 @@ call_begin(struct task *t, const struct lx_call *next, uint64_t ip)
 	c->tid = t->tid;
 	c->pid = t->proc->pid;
 	c->deadline_ns = -1;
+	/* The kernel making a call again that we answered with a restart. */
+	if (t->restart.valid && t->restart.nr == c->nr && t->restart.ip == ip &&
+	    memcmp(t->restart.arg, c->arg, sizeof(c->arg)) == 0)
+		c->deadline_ns = t->restart.deadline_ns;
+	t->restart.valid = false;
 	c->ent = lx_sysent(c->abi == LX_ABI_X86_64 ? c->nr : -1);
 	t->injected = 0;
 	guest_init(&g, t);
@@ -458,6 +480,8 @@ native_exit(struct task *t, long ret)
 		if (final != ret)
 			ptrace(PTRACE_POKEUSER, t->tid,
 			    offsetof(struct user_regs_struct, rax), final);
+		if (is_restart_code(final))
+			restart_remember(t, final);
 	}
 	call_done(t, final);
 	task_resume(t, 0);

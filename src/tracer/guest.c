@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,41 @@ g_same_file(struct lx_guest *g, int sup_fd, int guest_fd)
 	return r == 0;
 }
 
+/* Signals whose default action is to ignore them (sig_kernel_ignore). */
+#define DEFAULT_IGNORED ((1ULL << (SIGCHLD - 1)) | (1ULL << (SIGURG - 1)) | \
+	(1ULL << (SIGWINCH - 1)) | (1ULL << (SIGCONT - 1)))
+
+static int
+g_woken_by_ignored(struct lx_guest *g)
+{
+	unsigned long long pnd = 0, shd = 0, blk = 0, ign = 0, cgt = 0, v;
+	char path[64], line[256];
+	unsigned seen = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", g->tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -LX_ESRCH;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "SigPnd: %llx", &v) == 1)
+			pnd = v, seen |= 1;
+		else if (sscanf(line, "ShdPnd: %llx", &v) == 1)
+			shd = v, seen |= 2;
+		else if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			blk = v, seen |= 4;
+		else if (sscanf(line, "SigIgn: %llx", &v) == 1)
+			ign = v, seen |= 8;
+		else if (sscanf(line, "SigCgt: %llx", &v) == 1)
+			cgt = v, seen |= 16;
+	}
+	fclose(f);
+	if (seen != 31)
+		return -LX_EIO;
+	/* what may wake it: pending and not blocked */
+	pnd = (pnd | shd) & ~blk;
+	return (pnd & ~(ign | (DEFAULT_IGNORED & ~cgt))) == 0;
+}
+
 static const struct lx_guest_ops guest_ops = {
 	.read = g_read,
 	.write = g_write,
@@ -244,6 +280,7 @@ static const struct lx_guest_ops guest_ops = {
 	.path_stat = g_path_stat,
 	.sup_access = g_sup_access,
 	.same_file = g_same_file,
+	.woken_by_ignored = g_woken_by_ignored,
 };
 
 void

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "lxrun/linux_abi.h"
 #include "loop.h"
 #include "lxrun/host.h"
 #include "lxrun/object.h"
@@ -216,9 +217,58 @@ is_stop_signal(int sig)
 	    sig == SIGTTOU;
 }
 
+/*
+ * A stop signal arrives as an emulated wait returns ERESTARTNOHAND: the
+ * calls Linux ends with EINTR after a stop and SIGCONT (signal(7):
+ * epoll_wait...) must not be restarted.  Only if the thread is still at
+ * that return (rax, orig_rax and rip tell) is rax made EINTR.
+ */
+static void
+stop_ends_wait(struct task *t)
+{
+	struct user_regs_struct r;
+
+	if (t->restart.code != -LX_ERESTARTNOHAND ||
+	    !lx_eintr_after_stop(t->restart.nr) || regs_get(t->tid, &r) < 0)
+		return;
+	if ((long)r.rax == -LX_ERESTARTNOHAND &&
+	    (long)r.orig_rax == t->restart.nr && r.rip == t->restart.ip) {
+		r.rax = (uint64_t)-LX_EINTR;
+		regs_set(t->tid, &r);
+		t->restart.valid = false;
+	}
+}
+
+/* Does the thread's process run a handler for sig (SigCgt)? */
+static bool
+sig_caught(pid_t tid, int sig)
+{
+	char path[64], line[128];
+	unsigned long long mask = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return true;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "SigCgt: %llx", &mask) == 1)
+			break;
+	fclose(f);
+	return sig >= 1 && sig <= 64 && (mask >> (sig - 1)) & 1;
+}
+
 static void
 signal_stop(struct task *t, int sig)
 {
+	/*
+	 * A handler that runs ends a restart (EINTR, or a new call after
+	 * SA_RESTART); an ignored or stopping signal leaves it to the kernel.
+	 */
+	if (t->restart.valid && t->restart.code != -LX_ERESTARTNOINTR &&
+	    sig_caught(t->tid, sig))
+		t->restart.valid = false;
+	if (t->restart.valid && is_stop_signal(sig))
+		stop_ends_wait(t);
 	if (lx_opt.trace && main_execd) {
 		unsigned char si[128];
 
@@ -287,17 +337,35 @@ handle_status(pid_t pid, int st)
 }
 
 /*
- * lxrun's own SIGINT/SIGTERM/SIGHUP/SIGQUIT go to the guest.  A signal
- * the terminal sent to the whole foreground process group reached the
- * guest already (it is in our group), so that one is not sent twice.
+ * Signals sent to lxrun go to the program (DESIGN: a user drives a daemon
+ * under lxrun as it would natively: haproxy soft-stop with SIGUSR1, nginx
+ * log reopen, ...).  A signal the terminal sent to the whole foreground
+ * process group reached the guest already (it is in our group), so that
+ * one is not sent twice.  Once the main program has exited, they go to
+ * every process lxrun still traces: a signal is never swallowed.
  */
+static void
+forward_to_leader(struct task *t, void *arg)
+{
+	if (t->tid == t->proc->pid)
+		kill(t->tid, *(int *)arg);
+}
+
 static void
 forward_signal(const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
 
-	if (sig == SIGCHLD || main_done)
+	if (sig == SIGCHLD)
 		return;
+	/* SIGPIPE of lxrun's own writes (a closed trace pipe) is not one */
+	if (sig == SIGPIPE && (si->ssi_pid == 0 ||
+	    si->ssi_pid == (uint32_t)getpid()))
+		return;
+	if (main_done) {
+		task_foreach(forward_to_leader, &sig);
+		return;
+	}
 	if (si->ssi_code == SI_KERNEL && getpgid(main_pid) == getpgrp())
 		return;
 	kill(main_pid, sig);
@@ -329,42 +397,70 @@ dispatch_hq_events(void)
 		}
 }
 
-/* Take every status that is ready; false when no tracee is left. */
+/*
+ * Take every status that is ready; false when no tracee is left.  All
+ * ready statuses are collected first and then served in turn: serving
+ * each as waitpid(-1) returns it would let a thread that stops again at
+ * once (a loop of emulated calls) come back before older stops are ever
+ * served, since waitpid returns the newest tracees first.  A batch holds
+ * each stopped thread once, so every one is served once per round.
+ */
 static bool
 reap_ready(void)
 {
-	for (;;) {
-		int st;
+	static struct {
 		pid_t pid;
+		int status;
+	} batch[512];
 
-		if (ndeferred > 0) {
+	for (;;) {
+		int n = 0, st;
+		pid_t pid;
+		bool more = true;
+
+		while (ndeferred > 0) {
 			ndeferred--;
 			handle_status(deferred[ndeferred].pid,
 			    deferred[ndeferred].status);
-			continue;
 		}
-		pid = waitpid(-1, &st, __WALL | WNOHANG);
-		if (pid > 0) {
-			handle_status(pid, st);
-			continue;
+		while (n < (int)(sizeof(batch) / sizeof(batch[0]))) {
+			pid = waitpid(-1, &st, __WALL | WNOHANG);
+			if (pid > 0) {
+				batch[n].pid = pid;
+				batch[n].status = st;
+				n++;
+				continue;
+			}
+			if (pid < 0 && errno == EINTR)
+				continue;
+			more = !(pid < 0 && errno == ECHILD);
+			break;
 		}
-		if (pid < 0 && errno == EINTR)
-			continue;
-		return !(pid < 0 && errno == ECHILD);
+		for (int i = 0; i < n; i++)
+			handle_status(batch[i].pid, batch[i].status);
+		if (n == 0 && ndeferred == 0)
+			return more;
 	}
 }
 
+/*
+ * Every signal lxrun can catch is read from a signalfd and passed on,
+ * but those that must act on lxrun itself: SIGKILL and SIGSTOP (cannot
+ * be caught), SIGTSTP, SIGTTIN and SIGTTOU (lxrun stops, as job control
+ * expects of the job it is in; the terminal stops the program too), and
+ * the faults of lxrun's own code (SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+ * SIGTRAP, SIGSYS).  SIGCHLD is lxrun's own.
+ */
 int
 loop_block_signals(sigset_t *old)
 {
+	static const int own[] = { SIGKILL, SIGSTOP, SIGTSTP, SIGTTIN,
+	    SIGTTOU, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS };
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	sigfillset(&set);
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		sigdelset(&set, own[i]);
 	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
 		return -errno;
 	sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);

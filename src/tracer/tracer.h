@@ -81,6 +81,17 @@ struct task {
 	bool skipped_at_entry;	/* answered at a checked entry stop: the
 				   seccomp stop of nr -1 that follows is ours */
 	bool at_checked_entry;	/* serving a call from its entry stop */
+	/*
+	 * A call answered with a restart code: if the kernel makes it again
+	 * (no handler ran), it goes on with the same deadline.
+	 */
+	struct {
+		bool valid;
+		long nr, code;
+		uint64_t arg[LX_NARGS];
+		uint64_t ip;
+		int64_t deadline_ns;
+	} restart;
 	bool dead;		/* exited while we waited on it */
 	int injected;		/* syscalls injected at this stop so far */
 	int nstash;		/* signals held back during injection */

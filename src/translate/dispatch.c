@@ -7,9 +7,10 @@
  */
 #include "lxrun/linux_abi.h"
 #include "lxrun/dispatch.h"
+#include "lxrun/supervisor.h"
 
-#define MAX_HOOKS	64
-#define MAX_TRAP_NRS	16
+#define MAX_HOOKS	128
+#define MAX_TRAP_NRS	128
 #define MAX_TRAP_ARGS	16
 
 static struct {
@@ -41,11 +42,12 @@ static int ntrap_nrs;
 void
 lx_trap_nr_add(long nr, enum lx_family family)
 {
-	if (ntrap_nrs < MAX_TRAP_NRS) {
-		trap_nrs[ntrap_nrs].nr = nr;
-		trap_nrs[ntrap_nrs].family = family;
-		ntrap_nrs++;
-	}
+	/* Registered at start-up: a full table is lxrun's own bug. */
+	if (ntrap_nrs == MAX_TRAP_NRS)
+		lx_die("too many trapped syscall numbers (MAX_TRAP_NRS)");
+	trap_nrs[ntrap_nrs].nr = nr;
+	trap_nrs[ntrap_nrs].family = family;
+	ntrap_nrs++;
 }
 
 static bool
@@ -60,24 +62,24 @@ trap_nr_on(long nr)
 void
 lx_hook_add(long nr, enum lx_family family, lx_handler_fn *fn)
 {
-	if (nhooks < MAX_HOOKS) {
-		hooks[nhooks].nr = nr;
-		hooks[nhooks].family = family;
-		hooks[nhooks].fn = fn;
-		nhooks++;
-	}
+	if (nhooks == MAX_HOOKS)
+		lx_die("too many syscall hooks (MAX_HOOKS)");
+	hooks[nhooks].nr = nr;
+	hooks[nhooks].family = family;
+	hooks[nhooks].fn = fn;
+	nhooks++;
 }
 
 void
 lx_trap_arg_add(long nr, int argidx, uint64_t value, enum lx_family family)
 {
-	if (ntrap_args < MAX_TRAP_ARGS) {
-		trap_args[ntrap_args].rule.nr = nr;
-		trap_args[ntrap_args].rule.argidx = argidx;
-		trap_args[ntrap_args].rule.value = value;
-		trap_args[ntrap_args].family = family;
-		ntrap_args++;
-	}
+	if (ntrap_args == MAX_TRAP_ARGS)
+		lx_die("too many argument trap rules (MAX_TRAP_ARGS)");
+	trap_args[ntrap_args].rule.nr = nr;
+	trap_args[ntrap_args].rule.argidx = argidx;
+	trap_args[ntrap_args].rule.value = value;
+	trap_args[ntrap_args].family = family;
+	ntrap_args++;
 }
 
 int

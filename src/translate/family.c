@@ -16,6 +16,7 @@ static const char *const lx_family_names[LX_FAM_COUNT] = {
 	[LX_FAM_READAHEAD] = "readahead",
 	[LX_FAM_IOPRIO] = "ioprio",
 	[LX_FAM_RSEQ] = "rseq",
+	[LX_FAM_EINTR] = "eintr",
 };
 
 const char *

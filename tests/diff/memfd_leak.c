@@ -3,7 +3,7 @@
  * 10,000 memfds created and closed (some sealed, some mapped, some
  * passed through a dup) leave nothing behind: the parent's fd count (under
  * lxrun the parent is lxrun itself, which forks the guest) and the
- * entries of /dev/shm are the same before and after.  Only "leak" / "no
+ * entries that parent made in /dev/shm are the same before and after.  Only "leak" / "no
  * leak" is printed, since the counts differ between the two parents.
  */
 #define _GNU_SOURCE
@@ -14,8 +14,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* Entries of path whose name starts with prefix (every one: ""). */
 static int
-count_dir(const char *path)
+count_dir_prefix(const char *path, const char *prefix)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -24,11 +25,30 @@ count_dir(const char *path)
 	if (d == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.' ||
-		    strncmp(de->d_name, ".lxrun", 6) == 0)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
+		    strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
 			n++;
 	closedir(d);
 	return n;
+}
+
+static int
+count_dir(const char *path)
+{
+	return count_dir_prefix(path, "");
+}
+
+/*
+ * The shm files our parent (lxrun, under lxrun) made: other programs'
+ * files come and go in /dev/shm meanwhile.
+ */
+static int
+shm_files(void)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), ".lxrun-memfd-%d-", (int)getppid());
+	return count_dir_prefix("/dev/shm", prefix);
 }
 
 static int
@@ -51,7 +71,7 @@ main(void)
 	 */
 	close(memfd_create("warm-up", 0));
 	fds0 = parent_fds();
-	shm0 = count_dir("/dev/shm");
+	shm0 = shm_files();
 
 	for (int i = 0; i < 10000; i++) {
 		int fd = memfd_create("leak", i % 2 ? MFD_ALLOW_SEALING :
@@ -82,7 +102,7 @@ main(void)
 	printf("memfd_create failures: %d\n", bad);
 	printf("parent fds: %s\n", fds0 >= 0 && parent_fds() == fds0 ?
 	    "no leak" : "leak");
-	printf("shm files: %s\n", shm0 >= 0 && count_dir("/dev/shm") == shm0 ?
+	printf("shm files: %s\n", shm0 >= 0 && shm_files() == shm0 ?
 	    "no leak" : "leak");
 	return 0;
 }

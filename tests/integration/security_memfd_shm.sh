@@ -22,7 +22,9 @@ bad() {
 }
 
 # snoop AS-UID LXRUN-PREFIX...: uid 1 (daemon) watches /dev/shm and opens
-# every new file while the guest makes memfds holding a secret.
+# every new file while the guest makes memfds holding a secret.  Only the
+# files of this lxrun (its pid is in their names) count: other programs
+# may use /dev/shm meanwhile.
 snoop() {
 	_name=$1
 	shift
@@ -31,12 +33,15 @@ snoop() {
 	    "$tmp/ready" >"$tmp/$_name.snoop" 2>&1 &
 	_pid=$!
 	wait_until 10 test -f "$tmp/ready" || bad "$_name: no snooper"
-	"$@" "$prog" memfd-loop 2 >"$tmp/$_name.out" 2>&1 ||
-	    bad "$_name: memfd-loop failed: $(cat "$tmp/$_name.out")"
+	"$@" "$prog" memfd-loop 2 >"$tmp/$_name.out" 2>&1 &
+	_lx=$!
+	wait "$_lx" || bad "$_name: memfd-loop failed: $(cat "$tmp/$_name.out")"
 	wait "$_pid"
-	cat "$tmp/$_name.out" "$tmp/$_name.snoop"
-	grep -q "opened 0 files" "$tmp/$_name.snoop" ||
-	    bad "$_name: another user opened a memfd's backing file"
+	cat "$tmp/$_name.out"
+	tail -n 1 "$tmp/$_name.snoop"
+	if grep -q "^opened \.lxrun-memfd-$_lx-" "$tmp/$_name.snoop"; then
+		bad "$_name: another user opened a memfd's backing file"
+	fi
 }
 
 snoop root-guest "$LXRUN" --

@@ -154,6 +154,12 @@ fg_same_file(struct lx_guest *g, int sup_fd, int fd)
 	return r < 0 ? (errno == EBADF ? 0 : -errno) : r == 0;
 }
 
+static int
+fg_woken_by_ignored(struct lx_guest *g)
+{
+	return 0;	/* a real signal: EINTR stands */
+}
+
 static const struct lx_guest_ops fg_ops = {
 	.read = fg_read,
 	.write = fg_write,
@@ -167,6 +173,7 @@ static const struct lx_guest_ops fg_ops = {
 	.path_stat = fg_path_stat,
 	.sup_access = fg_sup_access,
 	.same_file = fg_same_file,
+	.woken_by_ignored = fg_woken_by_ignored,
 };
 
 void

@@ -721,7 +721,7 @@ test_family_names(void **state)
 {
 	static const char *const names[] = {
 		"epoll", "inotify", "memfd", "getrandom", "waitid", "stat",
-		"close_range", "readahead", "ioprio", "rseq",
+		"close_range", "readahead", "ioprio", "rseq", "eintr",
 	};
 	size_t i;
 	int f;

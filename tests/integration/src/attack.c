@@ -291,6 +291,7 @@ snoop(const char *dir, double secs)
 			    (fd = open(path, O_RDONLY)) < 0)
 				continue;
 			opened++;
+			printf("opened %s\n", e->name);
 			usleep(2000);	/* let the owner write */
 			memset(data, 0, sizeof(data));
 			if (pread(fd, data, sizeof(data) - 1, 0) > 0 &&
