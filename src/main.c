@@ -34,6 +34,8 @@ enum {
 
 /* --pin: the CPU that supervisor and guest share, -1 for none. */
 static int pin_cpu = -1;
+/* -D: the tracer is a detached grandchild, the program keeps our pid. */
+static bool detach;
 
 static const struct option long_options[] = {
 	{ "trace", no_argument, NULL, OPT_TRACE },
@@ -46,6 +48,7 @@ static const struct option long_options[] = {
 	{ "trap", required_argument, NULL, OPT_TRAP },
 	{ "list-syscalls", optional_argument, NULL, OPT_LIST },
 	{ "pin", optional_argument, NULL, OPT_PIN },
+	{ "daemonize", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -85,6 +88,8 @@ usage(FILE *f)
 "  --trap=MODE           filtered (default: stop only where needed) or\n"
 "                        all (stop on every syscall, as a NetBSD host);\n"
 "                        tracing implies all unless filtered is given\n"
+"  -D, --daemonize       the tracer runs detached: lxrun returns when the\n"
+"                        program exits, its daemons stay served\n"
 "  --pin[=CPU]           run lxrun and the program on one CPU (default: the\n"
 "                        current one): a stop then costs a fraction of a\n"
 "                        cross-CPU one, but the program sees one CPU\n"
@@ -161,7 +166,7 @@ parse_args(int argc, char **argv)
 	memset(lx_opt.trace_set, 1, sizeof(lx_opt.trace_set));
 	lx_opt.trace_unknown = true;
 	opterr = 0;	/* our own messages, prefixed "lxrun: " */
-	while ((c = getopt_long(argc, argv, "+:o:e:tTys:vcfhV", long_options,
+	while ((c = getopt_long(argc, argv, "+:o:e:tTys:vcfhVD", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_TRACE:
@@ -199,6 +204,9 @@ parse_args(int argc, char **argv)
 			break;
 		case 'f':
 			break;	/* strace habit: children are always followed */
+		case 'D':
+			detach = true;
+			break;
 		case OPT_REPORT:
 			lx_opt.report = true;
 			break;
@@ -357,7 +365,8 @@ main(int argc, char **argv)
 	if ((r = loop_block_signals(&oldmask)) < 0)
 		lx_die("cannot set up signal handling: %s", strerror(-r));
 	signal(SIGPIPE, SIG_IGN);
-	pid = spawn_guest(prog, &filter, &oldmask, &errfd);
+	pid = detach ? spawn_guest_detached(prog, &filter, &oldmask, &errfd) :
+	    spawn_guest(prog, &filter, &oldmask, &errfd);
 	if (pid < 0) {
 		if (pid == -EPERM)
 			lx_die("cannot trace %s: ptrace(PTRACE_SEIZE): %s (is "
@@ -367,7 +376,8 @@ main(int argc, char **argv)
 		lx_die("cannot start %s: %s", prog[0], strerror(-pid));
 	}
 	r = tracer_run(pid, &status);
-	report_spawn_failure(errfd, prog[0]);
+	if (!detach)
+		report_spawn_failure(errfd, prog[0]);
 	if (lx_opt.summary)
 		lx_stats_print(lx_opt.out != NULL ? lx_opt.out : stderr);
 	if (lx_opt.report)
@@ -378,5 +388,8 @@ main(int argc, char **argv)
 	fflush(stderr);
 	if (r < 0)
 		lx_die("lost the guest");
+	/* -D: the program's caller has its status already */
+	if (detach)
+		exit(0);
 	exit_like(status);
 }

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <signal.h>
+#include <stdint.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -89,4 +91,83 @@ spawn_failure(int errfd, int *stage)
 		return 0;
 	*stage = msg[0];
 	return msg[1];
+}
+
+/*
+ * -D (strace's --daemonize=pgroup): the program keeps lxrun's own pid,
+ * as the caller's child, and the tracer runs as a detached grandchild in
+ * a process group of its own.  The shell then waits for the program
+ * itself (its exit status, its job control), and whatever the program
+ * leaves running is still served after the program exits, by a tracer
+ * nobody waits for.  The original process becomes the guest once the
+ * tracer has seized it (Yama's ptrace_scope=1 lets only the tracer it
+ * names attach).  Returns the guest's pid in the tracer; in the guest it
+ * does not return.
+ */
+pid_t
+spawn_guest_detached(char **argv, const struct sock_fprog *prog,
+    const sigset_t *mask, int *errfd)
+{
+	int to_guest[2], to_tracer[2], fail[2];
+	pid_t guest = getpid(), mid, tracer;
+	char b = 0;
+	int r;
+
+	if (pipe2(to_guest, O_CLOEXEC) < 0 || pipe2(to_tracer, O_CLOEXEC) < 0 ||
+	    pipe2(fail, O_CLOEXEC) < 0)
+		return -errno;
+	if ((mid = fork()) < 0)
+		return -errno;
+	if (mid == 0) {
+		/* the middle process: leave the tracer to init */
+		if ((tracer = fork()) != 0)
+			_exit(tracer < 0);
+		close(to_guest[0]);
+		close(to_tracer[1]);
+		close(fail[1]);
+		setpgid(0, 0);
+		tracer = getpid();
+		if (write(to_guest[1], &tracer, sizeof(tracer)) !=
+		    (ssize_t)sizeof(tracer) || read(to_tracer[0], &b, 1) != 1)
+			_exit(125);
+		if (ptrace(PTRACE_SEIZE, guest, 0, PTRACE_OPTIONS) < 0) {
+			int e = errno;
+
+			close(to_guest[1]);	/* the guest sees EOF */
+			return -e;
+		}
+		if (write(to_guest[1], &b, 1) != 1)
+			_exit(125);
+		close(to_guest[1]);
+		close(to_tracer[0]);
+		*errfd = fail[0];
+		return guest;
+	}
+	close(to_guest[1]);
+	close(to_tracer[0]);
+	close(fail[0]);
+	waitpid(mid, NULL, 0);
+	if (read(to_guest[0], &tracer, sizeof(tracer)) !=
+	    (ssize_t)sizeof(tracer))
+		goto no_tracer;
+	prctl(PR_SET_PTRACER, (unsigned long)tracer, 0, 0, 0);
+	if (write(to_tracer[1], &b, 1) != 1 || read(to_guest[0], &b, 1) != 1)
+		goto no_tracer;
+	prctl(PR_SET_PTRACER, 0, 0, 0, 0);
+	close(to_guest[0]);
+	close(to_tracer[1]);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if ((r = filter_install(prog)) < 0) {
+		fprintf(stderr, "lxrun: cannot install the seccomp filter: %s\n",
+		    strerror(-r));
+		_exit(125);
+	}
+	execvp(argv[0], argv);
+	fprintf(stderr, "lxrun: %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+no_tracer:
+	fprintf(stderr, "lxrun: the tracer could not attach (ptrace "
+	    "restricted here?)\n");
+	_exit(125);
 }

@@ -12,6 +12,12 @@ struct sock_fprog;
 /* Fork and seize PROGRAM; -errno on failure. */
 pid_t spawn_guest(char **argv, const struct sock_fprog *prog,
     const sigset_t *mask, int *errfd);
+/*
+ * The same with the tracer as a detached grandchild (-D): returns the
+ * guest's pid in the tracer; the calling process becomes the guest.
+ */
+pid_t spawn_guest_detached(char **argv, const struct sock_fprog *prog,
+    const sigset_t *mask, int *errfd);
 /* errno the child failed with before exec (0: it did exec), and where. */
 int spawn_failure(int errfd, int *stage);
 
