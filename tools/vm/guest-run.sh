@@ -10,8 +10,9 @@
 # SHARE is the directory the host shares with the guest (the host copies
 # this file and job.env there).  job.env sets:
 #   LXVM_ROOT     the lxrun tree, as the guest sees it
-#   LXVM_SUITE    words: diff, programs, quick, diff:NAME[,NAME...],
-#                 programs:NAME[,...], case:NAME[,...] (tests/vm/cases)
+#   LXVM_SUITE    words: unit, diff, programs, quick, unit:NAME[,...],
+#                 diff:NAME[,NAME...], programs:NAME[,...],
+#                 case:NAME[,...] (tests/vm/cases)
 #   LXVM_RESULTS  share (default: results.txt in SHARE, and the console)
 #                 or console (the console only, for a guest whose share
 #                 is read-only or absent)
@@ -66,6 +67,28 @@ run_cases() {
 	return $_rc
 }
 
+# The unit tests the host built (make unit-build): build/tests/unit/NAME.
+run_unit() {
+	_rc=0
+	if [ $# = 0 ]; then
+		for _b in "$LXVM_ROOT"/build/tests/unit/test_*; do
+			[ -x "$_b" ] && set -- "$@" "${_b##*/}"
+		done
+		[ $# = 0 ] && { echo "FAIL unit (nothing in build/tests/unit: make unit-build)"; return 1; }
+	fi
+	for _n in "$@"; do
+		"$LXVM_ROOT/build/tests/unit/$_n" </dev/null >/tmp/lxvm-unit.log 2>&1
+		if [ $? = 0 ]; then
+			echo "PASS $_n"
+		else
+			echo "FAIL $_n"
+			grep -Ev '^\[ *(RUN|OK) *\]' /tmp/lxvm-unit.log | sed 's/^/    /'
+			_rc=1
+		fi
+	done
+	return $_rc
+}
+
 # run_suite SUITE [NAME...]: one suite, its result lines rewritten.
 run_suite() {
 	_suite=$1
@@ -74,6 +97,7 @@ run_suite() {
 	diff) set -- sh "$LXVM_ROOT/tests/diff/run.sh" "$@" ;;
 	programs) set -- sh "$LXVM_ROOT/tests/programs/run.sh" "$@" ;;
 	case) set -- run_cases "$@" ;;
+	unit) set -- run_unit "$@" ;;
 	*)
 		say "FAIL $_suite (no such suite)"
 		return 1
@@ -111,7 +135,7 @@ fi
 say "begin $(uname -s) $(uname -r) uptime $(uptime_s)"
 cd "$LXVM_ROOT" || { say "FAIL setup (no tree at $LXVM_ROOT)"; say "end 1"; exit 1; }
 words=
-for w in ${LXVM_SUITE:-diff programs}; do
+for w in ${LXVM_SUITE:-unit diff programs}; do
 	[ "$w" = quick ] && w=$QUICK
 	words="$words $w"
 done
