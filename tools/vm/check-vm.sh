@@ -31,7 +31,8 @@
 # 21600 with TCG), VM_MEM (MiB, default 3072), VM_CPUS (default 2),
 # VM_RESULTS (share or console), VM_OUT (default build/vm), VM_MODULES
 # (modules to load in the guest, default "tun veth bridge"), VM_QUIET=1 (no
-# live test lines).
+# live test lines), VM_TIMEOUT_SCALE (multiplies each differential test's
+# time limit in the guest; default 1 with KVM, 40 with TCG).
 
 set -u
 # --if-kvm (what make check runs): only when KVM can run the VM, and only
@@ -76,6 +77,7 @@ if [ "$VM_ACCEL" = kvm ]; then
 	CPU=host
 	TIMEOUT=${VM_TIMEOUT:-3600}
 	SLOW=0
+	SCALE=${VM_TIMEOUT_SCALE:-1}
 	APPEND_ACCEL=
 else
 	# TCG emulates every instruction: 10-40 times slower than KVM. The
@@ -84,6 +86,9 @@ else
 	CPU=max
 	TIMEOUT=${VM_TIMEOUT:-21600}
 	SLOW=1
+	# A test that stops on every call (inotify_queue's 16384 events,
+	# core_signal_storm's 300 us timer) needs 20-40 times its time.
+	SCALE=${VM_TIMEOUT_SCALE:-40}
 	APPEND_ACCEL="mitigations=off"
 	echo "check-vm: no usable /dev/kvm: emulating with TCG (slow; timeout ${TIMEOUT}s per VM)"
 fi
@@ -267,6 +272,7 @@ for k in $KERNELS; do
 		echo "LXVM_SUITE=$(q "$SUITE")"
 		echo "LXVM_RESULTS=$(q "${VM_RESULTS:-share}")"
 		echo "LXVM_SLOW=$SLOW"
+		echo "LXVM_TIMEOUT_SCALE=$SCALE"
 		echo "LXVM_MODDIR=$(q "$K_MODDIR")"
 		echo "LXVM_MODULES=$(q "${VM_MODULES:-tun veth bridge}")"
 	} >"$dir/share/job.env"

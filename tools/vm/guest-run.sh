@@ -17,6 +17,7 @@
 #                 or console (the console only, for a guest whose share
 #                 is read-only or absent)
 #   LXVM_SLOW     1 when the VM is emulated (TCG): test timeouts grow
+#   LXVM_TIMEOUT_SCALE  multiplies each differential test's time limit
 # Every line of the suites goes to stdout (the VM's console).  The result
 # lines are rewritten as "lxvm: STATUS SUITE/NAME ..." on the console and
 # written without the prefix to SHARE/results.txt:
@@ -127,10 +128,10 @@ QUICK="diff:core_exit3,core_forktree,core_sigstop,epoll_errno,epoll_pwait,inotif
 if [ "${LXVM_SLOW:-0}" = 1 ]; then
 	LXTEST_INTEGRATION_TIMEOUT=${LXTEST_INTEGRATION_TIMEOUT:-900}
 	LXTEST_PROGRAM_TIMEOUT=${LXTEST_PROGRAM_TIMEOUT:-1800}
-	LXTEST_TIMEOUT_SCALE=${LXTEST_TIMEOUT_SCALE:-10}
-	export LXTEST_INTEGRATION_TIMEOUT LXTEST_PROGRAM_TIMEOUT \
-	    LXTEST_TIMEOUT_SCALE
+	export LXTEST_INTEGRATION_TIMEOUT LXTEST_PROGRAM_TIMEOUT
 fi
+LXTEST_TIMEOUT_SCALE=${LXVM_TIMEOUT_SCALE:-1}
+export LXTEST_TIMEOUT_SCALE
 
 say "begin $(uname -s) $(uname -r) uptime $(uptime_s)"
 cd "$LXVM_ROOT" || { say "FAIL setup (no tree at $LXVM_ROOT)"; say "end 1"; exit 1; }
