@@ -50,9 +50,13 @@ uptime_s() {
 	fi
 }
 
-# The selftest's cases: tests/vm/cases/NAME.sh, exit 0 pass, 77 skip.
+# The selftest's cases: tests/vm/cases/NAME.sh, exit 0 pass, 77 skip;
+# ROOT and LXRUN as the suites set them.
 run_cases() {
 	_rc=0
+	ROOT=$LXVM_ROOT
+	LXRUN=$ROOT/lxrun
+	export ROOT LXRUN
 	for _n in "$@"; do
 		sh "$LXVM_ROOT/tests/vm/cases/$_n.sh" </dev/null >/tmp/lxvm-case.log 2>&1
 		case $? in
