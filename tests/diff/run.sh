@@ -36,7 +36,7 @@
 # Environment: LXRUN (default ./lxrun), CC (default cc), LXTEST_KEEP=1 keeps
 # the temporary directories, LXTEST_VERBOSE=1 prints the details of passing
 # tests too, LXTEST_TIMEOUT_SCALE=N multiplies each differential test's
-# timeout (an emulated VM runs 10-40 times slower; check-vm sets it).
+# timeout (an emulated VM runs 7-20 times slower; check-vm sets it).
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tests/diff/lib/common.sh"

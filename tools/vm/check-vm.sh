@@ -80,7 +80,7 @@ if [ "$VM_ACCEL" = kvm ]; then
 	SCALE=${VM_TIMEOUT_SCALE:-1}
 	APPEND_ACCEL=
 else
-	# TCG emulates every instruction: 10-40 times slower than KVM. The
+	# TCG emulates every instruction: 7-20 times slower than KVM here. The
 	# guest skips CPU-bug mitigations, which cost most under emulation
 	# and change nothing lxrun depends on.
 	CPU=max
