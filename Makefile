@@ -4,6 +4,8 @@
 #
 #   make                 build ./lxrun
 #   make check           install test dependencies (Debian) and run every test
+#   make check-vm        the suites inside QEMU VMs on other kernels (tools/vm)
+#   make check-vm-selftest  the VM harness tested on itself
 #   make install PREFIX=/usr/local
 #   make demo            trace a real program and print the compat report
 #   make bench           print lxrun vs native and vs strace ratios
@@ -61,6 +63,8 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) check-diff
 	$(MAKE) check-programs
+	$(MAKE) check-vm-selftest
+	@sh tools/vm/check-vm.sh --if-kvm
 
 unit-build: $(UNIT_BIN)
 
@@ -69,6 +73,13 @@ check-diff: lxrun
 
 check-programs: lxrun
 	@sh tests/programs/run.sh
+
+# VM_KERNELS, VM_SUITE, ...: see tools/vm/check-vm.sh and docs/vm.md.
+check-vm: lxrun unit-build
+	@sh tools/vm/check-vm.sh
+
+check-vm-selftest: lxrun
+	@sh tests/vm/selftest.sh
 
 bench: lxrun
 	@sh bench/run.sh
@@ -84,5 +95,6 @@ install: lxrun
 clean:
 	rm -rf $(BUILD) lxrun
 
-.PHONY: all unit unit-build deps check check-diff check-programs bench demo \
+.PHONY: all unit unit-build deps check check-diff check-programs check-vm \
+        check-vm-selftest bench demo \
         install clean

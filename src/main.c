@@ -20,6 +20,7 @@
 #include <linux/filter.h>
 
 #include "lxrun/host.h"
+#include "lxrun/kernel.h"
 #include "lxrun/trace.h"
 #include "tracer/loop.h"
 #include "tracer/spawn.h"
@@ -350,6 +351,7 @@ main(int argc, char **argv)
 	pid_t pid;
 
 	probe_kernel();
+	lx_kernel_probe();
 	if (pin_cpu >= 0) {
 		cpu_set_t set;
 

@@ -5,6 +5,7 @@
  * what each seal refuses on the data path.  Every rule here was checked
  * against the kernel natively; tests/unit/test_memfd_seal.c pins them.
  */
+#include "lxrun/kernel.h"
 #include "memfd_int.h"
 
 #define SEAL_WRITES	(LX_F_SEAL_WRITE | LX_F_SEAL_FUTURE_WRITE)
@@ -14,6 +15,10 @@ int
 memfd_flags_parse(uint32_t flags, int noexec_scope, struct memfd_flags *out)
 {
 	uint32_t allowed = LX_MFD_ALL_FLAGS;
+
+	/* Before Linux 6.3 there is no exec flag. */
+	if (!lx_kernel.memfd_exec_seal)
+		allowed &= ~(LX_MFD_EXEC | LX_MFD_NOEXEC_SEAL);
 
 	/* Size bits are only allowed with MFD_HUGETLB. */
 	if (flags & LX_MFD_HUGETLB)
@@ -56,7 +61,8 @@ memfd_seals_add(uint32_t cur, uint64_t req, bool writable, uint32_t mode,
 	/* Checked before the seal bits: EPERM wins over EINVAL. */
 	if (!writable)
 		return -LX_EPERM;
-	if (req & ~(uint64_t)LX_F_SEAL_ALL)
+	if (req & ~(uint64_t)(lx_kernel.memfd_exec_seal ? LX_F_SEAL_ALL :
+	    LX_F_SEAL_ALL & ~LX_F_SEAL_EXEC))
 		return -LX_EINVAL;
 	if (cur & LX_F_SEAL_SEAL)
 		return -LX_EPERM;

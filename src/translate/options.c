@@ -3,6 +3,7 @@
  * lxrun's options, with their defaults: nothing printed, every syscall
  * selected for --trace, strings cut at 32 bytes, every family emulated.
  */
+#include "lxrun/kernel.h"
 #include "lxrun/options.h"
 
 struct lx_options lx_opt = {
@@ -21,4 +22,9 @@ struct lx_options lx_opt = {
 	.emulate = (1u << LX_FAM_COUNT) - 1,
 	.trap_all = false,
 	.verbose = false,
+};
+
+struct lx_kernel lx_kernel = {
+	.stat_null_path = true,
+	.memfd_exec_seal = true,
 };

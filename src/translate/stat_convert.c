@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "lxrun/kernel.h"
 #include "translate/stat_convert.h"
 
 uint64_t
@@ -200,6 +201,13 @@ lx_stat_route(struct lx_guest *g, int dfd, uint64_t path, uint32_t flags,
 
 	if (is_statx && (r = statx_mask_check(flags, mask)) < 0)
 		return r;
+	/* Before Linux 6.11: the flags first, and no NULL name. */
+	if (!lx_kernel.stat_null_path) {
+		if (flags & ~(uint32_t)LX_STATX_VALID_AT_FLAGS)
+			return -LX_EINVAL;
+		if (path == 0)
+			return -LX_EFAULT;
+	}
 	/* The fd path (vfs_fstat, vfs_statx_fd) ignores unknown flags. */
 	if (kind == SP_EMPTY && dfd >= 0)
 		return LX_STAT_FD;

@@ -35,7 +35,8 @@
 #
 # Environment: LXRUN (default ./lxrun), CC (default cc), LXTEST_KEEP=1 keeps
 # the temporary directories, LXTEST_VERBOSE=1 prints the details of passing
-# tests too.
+# tests too, LXTEST_TIMEOUT_SCALE=N multiplies each differential test's
+# timeout (an emulated VM runs 7-20 times slower; check-vm sets it).
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tests/diff/lib/common.sh"
@@ -71,7 +72,7 @@ run_diff() {
 		return 1
 	fi
 	_to=$(expect_field "$_name" timeout)
-	_to=${_to:-30}
+	_to=$((${_to:-30} * ${LXTEST_TIMEOUT_SCALE:-1}))
 	_args=$(expect_field "$_name" args)
 
 	LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \

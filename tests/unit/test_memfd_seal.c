@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The memfd seal state machine (src/memfd/seal.c), rule by rule, with
- * the answers Linux 6.18 gave natively for the same inputs.
+ * the answers Linux 6.18 gave natively for the same inputs (and, where
+ * lx_kernel says the host predates the exec seal, Linux 6.1's).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "lxrun/kernel.h"
 #include "lxrun/linux_abi.h"
 #include "memfd/memfd_int.h"
 
@@ -283,11 +285,36 @@ chmod_rules(void **state)
 	assert_int_equal(memfd_chmod_check(WRITE | SEAL, 0777, 0600), 0);
 }
 
+/* A host before Linux 6.3 has no exec seal: Linux 6.1's answers. */
+static void
+before_6_3(void **state)
+{
+	struct memfd_flags f;
+	bool busy;
+
+	(void)state;
+	lx_kernel.memfd_exec_seal = false;
+	assert_int_equal(memfd_flags_parse(LX_MFD_NOEXEC_SEAL, 0, &f),
+	    -LX_EINVAL);
+	assert_int_equal(memfd_flags_parse(LX_MFD_EXEC, 0, &f), -LX_EINVAL);
+	assert_int_equal(memfd_flags_parse(LX_MFD_ALLOW_SEALING, 0, &f), 0);
+	assert_int_equal(f.mode, 0777);
+	assert_int_equal(f.seals, 0);
+	/* F_SEAL_EXEC is an unknown seal; a read-only file still EPERM */
+	assert_int_equal(add(0, EXEC, true, 0777, &busy), -LX_EINVAL);
+	assert_int_equal(add(0, EXEC | GROW, true, 0777, &busy), -LX_EINVAL);
+	assert_int_equal(add(0, EXEC, false, 0777, &busy), -LX_EPERM);
+	assert_int_equal(add(0, SHRINK | GROW, true, 0777, &busy),
+	    SHRINK | GROW);
+	lx_kernel.memfd_exec_seal = true;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(flags_valid),
+		cmocka_unit_test(before_6_3),
 		cmocka_unit_test(flags_invalid),
 		cmocka_unit_test(flags_sysctl),
 		cmocka_unit_test(seals_add_errors),

@@ -2,7 +2,10 @@
 /*
  * newfstatat(2) and statx(2): the routing and flag checks, and the
  * conversions, checked byte for byte against what this Linux kernel
- * itself writes.
+ * itself writes.  Where Linux 6.11 changed an answer (a NULL path with
+ * AT_EMPTY_PATH, unknown flags on the fd path), a row also holds the
+ * answer of the kernels before it, which Linux 6.1 gave natively (make
+ * check-vm); lx_kernel_probe() says which this kernel gives.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,7 @@
 
 #include "fake_guest.h"
 #include "lxrun/handlers.h"
+#include "lxrun/kernel.h"
 #include "lxrun/linux_abi.h"
 #include "translate/stat_convert.h"
 
@@ -65,6 +69,13 @@ native(long nr, long a, long b, long c, long d, long e)
 	return r < 0 ? -errno : r;
 }
 
+/* A row whose answer before Linux 6.11 differs. */
+#define OLD(v)	.differs = true, .old = (v)
+
+/* The answer a row expects from this kernel (or from an old one). */
+#define WANT(row, old_kernel) \
+	((old_kernel) && (row).differs ? (row).old : (row).want)
+
 static const char ETC[] = "/etc/passwd";
 static const char EMPTY[] = "";
 static const char DOTDOT[] = "..";
@@ -107,18 +118,25 @@ test_newfstatat_bytes(void **state)
 			assert_memory_equal(mine, kern, sizeof(mine));
 		}
 	}
-	/* glibc's fstat: AT_EMPTY_PATH with "" and with NULL. */
+	/* glibc's fstat: AT_EMPTY_PATH with "" and with NULL (6.11). */
 	assert_int_equal(do_newfstatat(fg, fd, EMPTY, mine, AT_EMPTY_PATH), 0);
 	assert_int_equal(native(SYS_fstat, fd, (long)kern, 0, 0, 0), 0);
 	assert_memory_equal(mine, kern, sizeof(mine));
-	assert_int_equal(do_newfstatat(fg, fd, NULL, mine, AT_EMPTY_PATH), 0);
-	assert_memory_equal(mine, kern, sizeof(mine));
+	if (lx_kernel.stat_null_path) {
+		assert_int_equal(do_newfstatat(fg, fd, NULL, mine,
+		    AT_EMPTY_PATH), 0);
+		assert_memory_equal(mine, kern, sizeof(mine));
+	}
 	close(fd);
 }
 
-/* Every error path, against the kernel's answer for the same call. */
+/*
+ * Every error path, against the kernel's answer for the same call; with
+ * old_kernel, lxrun told that the host is older than 6.11 must give the
+ * old answers (and the host is not asked).
+ */
 static void
-test_newfstatat_errors(void **state)
+newfstatat_errors(bool old_kernel)
 {
 	struct fake_guest *fg = guest();
 	unsigned char b[sizeof(struct lx_stat)];
@@ -130,11 +148,13 @@ test_newfstatat_errors(void **state)
 		void *buf;
 		int flags;
 		long want;
+		bool differs;
+		long old;
 	} t[] = {
-		{ fd, EMPTY, b, AT_EMPTY_PATH | 0x80000, 0 },
+		{ fd, EMPTY, b, AT_EMPTY_PATH | 0x80000, 0, OLD(-LX_EINVAL) },
 		{ fd, NULL, b, 0, -LX_EFAULT },
 		{ AT_FDCWD, EMPTY, b, AT_EMPTY_PATH, 0 },
-		{ AT_FDCWD, NULL, b, AT_EMPTY_PATH, 0 },
+		{ AT_FDCWD, NULL, b, AT_EMPTY_PATH, 0, OLD(-LX_EFAULT) },
 		{ -5, EMPTY, b, AT_EMPTY_PATH, -LX_EBADF },
 		{ -5, bad, b, AT_EMPTY_PATH, -LX_EFAULT },
 		{ -5, bad, b, 0x80000, -LX_EINVAL },
@@ -151,16 +171,29 @@ test_newfstatat_errors(void **state)
 		{ AT_FDCWD, ETC, b, AT_REMOVEDIR, -LX_EINVAL },
 	};
 
+	bool saved = lx_kernel.stat_null_path;
+
+	if (old_kernel)
+		lx_kernel.stat_null_path = false;
 	fg_map(fg, b, sizeof(b));
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		long k = native(SYS_newfstatat, t[i].dfd, (long)t[i].path,
-		    (long)t[i].buf, t[i].flags, 0);
+		long want = WANT(t[i], !lx_kernel.stat_null_path);
 
-		assert_int_equal(k, t[i].want);
+		if (!old_kernel)
+			assert_int_equal(native(SYS_newfstatat, t[i].dfd,
+			    (long)t[i].path, (long)t[i].buf, t[i].flags, 0),
+			    want);
 		assert_int_equal(do_newfstatat(fg, t[i].dfd, t[i].path,
-		    t[i].buf, t[i].flags), t[i].want);
+		    t[i].buf, t[i].flags), want);
 	}
+	lx_kernel.stat_null_path = saved;
 	close(fd);
+}
+
+static void
+test_newfstatat_errors(void **state)
+{
+	newfstatat_errors(false);
 }
 
 static void
@@ -209,7 +242,7 @@ test_statx_fields(void **state)
 }
 
 static void
-test_statx_errors(void **state)
+statx_errors(bool old_kernel)
 {
 	struct fake_guest *fg = guest();
 	struct lx_statx b;
@@ -222,11 +255,13 @@ test_statx_errors(void **state)
 		unsigned mask;
 		void *buf;
 		long want;
+		bool differs;
+		long old;
 	} t[] = {
 		{ AT_FDCWD, ETC, LX_AT_STATX_SYNC_TYPE, 0, &b, -LX_EINVAL },
 		{ AT_FDCWD, ETC, LX_AT_STATX_FORCE_SYNC, 0, &b, 0 },
 		{ AT_FDCWD, ETC, LX_AT_STATX_DONT_SYNC, 0, &b, 0 },
-		{ fd, EMPTY, AT_EMPTY_PATH | 0x80000, 0, &b, 0 },
+		{ fd, EMPTY, AT_EMPTY_PATH | 0x80000, 0, &b, 0, OLD(-LX_EINVAL) },
 		{ fd, EMPTY, AT_EMPTY_PATH | LX_AT_STATX_SYNC_TYPE, 0, &b,
 		    -LX_EINVAL },
 		{ fd, EMPTY, AT_EMPTY_PATH, LX_STATX__RESERVED, &b,
@@ -235,8 +270,8 @@ test_statx_errors(void **state)
 		{ AT_FDCWD, bad, 0, LX_STATX__RESERVED, &b, -LX_EINVAL },
 		{ AT_FDCWD, bad, 0, 0, &b, -LX_EFAULT },
 		{ fd, NULL, 0, 0, &b, -LX_EFAULT },
-		{ -5, NULL, AT_EMPTY_PATH, 0, &b, -LX_EBADF },
-		{ AT_FDCWD, NULL, AT_EMPTY_PATH, 0, &b, 0 },
+		{ -5, NULL, AT_EMPTY_PATH, 0, &b, -LX_EBADF, OLD(-LX_EFAULT) },
+		{ AT_FDCWD, NULL, AT_EMPTY_PATH, 0, &b, 0, OLD(-LX_EFAULT) },
 		{ AT_FDCWD, ETC, 0, 0, (void *)1, -LX_EFAULT },
 		{ AT_FDCWD, NOPE, 0, 0, (void *)1, -LX_ENOENT },
 		{ AT_FDCWD, ETC, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, 0,
@@ -244,16 +279,37 @@ test_statx_errors(void **state)
 		{ AT_FDCWD, ETC, 0, LX_STATX_CHANGE_COOKIE, &b, 0 },
 	};
 
+	bool saved = lx_kernel.stat_null_path;
+
+	if (old_kernel)
+		lx_kernel.stat_null_path = false;
 	fg_map(fg, &b, sizeof(b));
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		long k = native(SYS_statx, t[i].dfd, (long)t[i].path,
-		    t[i].flags, t[i].mask, (long)t[i].buf);
+		long want = WANT(t[i], !lx_kernel.stat_null_path);
 
-		assert_int_equal(k, t[i].want);
+		if (!old_kernel)
+			assert_int_equal(native(SYS_statx, t[i].dfd,
+			    (long)t[i].path, t[i].flags, t[i].mask,
+			    (long)t[i].buf), want);
 		assert_int_equal(do_statx(fg, t[i].dfd, t[i].path,
-		    t[i].flags, t[i].mask, t[i].buf), t[i].want);
+		    t[i].flags, t[i].mask, t[i].buf), want);
 	}
+	lx_kernel.stat_null_path = saved;
 	close(fd);
+}
+
+static void
+test_statx_errors(void **state)
+{
+	statx_errors(false);
+}
+
+/* lxrun told the host is older than 6.11 answers as 6.1 did natively. */
+static void
+test_before_6_11(void **state)
+{
+	newfstatat_errors(true);
+	statx_errors(true);
 }
 
 /* A path longer than scratch: the host reads the guest's own pointer. */
@@ -293,8 +349,10 @@ main(void)
 		cmocka_unit_test(test_newfstatat_errors),
 		cmocka_unit_test(test_statx_fields),
 		cmocka_unit_test(test_statx_errors),
+		cmocka_unit_test(test_before_6_11),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_encode),
 	};
+	lx_kernel_probe();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
