@@ -71,7 +71,7 @@ run_diff() {
 		return 1
 	fi
 	_to=$(expect_field "$_name" timeout)
-	_to=${_to:-30}
+	_to=$(( ${_to:-30} * ${LXTEST_TIMEOUT_SCALE:-1} ))
 	_args=$(expect_field "$_name" args)
 
 	LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \
@@ -106,7 +106,8 @@ run_diff() {
 
 # run_integration NAME LOG: one tests/integration script.
 run_integration() {
-	timeout -k 5 "${LXTEST_INTEGRATION_TIMEOUT:-120}" \
+	timeout -k 5 "$(( ${LXTEST_INTEGRATION_TIMEOUT:-120} * \
+	    ${LXTEST_TIMEOUT_SCALE:-1} ))" \
 	    sh "$ROOT/tests/integration/$1.sh" </dev/null
 }
 
