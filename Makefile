@@ -40,6 +40,11 @@ all: lxrun
 lxrun: $(BUILD)/src/main.o $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Any build directory can link its own lxrun (the sanitizer build uses
+# build/asan/lxrun).
+$(BUILD)/lxrun: $(BUILD)/src/main.o $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
@@ -63,6 +68,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) check-diff
 	$(MAKE) check-programs
+	$(MAKE) check-asan
 	$(MAKE) check-vm-selftest
 	@sh tools/vm/check-vm.sh --if-kvm
 
@@ -81,6 +87,29 @@ check-vm: lxrun unit-build
 check-vm-selftest: lxrun
 	@sh tests/vm/selftest.sh
 
+# The sanitizer build: the same sources with AddressSanitizer and
+# UndefinedBehaviorSanitizer in build/asan.  check-asan runs the unit
+# tests, the differential and integration suite and the stress programs
+# with it; a sanitizer report changes lxrun's stderr or exit status, so
+# any report fails the run.
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+              UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+	    build/asan/lxrun
+
+check-asan: asan
+	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+	    unit-build
+	@fail=0; for t in build/asan/tests/unit/test_*; do \
+	    $(ASAN_ENV) $$t >/dev/null 2>&1 || { echo "FAIL (asan) $$t"; \
+	    fail=1; }; done; exit $$fail
+	$(ASAN_ENV) LXRUN=$(CURDIR)/build/asan/lxrun LXTEST_TIMEOUT_SCALE=3 \
+	    sh tests/diff/run.sh
+
 bench: lxrun
 	@sh bench/run.sh
 
@@ -96,5 +125,5 @@ clean:
 	rm -rf $(BUILD) lxrun
 
 .PHONY: all unit unit-build deps check check-diff check-programs check-vm \
-        check-vm-selftest bench demo \
+        check-vm-selftest asan check-asan bench demo \
         install clean

@@ -362,6 +362,7 @@ main(int argc, char **argv)
 			lx_die("cannot pin to CPU %d: %s", pin_cpu,
 			    strerror(errno));
 	}
+	spawn_raise_fd_limit();
 	if ((r = filter_build(&filter)) < 0)
 		lx_die("cannot build the seccomp filter: %s", strerror(-r));
 	if ((r = loop_block_signals(&oldmask)) < 0)

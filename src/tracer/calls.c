@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -67,6 +68,8 @@ task_resume(struct task *t, int sig)
 	int req = t->wait == TW_RUNNING && !t->proc->checked ? PTRACE_CONT :
 	    PTRACE_SYSCALL;
 
+	if (t->wait == TW_RUNNING)
+		inject_unsuspend(t);
 	if (ptrace(req, t->tid, 0, sig) < 0)
 		return -errno;
 	return 0;
@@ -100,6 +103,29 @@ call_abandon(struct task *t)
 	call_done(t, 0);
 }
 
+/* Has the thread a signal pending that it does not block? */
+static bool
+signal_pending_unblocked(pid_t tid)
+{
+	unsigned long long pnd = 0, shd = 0, blk = 0, v;
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return true;	/* gone: nothing will run anyway */
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "SigPnd: %llx", &v) == 1)
+			pnd = v;
+		else if (sscanf(line, "ShdPnd: %llx", &v) == 1)
+			shd = v;
+		else if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			blk = v;
+	}
+	fclose(f);
+	return ((pnd | shd) & ~blk) != 0;
+}
+
 /*
  * The call ends in a restart code: if the kernel makes it again, with no
  * handler run in between, it is the same wait, with the same deadline.
@@ -128,11 +154,27 @@ finish_regs(struct task *t, long value)
 
 	if (task_saved(t) == NULL)
 		return -LX_ESRCH;
-	if (is_restart_code(value))
-		restart_remember(t, value);
 	r = t->saved;
 	r.rax = (uint64_t)value;
 	r.orig_rax = is_restart_code(value) ? t->saved.orig_rax : (uint64_t)-1;
+	if (is_restart_code(value)) {
+		restart_remember(t, value);
+		/*
+		 * The kernel acts on a restart code only on the way to a
+		 * signal; with none pending it would reach the program as
+		 * errno 512..516.  Do what the kernel would have done.
+		 */
+		if (!signal_pending_unblocked(t->tid)) {
+			if (value == -LX_ERESTARTNOINTR) {
+				r.rax = t->saved.orig_rax;
+				r.rip -= 2;
+			} else {
+				r.rax = (uint64_t)-LX_EINTR;
+				t->restart.valid = false;
+			}
+			r.orig_rax = (uint64_t)-1;
+		}
+	}
 	return regs_set(t->tid, &r);
 }
 
@@ -170,7 +212,7 @@ set_call_regs(struct task *t, long nr, const uint64_t a[6])
 {
 	struct user_regs_struct r;
 
-	if (task_saved(t) == NULL)
+	if (task_saved(t) == NULL || inject_prepare(t) < 0)
 		return;
 	r = t->saved;
 	regs_set_args(&r, nr, a);
@@ -329,9 +371,14 @@ apply_action(struct task *t)
 	}
 }
 
-/* Serve the call the thread stopped in (next): dispatch and apply. */
+/*
+ * Serve the call the thread stopped in (next): dispatch and apply.
+ * foreign: the stop is a RET_TRACE of the program's own filter, which
+ * with no tracer attached fails the call with ENOSYS.
+ */
 static void
-call_begin(struct task *t, const struct lx_call *next, uint64_t ip)
+call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
+    bool foreign)
 {
 	struct lx_call *c = &t->call;
 	struct lx_guest g;
@@ -365,7 +412,10 @@ call_begin(struct task *t, const struct lx_call *next, uint64_t ip)
 		t->start_mono_ns = lx_now_ns();
 		lx_trace_begin(t->rec, c, &g);
 	}
-	if (c->abi == LX_ABI_I386) {
+	if (foreign) {
+		t->served = LX_SERVED_EMULATED;
+		t->action = lx_return(-LX_ENOSYS);
+	} else if (c->abi == LX_ABI_I386) {
 		/* int 0x80 runs as natively; the trace shows it. */
 		t->served = LX_SERVED_NATIVE;
 		t->action = lx_native();
@@ -395,14 +445,15 @@ seccomp_stop(struct task *t)
 		return;
 	}
 	memset(&next, 0, sizeof(next));
-	if ((r = call_from_seccomp_stop(t->tid, &next, &ip)) < 0) {
+	r = call_from_seccomp_stop(t->tid, &next, &ip);
+	if (r < 0 && r != -EPERM) {
 		if (r == -ESRCH)
 			return;		/* killed meanwhile: its exit comes */
 		lx_die("cannot read a trapped call of %d: "
 		    "PTRACE_GET_SYSCALL_INFO: %s (Linux 5.3 or later is needed)",
 		    (int)t->tid, strerror(-r));
 	}
-	call_begin(t, &next, ip);
+	call_begin(t, &next, ip, r == -EPERM);
 }
 
 /*
@@ -424,7 +475,7 @@ checked_entry(struct task *t)
 	    ip == t->pass_ip && next.nr == t->call.nr)) &&
 	    !filter_traps(t->proc, next.nr, next.arg)) {
 		t->at_checked_entry = true;
-		call_begin(t, &next, ip);
+		call_begin(t, &next, ip, false);
 		t->at_checked_entry = false;
 		return;
 	}

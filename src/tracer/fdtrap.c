@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 
 #include "lxrun/linux_abi.h"
+#include "lxrun/dispatch.h"
 #include "tracer.h"
 
 #define MAX_FD_TRAPS 16
@@ -138,7 +139,10 @@ rule_add(struct proc *p, long nr, int argidx, int fd, bool installed)
 void
 fdtrap_inherit(struct proc *child, const struct proc *parent)
 {
-	if (child == parent || child->nrules > 0)
+	if (child == parent)
+		return;
+	child->guest_filter |= parent->guest_filter;
+	if (child->nrules > 0)
 		return;
 	for (int i = 0; i < parent->nrules; i++)
 		rule_add(child, parent->rules[i].nr, parent->rules[i].argidx,
@@ -206,4 +210,38 @@ fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n, int fd)
 	if (r < 0)
 		checked_mode(t, -r);
 	return 0;
+}
+
+/* ---- the program's own filters ---- */
+
+/* A filter of the program's own is in place from now on. */
+static long
+guest_filter_added(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct task *t = g->priv;
+
+	(void)c;
+	if (ret == 0)
+		t->proc->guest_filter = true;
+	return ret;
+}
+
+static struct lx_action
+hook_seccomp(struct lx_call *c, struct lx_guest *g)
+{
+	(void)g;
+	/* SECCOMP_SET_MODE_STRICT (0), SECCOMP_SET_MODE_FILTER (1) */
+	if (c->nr == LX_NR_seccomp ? c->arg[0] > 1 :
+	    c->arg[0] != LX_PR_SET_SECCOMP)
+		return lx_native();
+	return lx_native_then(guest_filter_added);
+}
+
+__attribute__((constructor)) static void
+fdtrap_init(void)
+{
+	lx_trap_nr_add(LX_NR_seccomp, LX_FAM_NONE);
+	lx_hook_add(LX_NR_seccomp, LX_FAM_NONE, hook_seccomp);
+	lx_trap_arg_add(LX_NR_prctl, 0, LX_PR_SET_SECCOMP, LX_FAM_NONE);
+	lx_hook_add(LX_NR_prctl, LX_FAM_NONE, hook_seccomp);
 }

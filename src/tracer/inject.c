@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -103,14 +104,60 @@ inject_wait_exit(struct task *t, bool expect_entry)
 	}
 }
 
+int
+inject_prepare(struct task *t)
+{
+	struct user_regs_struct r;
+	long ret;
+
+	if (!t->proc->guest_filter || t->injected > 0)
+		return 0;
+	if (!t->seccomp_suspended && ptrace(PTRACE_SETOPTIONS, t->tid, 0,
+	    LX_PTRACE_OPTIONS | PTRACE_O_SUSPEND_SECCOMP) == 0)
+		t->seccomp_suspended = true;
+	/*
+	 * At a seccomp stop, the kernel runs the filters again on whatever
+	 * call we put in place of the trapped one (a filter of the program
+	 * would then judge lxrun's call); a skipped call is not checked
+	 * again.  So: skip it to its exit stop, and run ours from there.
+	 * At a checked entry stop, seccomp has not run yet: suspended, it
+	 * will not.
+	 */
+	if (t->at_checked_entry || task_saved(t) == NULL)
+		return 0;
+	r = t->saved;
+	r.orig_rax = (uint64_t)-1;
+	r.rax = (uint64_t)-LX_ENOSYS;
+	if (regs_set(t->tid, &r) < 0 ||
+	    ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0) {
+		t->dead = true;
+		return -LX_ESRCH;
+	}
+	ret = inject_wait_exit(t, false);
+	if (ret == -LX_ESRCH && t->dead)
+		return -LX_ESRCH;
+	t->injected = 1;	/* at an exit stop: what follows is rewound */
+	return 0;
+}
+
+void
+inject_unsuspend(struct task *t)
+{
+	if (t->seccomp_suspended) {
+		ptrace(PTRACE_SETOPTIONS, t->tid, 0, LX_PTRACE_OPTIONS);
+		t->seccomp_suspended = false;
+	}
+}
+
 long
 inject_syscall(struct task *t, long nr, const uint64_t a[6])
 {
 	struct user_regs_struct r;
-	bool rewind = t->injected > 0;
+	bool rewind;
 
-	if (t->dead || task_saved(t) == NULL)
+	if (t->dead || task_saved(t) == NULL || inject_prepare(t) < 0)
 		return -LX_ESRCH;
+	rewind = t->injected > 0;
 	r = t->saved;
 	regs_set_args(&r, nr, a);
 	if (rewind)
@@ -161,46 +208,80 @@ inject_finish(struct task *t)
 	t->nstash = 0;
 }
 
+/* A free slot in the regions mapped so far, or -1. */
 static int
 slot_alloc(struct mm *m)
 {
-	for (int i = 0; i < LX_SCRATCH_SLOTS; i++)
-		if (!(m->used[i / 64] & (1ULL << (i % 64)))) {
-			m->used[i / 64] |= 1ULL << (i % 64);
-			return i;
+	for (int r = 0; r < m->nrg; r++)
+		for (int w = 0; w < 4; w++) {
+			uint64_t u = m->rg[r].used[w];
+
+			if (u == ~0ULL)
+				continue;
+			for (int b = 0; b < 64; b++)
+				if (!(u & (1ULL << b))) {
+					m->rg[r].used[w] |= 1ULL << b;
+					return r * LX_SCRATCH_SLOTS + w * 64 + b;
+				}
 		}
 	return -1;
+}
+
+/* One more region, mapped by the thread itself (an injected mmap). */
+static int
+region_add(struct task *t)
+{
+	struct mm *m = t->mm;
+	uint64_t a[6] = { 0, LX_SCRATCH_LEN, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
+	struct scratch_region *rg;
+	long r;
+
+	if (m->nrg == LX_SCRATCH_REGIONS)
+		return -1;
+	rg = realloc(m->rg, (size_t)(m->nrg + 1) * sizeof(*rg));
+	if (rg == NULL)
+		return -1;
+	m->rg = rg;
+	r = inject_syscall(t, SYS_mmap, a);
+	if (r < 0 && r > -4096)
+		return -1;
+	memset(&m->rg[m->nrg], 0, sizeof(m->rg[0]));
+	m->rg[m->nrg].base = (uint64_t)r;
+	m->nrg++;
+	return 0;
 }
 
 /* The call is over: its scratch slot goes back to the address space. */
 void
 scratch_release(struct task *t)
 {
-	if (t->slot >= 0 && t->mm != NULL)
-		t->mm->used[t->slot / 64] &= ~(1ULL << (t->slot % 64));
+	struct mm *m = t->mm;
+
+	if (t->slot >= 0 && m != NULL &&
+	    t->slot / LX_SCRATCH_SLOTS < m->nrg) {
+		int r = t->slot / LX_SCRATCH_SLOTS, i = t->slot % LX_SCRATCH_SLOTS;
+
+		m->rg[r].used[i / 64] &= ~(1ULL << (i % 64));
+	}
 	t->slot = -1;
 }
 
 /*
- * This thread's scratch slot, mapping the address space's scratch area
- * on first use (one injected mmap per address space).
+ * This thread's scratch slot, mapping one more region of scratch into
+ * the address space when all are taken (one injected mmap each).
  */
 uint64_t
 scratch_slot(struct task *t)
 {
 	struct mm *m = t->mm;
+	int r, i;
 
-	if (m->base == 0) {
-		uint64_t a[6] = { 0, LX_SCRATCH_LEN, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
-		long r = inject_syscall(t, SYS_mmap, a);
-
-		if (r < 0 && r > -4096)
+	if (t->slot < 0 && (t->slot = slot_alloc(m)) < 0) {
+		if (region_add(t) < 0 || (t->slot = slot_alloc(m)) < 0)
 			return 0;
-		m->base = (uint64_t)r;
-		m->len = LX_SCRATCH_LEN;
 	}
-	if (t->slot < 0 && (t->slot = slot_alloc(m)) < 0)
-		return 0;
-	return m->base + (uint64_t)t->slot * LX_SCRATCH_MAX;
+	r = t->slot / LX_SCRATCH_SLOTS;
+	i = t->slot % LX_SCRATCH_SLOTS;
+	return m->rg[r].base + (uint64_t)i * LX_SCRATCH_MAX;
 }

@@ -45,7 +45,7 @@ call_from_seccomp_stop(pid_t tid, struct lx_call *c, uint64_t *ip)
 	if (c->abi == LX_ABI_I386)
 		c->nr = (long)(uint32_t)c->nr;
 	*ip = si.instruction_pointer;
-	return 0;
+	return (si.seccomp.ret_data & 0xff00) != LX_FILTER_MARK ? -EPERM : 0;
 }
 
 int

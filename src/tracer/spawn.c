@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -19,9 +20,33 @@
 #include "spawn.h"
 #include "tracer.h"
 
-#define PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | \
-	PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | \
-	PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
+
+/* The guest's own RLIMIT_NOFILE, as lxrun was started with it. */
+static struct rlimit guest_nofile;
+static bool nofile_raised;
+
+/*
+ * lxrun holds an fd per watched file and per registration: it takes its
+ * hard limit for itself, and the guest gets the limit lxrun was given.
+ */
+void
+spawn_raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &guest_nofile) < 0)
+		return;
+	r = guest_nofile;
+	r.rlim_cur = r.rlim_max;
+	nofile_raised = setrlimit(RLIMIT_NOFILE, &r) == 0;
+}
+
+static void
+restore_fd_limit(void)
+{
+	if (nofile_raised)
+		setrlimit(RLIMIT_NOFILE, &guest_nofile);
+}
 
 static void
 child_fail(int fd, int stage, int err)
@@ -40,6 +65,7 @@ child_main(char **argv, const struct sock_fprog *prog, int errfd,
 
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	restore_fd_limit();
 	/* Wait to be seized: nothing may run untraced past this point. */
 	raise(SIGSTOP);
 	if ((r = filter_install(prog)) < 0)
@@ -69,7 +95,7 @@ spawn_guest(char **argv, const struct sock_fprog *prog, const sigset_t *mask,
 		close(p[0]);
 		return -ECHILD;
 	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS) < 0) {
+	if (ptrace(PTRACE_SEIZE, pid, 0, LX_PTRACE_OPTIONS) < 0) {
 		int e = errno;
 
 		kill(pid, SIGKILL);
@@ -130,7 +156,7 @@ spawn_guest_detached(char **argv, const struct sock_fprog *prog,
 		if (write(to_guest[1], &tracer, sizeof(tracer)) !=
 		    (ssize_t)sizeof(tracer) || read(to_tracer[0], &b, 1) != 1)
 			_exit(125);
-		if (ptrace(PTRACE_SEIZE, guest, 0, PTRACE_OPTIONS) < 0) {
+		if (ptrace(PTRACE_SEIZE, guest, 0, LX_PTRACE_OPTIONS) < 0) {
 			int e = errno;
 
 			close(to_guest[1]);	/* the guest sees EOF */
@@ -158,6 +184,7 @@ spawn_guest_detached(char **argv, const struct sock_fprog *prog,
 	close(to_tracer[1]);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	restore_fd_limit();
 	if ((r = filter_install(prog)) < 0) {
 		fprintf(stderr, "lxrun: cannot install the seccomp filter: %s\n",
 		    strerror(-r));

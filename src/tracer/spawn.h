@@ -9,6 +9,8 @@
 #define SPAWN_EXEC	2
 
 struct sock_fprog;
+/* Raise lxrun's RLIMIT_NOFILE to its hard limit (the guest keeps its own). */
+void spawn_raise_fd_limit(void);
 /* Fork and seize PROGRAM; -errno on failure. */
 pid_t spawn_guest(char **argv, const struct sock_fprog *prog,
     const sigset_t *mask, int *errfd);

@@ -149,14 +149,21 @@ mm_copy(const struct mm *m)
 {
 	struct mm *c = mm_new();
 
-	c->base = m->base;
-	c->len = m->len;
+	if (m->nrg > 0) {
+		if ((c->rg = calloc((size_t)m->nrg, sizeof(*c->rg))) == NULL)
+			lx_die("out of memory");
+		for (int i = 0; i < m->nrg; i++)
+			c->rg[i].base = m->rg[i].base;
+		c->nrg = m->nrg;
+	}
 	return c;
 }
 
 void
 mm_put(struct mm *m)
 {
-	if (m != NULL && --m->refs == 0)
+	if (m != NULL && --m->refs == 0) {
+		free(m->rg);
 		free(m);
+	}
 }

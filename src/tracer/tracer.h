@@ -16,20 +16,40 @@
 #include "lxrun/trace.h"
 #include "lxrun/supervisor.h"
 
-/* SECCOMP_RET_DATA values our filter returns with SECCOMP_RET_TRACE. */
-#define LX_FILTER_DATA_X86_64	0
-#define LX_FILTER_DATA_I386	1
-#define LX_FILTER_DATA_X32	2
+/*
+ * SECCOMP_RET_DATA values our filters return with SECCOMP_RET_TRACE: a
+ * mark of our own, so that a RET_TRACE of the guest's own filter (which
+ * natively, with no tracer, fails the call with ENOSYS) is told apart.
+ */
+#define LX_FILTER_MARK		0x7a00
+#define LX_FILTER_DATA_X86_64	(LX_FILTER_MARK | 0)
+#define LX_FILTER_DATA_I386	(LX_FILTER_MARK | 1)
+#define LX_FILTER_DATA_X32	(LX_FILTER_MARK | 2)
 
-/* An address space: where its scratch slots are. */
-struct mm {
-	int refs;
-	uint64_t base;		/* scratch mapping in the guest, 0 = none yet */
-	size_t len;
+/* What we ask of ptrace for every tracee. */
+#define LX_PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | \
+	PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | \
+	PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
+
+/*
+ * An address space: where its scratch slots are.  Slots come in regions
+ * of LX_SCRATCH_SLOTS, mapped into the guest one at a time as threads in
+ * emulated calls need them (a parked thread keeps its slot, so the pool
+ * grows with the number of threads waiting at once).
+ */
+struct scratch_region {
+	uint64_t base;		/* mapping in the guest */
 	uint64_t used[4];	/* bitmap of slots in use */
 };
 
-#define LX_SCRATCH_SLOTS 256
+struct mm {
+	int refs;
+	struct scratch_region *rg;
+	int nrg;
+};
+
+#define LX_SCRATCH_SLOTS 256	/* per region */
+#define LX_SCRATCH_REGIONS 256	/* at most 65,536 threads at once */
 #define LX_STASH_MAX 8		/* signals held back during one injection */
 #define LX_SCRATCH_LEN (LX_SCRATCH_SLOTS * LX_SCRATCH_MAX)
 
@@ -56,6 +76,11 @@ struct proc {
 	bool checked;
 	struct fd_rule *rules;
 	int nrules, crules;
+	/*
+	 * The program installed seccomp filters of its own: lxrun's calls
+	 * inside it (injections, rewrites, parks) must not go through them.
+	 */
+	bool guest_filter;
 };
 
 /* What the tracer waits for from a thread. */
@@ -71,7 +96,7 @@ struct task {
 	struct proc *proc;
 	int pidfd;		/* PIDFD_THREAD pidfd, -1 until needed */
 	struct mm *mm;
-	int slot;		/* scratch slot, -1 = none */
+	int slot;		/* scratch slot (region * SLOTS + i), -1 none */
 	enum task_wait wait;
 	bool attached;		/* saw its first stop */
 	bool in_group_stop;	/* PTRACE_LISTEN'ed */
@@ -81,6 +106,7 @@ struct task {
 	bool skipped_at_entry;	/* answered at a checked entry stop: the
 				   seccomp stop of nr -1 that follows is ours */
 	bool at_checked_entry;	/* serving a call from its entry stop */
+	bool seccomp_suspended;	/* PTRACE_O_SUSPEND_SECCOMP is on */
 	/*
 	 * A call answered with a restart code: if the kernel makes it again
 	 * (no handler ran), it goes on with the same deadline.
@@ -130,6 +156,7 @@ void mm_put(struct mm *m);
 int regs_get(pid_t tid, struct user_regs_struct *r);
 int regs_rax(pid_t tid, long *rax);
 struct lx_call;
+/* -EPERM: the stop came from a RET_TRACE of the guest's own filter. */
 int call_from_seccomp_stop(pid_t tid, struct lx_call *c, uint64_t *ip);
 /* At a syscall-stop: 1 entry (c filled), 0 exit, -errno. */
 int call_from_syscall_stop(pid_t tid, struct lx_call *c, uint64_t *ip);
@@ -148,6 +175,15 @@ long inject_syscall(struct task *t, long nr, const uint64_t a[6]);
 uint64_t scratch_slot(struct task *t);
 void scratch_release(struct task *t);
 void inject_finish(struct task *t);
+/*
+ * Before lxrun's first call inside the thread at this stop: if the
+ * program has filters of its own, get out of the trapped call's seccomp
+ * check (skip it to its exit stop) and suspend seccomp, so that what
+ * lxrun runs is not filtered; 0, or -LX_ESRCH.
+ */
+int inject_prepare(struct task *t);
+/* Seccomp back on before the thread runs its own code again. */
+void inject_unsuspend(struct task *t);
 bool inject_active(const struct task *t);
 
 /* fdtrap.c */

@@ -111,19 +111,45 @@ lx_getrandom_check(uint64_t buf, uint64_t *len, uint32_t flags)
 	return 0;
 }
 
+/*
+ * A large request is filled a slice at a time, and between slices the
+ * thread passes through the guest (a park on no fd with no timeout), so
+ * that the supervisor serves every other thread meanwhile instead of
+ * stopping them all for the whole fill.  Linux itself looks for signals
+ * between pages: one that comes between slices ends the call with what
+ * was filled so far.
+ */
+#define GR_SLICE	(1u << 20)
+
 struct lx_action
 lx_sys_getrandom(struct lx_call *c, struct lx_guest *g)
 {
 	static unsigned char chunk[64 * 1024];
-	uint64_t buf = c->arg[0], len = c->arg[1];
+	uint64_t buf = c->arg[0], len = c->arg[1], done = c->data, k;
 	uint32_t flags = (uint32_t)c->arg[2];	/* unsigned int */
+	struct lx_action a;
 	long r;
 
-	r = lx_getrandom_check(buf, &len, flags);
+	if (c->resumed && c->park_ret < 0)
+		return lx_return((long)done);
+	if (!c->resumed) {
+		r = lx_getrandom_check(buf, &len, flags);
+		if (r < 0)
+			return lx_return(r);
+		if (len == 0)
+			return lx_return(0);
+	} else if (len > LX_MAX_RW_COUNT) {
+		len = LX_MAX_RW_COUNT;
+	}
+	k = len - done < GR_SLICE ? len - done : GR_SLICE;
+	r = lx_getrandom_fill(g, buf + done, k, chunk, sizeof(chunk));
 	if (r < 0)
-		return lx_return(r);
-	if (len == 0)
-		return lx_return(0);
-	return lx_return(lx_getrandom_fill(g, buf, len, chunk,
-	    sizeof(chunk)));
+		return lx_return(done > 0 ? (long)done : r);
+	done += (uint64_t)r;
+	if ((uint64_t)r < k || done == len)
+		return lx_return((long)done);
+	c->data = done;
+	c->deadline_ns = lx_now_ns();	/* a pass through the guest, no wait */
+	a = lx_park(-1, 0, 0, 0);
+	return a;
 }

@@ -107,7 +107,8 @@ run_diff() {
 
 # run_integration NAME LOG: one tests/integration script.
 run_integration() {
-	timeout -k 5 "${LXTEST_INTEGRATION_TIMEOUT:-120}" \
+	timeout -k 5 "$(( ${LXTEST_INTEGRATION_TIMEOUT:-120} * \
+	    ${LXTEST_TIMEOUT_SCALE:-1} ))" \
 	    sh "$ROOT/tests/integration/$1.sh" </dev/null
 }
 

@@ -74,4 +74,7 @@
 /* posix_fadvise advice (readahead's host analogue). */
 #define LX_POSIX_FADV_WILLNEED		3
 
+/* prctl(2) option that installs a seccomp filter or strict mode. */
+#define LX_PR_SET_SECCOMP		22
+
 #endif
