@@ -200,8 +200,11 @@ struct lx_guest_ops {
 	 * The same lookup as path_stat, with the same proofs, but what it
 	 * gives is the supervisor's own O_PATH fd of the file found (for the
 	 * host layer to stat: host_stat_fd), which the caller closes; or
-	 * -LX_E*, or -LX_EAGAIN as path_stat.  May be NULL (a tracer that
-	 * has none): the handler then runs its lookup in the guest.
+	 * -LX_E*, or -LX_EAGAIN as path_stat.  path NULL: the file open at
+	 * the guest's dirfd (its pull_fd copy), given only where the thread
+	 * sees files as the supervisor does (its user namespace maps the
+	 * owners).  May be NULL (a tracer that has none): the handler then
+	 * runs its stat in the guest.
 	 */
 	int (*path_open)(struct lx_guest *g, int dirfd, const char *path,
 	    bool nofollow);

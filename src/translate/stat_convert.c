@@ -55,6 +55,28 @@ lx_stat_from_host(struct lx_stat *out, const struct stat *st)
 	out->st_ctime_nsec = (uint64_t)st->st_ctim.tv_nsec;
 }
 
+void
+lx_stat_from_hstat(struct lx_stat *out, const struct host_stat *hs)
+{
+	memset(out, 0, sizeof(*out));
+	out->st_dev = lx_encode_dev(hs->hs_dev_major, hs->hs_dev_minor);
+	out->st_ino = hs->hs_ino;
+	out->st_nlink = hs->hs_nlink;
+	out->st_mode = lx_mode_from_host(hs->hs_mode);
+	out->st_uid = hs->hs_uid;
+	out->st_gid = hs->hs_gid;
+	out->st_rdev = lx_encode_dev(hs->hs_rdev_major, hs->hs_rdev_minor);
+	out->st_size = (int64_t)hs->hs_size;
+	out->st_blksize = hs->hs_blksize;
+	out->st_blocks = (int64_t)hs->hs_blocks;
+	out->st_atime_sec = (uint64_t)hs->hs_atime.tv_sec;
+	out->st_atime_nsec = (uint64_t)hs->hs_atime.tv_nsec;
+	out->st_mtime_sec = (uint64_t)hs->hs_mtime.tv_sec;
+	out->st_mtime_nsec = (uint64_t)hs->hs_mtime.tv_nsec;
+	out->st_ctime_sec = (uint64_t)hs->hs_ctime.tv_sec;
+	out->st_ctime_nsec = (uint64_t)hs->hs_ctime.tv_nsec;
+}
+
 static struct lx_statx_timestamp
 lx_statx_time(const struct timespec *ts)
 {

@@ -25,6 +25,8 @@ uint32_t lx_mode_from_host(uint32_t mode);
 
 /* Host struct stat -> Linux struct stat (padding zeroed, as cp_new_stat). */
 void lx_stat_from_host(struct lx_stat *out, const struct stat *st);
+/* The same from the host's file status record (basic fields asked). */
+void lx_stat_from_hstat(struct lx_stat *out, const struct host_stat *hs);
 /*
  * Host file status (struct host_stat, BSD terms) -> Linux struct statx:
  * stx_mask from what the host filled, file flags (UF_/SF_ IMMUTABLE,

@@ -9,14 +9,15 @@
  *
  * Where the status comes from, in Linux's order of checks (lx_stat_route):
  *  - an fd with an empty path: the supervisor's copy of the guest's fd
- *    (pull_fd, the very open file), stat'ed by the host layer: one stop;
+ *    (path_open with no path: the very open file, where the thread sees
+ *    its owners' ids as lxrun does), stat'ed by the host layer: one stop;
  *  - a path: the supervisor's own lookup as the guest would make it
  *    (path_open, with path_stat's proofs), stat'ed the same way: one stop.
  *    Not when the file found is an automount point and the guest did not
  *    say AT_NO_AUTOMOUNT: its own lookup would mount something there;
- *  - otherwise (the cwd, a view the supervisor cannot share, no pidfds):
- *    the host's stat runs in the guest, into scratch, and is converted at
- *    the exit stop.
+ *  - otherwise (the cwd, a view the supervisor cannot share, no pidfds,
+ *    a tracer without path_open): the host's stat runs in the guest, into
+ *    scratch, and is converted at the exit stop.
  */
 #include <unistd.h>
 
@@ -146,7 +147,7 @@ lx_sys_statx(struct lx_call *c, struct lx_guest *g)
 	if (route < 0)
 		return lx_return(route);
 	if (route == LX_STAT_FD) {
-		fd = lx_guest_pull_fd(g, dfd);
+		fd = lx_guest_path_open(g, dfd, NULL, false);
 		if (fd == -LX_EBADF)
 			return lx_return(-LX_EBADF);
 		if (fd >= 0 && (r = stx_sup_fd(c, g, fd, false)) != -LX_EAGAIN)

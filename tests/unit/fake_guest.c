@@ -91,11 +91,7 @@ fg_scratch(struct lx_guest *g, size_t n)
 static int
 fg_pull_fd(struct lx_guest *g, int fd)
 {
-	int r;
-
-	if (fg_of(g)->pull_fd_errno != 0)
-		return -fg_of(g)->pull_fd_errno;
-	r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	int r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	return r < 0 ? -errno : r;
 }
 
@@ -148,6 +144,8 @@ fg_path_open(struct lx_guest *g, int dirfd, const char *path, bool nofollow)
 
 	if (!fg_of(g)->path_open)
 		return -LX_EAGAIN;
+	if (path == NULL)
+		return fg_pull_fd(g, dirfd);
 	r = openat(dirfd, path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW :
 	    0));
 	return r < 0 ? -errno : r;

@@ -23,7 +23,6 @@ struct fake_guest {
 	struct lx_fd_trap traps[32];	/* trap_fd rules added */
 	int ntraps;
 	int trap_fd;
-	int pull_fd_errno;		/* pull_fd fails with it (0: dup) */
 	bool path_open;			/* path_open opens (false: EAGAIN) */
 };
 
