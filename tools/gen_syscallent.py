@@ -359,6 +359,7 @@ statx: DIRFD PATH AT_FLAGS STATX_MASK STATX_OUT | TD TF TFST
 io_pgetevents: HEX LONG LONG PTR TIMESPEC PTR
 rseq: PTR UINT HEX HEX
 uretprobe:
+uprobe:
 pidfd_send_signal: FD SIGNUM SIGINFO HEX | TD TS TP
 io_uring_setup: UINT PTR -> FD | TD
 io_uring_enter: FD UINT UINT HEX PTR SIZE | TD TS
@@ -398,6 +399,13 @@ lsm_get_self_attr: UINT PTR PTR HEX
 lsm_set_self_attr: UINT PTR UINT HEX
 lsm_list_modules: PTR PTR HEX
 mseal: PTR SIZE HEX | TM
+setxattrat: DIRFD PATH AT_FLAGS STR PTR SIZE | TD TF
+getxattrat: DIRFD PATH AT_FLAGS STR PTR SIZE | TD TF
+listxattrat: DIRFD PATH AT_FLAGS BUF_OUT SIZE | TD TF
+removexattrat: DIRFD PATH AT_FLAGS STR | TD TF
+open_tree_attr: DIRFD PATH HEX PTR SIZE -> FD | TD TF
+file_getattr: DIRFD PATH PTR SIZE AT_FLAGS | TD TF
+file_setattr: DIRFD PATH PTR SIZE AT_FLAGS | TD TF
 """
 
 # How lxrun serves a row when it is not plain native.
@@ -416,6 +424,7 @@ EMULATED = {
 # One-line notes of rows that need one (emulated rows with a twist).
 NOTES = {
     "rseq": "RSEQ_NOTE",
+    "uretprobe": "PROBE_NOTE", "uprobe": "PROBE_NOTE",
 }
 # Rows the Linux kernel itself leaves unimplemented on x86-64 (each
 # returned ENOSYS when called natively with all-zero arguments on the
@@ -520,12 +529,16 @@ HEAD = """\
 /* rseq: what both BSD layers answer, so the run shows what they give. */
 #define RSEQ_NOTE	"answers ENOSYS as NetBSD and FreeBSD do; glibc then " \
 	"runs without restartable sequences"
+/* uretprobe, uprobe: Linux 6.11 and 6.18 let them past every seccomp filter. */
+#define PROBE_NOTE	"the kernel lets it past seccomp: lxrun's filter never " \\
+	"stops it, --trap=all included"
 
 """ % NOT_IN_LINUX_NOTE
 
 TAIL = """
 #undef NOT_IN_LINUX
 #undef RSEQ_NOTE
+#undef PROBE_NOTE
 """
 
 

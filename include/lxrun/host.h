@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Filters. */
 enum hq_filter {
@@ -98,6 +99,119 @@ int hq_change(struct hq *q, const struct hq_event *changes, int n);
 int hq_wait(struct hq *q, struct hq_event *out, int max, int64_t timeout_ns);
 /* Name of the backend, for --version ("linux-epoll", "kqueue"). */
 const char *hq_backend(void);
+
+/*
+ * File status in BSD terms: what a BSD struct stat holds (st_flags,
+ * st_birthtime) plus what a Linux host's statx adds (mount id, direct-I/O
+ * alignment...), for the translators to map onto Linux's statx.  The
+ * Linux backend (hstat_linux.c) fills it from the host's statx, and the
+ * file flags from FS_IOC_GETFLAGS where statx cannot tell them; a NetBSD
+ * backend fills it from its own struct stat.
+ */
+
+/* hs_valid and the want argument: which fields the host filled / asked. */
+#define HS_TYPE			0x00000001
+#define HS_MODE			0x00000002	/* permission bits */
+#define HS_NLINK		0x00000004
+#define HS_UID			0x00000008
+#define HS_GID			0x00000010
+#define HS_ATIME		0x00000020
+#define HS_MTIME		0x00000040
+#define HS_CTIME		0x00000080
+#define HS_INO			0x00000100
+#define HS_SIZE			0x00000200
+#define HS_BLOCKS		0x00000400
+#define HS_BASIC		0x000007ff	/* all of the above */
+#define HS_BIRTHTIME		0x00000800
+#define HS_MNT_ID		0x00001000	/* a reusable mount number */
+#define HS_DIOALIGN		0x00002000	/* direct-I/O alignment */
+#define HS_MNT_ID_UNIQUE	0x00004000	/* a never-reused mount id */
+#define HS_SUBVOL		0x00008000
+#define HS_WRITE_ATOMIC		0x00010000	/* untorn-write limits */
+#define HS_DIO_READ_ALIGN	0x00020000
+
+/* hs_flags: st_flags, with NetBSD's values (<sys/stat.h>). */
+#define HS_UF_NODUMP		0x00000001	/* do not dump */
+#define HS_UF_IMMUTABLE		0x00000002	/* owner may not change */
+#define HS_UF_APPEND		0x00000004	/* owner: append only */
+#define HS_UF_OPAQUE		0x00000008	/* opaque in a union mount */
+#define HS_SF_ARCHIVED		0x00010000
+#define HS_SF_IMMUTABLE		0x00020000	/* nobody may change */
+#define HS_SF_APPEND		0x00040000	/* append only, for all */
+#define HS_SF_SNAPSHOT		0x00200000
+#define HS_SF_LOG		0x00400000
+#define HS_SF_SNAPINVAL		0x00800000
+
+/* hs_props: what a file is that no BSD st_flags bit says. */
+#define HS_P_COMPRESSED		0x0001	/* compressed by the file system */
+#define HS_P_ENCRYPTED		0x0002	/* needs a key to read */
+#define HS_P_AUTOMOUNT		0x0004	/* an automount trigger */
+#define HS_P_MOUNT_ROOT		0x0008	/* the root of a mount */
+#define HS_P_VERITY		0x0010	/* fs-verity protected */
+#define HS_P_DAX		0x0020	/* direct access, no page cache */
+#define HS_P_WRITE_ATOMIC	0x0040	/* untorn writes possible */
+
+/* host_stat_fd's sync argument (network file systems). */
+#define HS_SYNC_AS_STAT		0
+#define HS_SYNC_FORCE		1	/* ask the server */
+#define HS_SYNC_DONT		2	/* whatever is cached */
+
+struct host_stat {
+	uint32_t hs_valid;		/* HS_*: what the host filled */
+	uint32_t hs_mode;		/* host S_IF* type and permissions */
+	uint32_t hs_nlink;
+	uint32_t hs_uid, hs_gid;
+	uint32_t hs_blksize;
+	uint64_t hs_ino;
+	uint64_t hs_size;
+	uint64_t hs_blocks;		/* 512-byte units */
+	uint32_t hs_dev_major, hs_dev_minor;
+	uint32_t hs_rdev_major, hs_rdev_minor;
+	struct timespec hs_atime, hs_mtime, hs_ctime;
+	struct timespec hs_birthtime;	/* HS_BIRTHTIME */
+	uint32_t hs_flags;		/* HS_UF_*, HS_SF_* the file has */
+	uint32_t hs_flags_kept;		/* those its file system reports */
+	uint32_t hs_props;		/* HS_P_* the file has */
+	uint32_t hs_props_known;	/* those its file system reports */
+	uint64_t hs_mnt_id;		/* HS_MNT_ID or HS_MNT_ID_UNIQUE */
+	uint64_t hs_subvol;		/* HS_SUBVOL */
+	uint32_t hs_dio_mem_align;	/* HS_DIOALIGN */
+	uint32_t hs_dio_offset_align;	/* HS_DIOALIGN */
+	uint32_t hs_dio_read_offset_align;	/* HS_DIO_READ_ALIGN */
+	uint32_t hs_write_atomic_min;	/* HS_WRITE_ATOMIC, bytes */
+	uint32_t hs_write_atomic_max;
+	uint32_t hs_write_atomic_max_opt;
+	uint32_t hs_write_atomic_segments;
+};
+
+/*
+ * Status of the file open at fd (any kind of fd, O_PATH too): the basic
+ * fields always, the others that want (HS_*) asks for and the host has,
+ * as hs_valid says (the host may give more or fewer than asked, as
+ * Linux's statx does; what it did not fill is 0).  0 or -errno.
+ */
+int host_stat_fd(int fd, uint32_t want, int sync, struct host_stat *hs);
+
+/*
+ * The same, by a syscall the guest runs itself (its credentials, cwd and
+ * root): host_stat_call() gives the syscall that stats path (a guest
+ * address; HS_STAT_FD: the file open at dfd) into a buffer of
+ * host_stat_buf_size() bytes at buf in guest memory, empty is the guest
+ * address of an empty string; host_stat_from_buf() reads the buffer back.
+ */
+#define HS_STAT_FD		0x01	/* no path: the file at dfd */
+#define HS_STAT_NOFOLLOW	0x02	/* do not follow a final symlink */
+#define HS_STAT_NOAUTOMOUNT	0x04	/* do not trigger an automount */
+
+struct host_stat_call {
+	long nr;
+	uint64_t arg[6];
+};
+
+size_t host_stat_buf_size(void);
+void host_stat_call(struct host_stat_call *hc, int dfd, uint64_t path,
+    uint64_t empty, int how, uint32_t want, int sync, uint64_t buf);
+void host_stat_from_buf(const void *buf, struct host_stat *hs);
 
 /* Host entropy: fill n bytes (n <= 256 per call, as getentropy). */
 int host_entropy(void *buf, size_t n);

@@ -200,6 +200,18 @@ struct lx_guest_ops {
 	int (*path_stat)(struct lx_guest *g, int dirfd, const char *path,
 	    bool nofollow, struct stat *st);
 	/*
+	 * The same lookup as path_stat, with the same proofs, but what it
+	 * gives is the supervisor's own O_PATH fd of the file found (for the
+	 * host layer to stat: host_stat_fd), which the caller closes; or
+	 * -LX_E*, or -LX_EAGAIN as path_stat.  path NULL: the file open at
+	 * the guest's dirfd (its pull_fd copy), given only where the thread
+	 * sees files as the supervisor does (its user namespace maps the
+	 * owners).  May be NULL (a tracer that has none): the handler then
+	 * runs its stat in the guest.
+	 */
+	int (*path_open)(struct lx_guest *g, int dirfd, const char *path,
+	    bool nofollow);
+	/*
 	 * Would the thread's own credentials be granted mode (LX_R_OK...) on
 	 * the file behind the supervisor's fd sup_fd (one it pulled)?  0 or
 	 * -LX_E*; -LX_EAGAIN when the supervisor cannot check with the
@@ -257,6 +269,9 @@ struct lx_guest {
 #define lx_guest_fd_stat(g, fd, st)	((g)->ops->fd_stat((g), (fd), (st)))
 #define lx_guest_path_stat(g, d, p, nf, st) \
 	((g)->ops->path_stat((g), (d), (p), (nf), (st)))
+#define lx_guest_path_open(g, d, p, nf) \
+	((g)->ops->path_open != NULL ? \
+	    (g)->ops->path_open((g), (d), (p), (nf)) : -LX_EAGAIN)
 #define lx_guest_sup_access(g, fd, m)	((g)->ops->sup_access((g), (fd), (m)))
 #define lx_guest_same_file(g, s, f)	((g)->ops->same_file((g), (s), (f)))
 #define lx_guest_woken_by_ignored(g)	((g)->ops->woken_by_ignored((g)))

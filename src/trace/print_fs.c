@@ -120,7 +120,18 @@ enum {
 	STX_SIZE = 40, STX_BLOCKS = 48, STX_ATTRIBUTES_MASK = 56,
 	STX_ATIME = 64, STX_BTIME = 80, STX_CTIME = 96, STX_MTIME = 112,
 	STX_RDEV_MAJOR = 128, STX_RDEV_MINOR = 132, STX_DEV_MAJOR = 136,
-	STX_DEV_MINOR = 140, STX_MNT_ID = 144, STX_SIZEOF = 256
+	STX_DEV_MINOR = 140, STX_MNT_ID = 144, STX_DIO_MEM_ALIGN = 152,
+	STX_DIO_OFFSET_ALIGN = 156, STX_SUBVOL = 160, STX_AW_UNIT_MIN = 168,
+	STX_AW_UNIT_MAX = 172, STX_AW_SEGMENTS_MAX = 176,
+	STX_DIO_READ_OFFSET_ALIGN = 180, STX_AW_UNIT_MAX_OPT = 184,
+	STX_SIZEOF = 256
+};
+
+/* stx_mask bits that say which optional fields were filled. */
+enum {
+	STX_M_BTIME = 0x800, STX_M_MNT_ID = 0x1000, STX_M_DIOALIGN = 0x2000,
+	STX_M_MNT_ID_UNIQUE = 0x4000, STX_M_SUBVOL = 0x8000,
+	STX_M_WRITE_ATOMIC = 0x10000, STX_M_DIO_READ_ALIGN = 0x20000,
 };
 
 static void
@@ -165,7 +176,7 @@ lx_print_statx(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 	lx_print_flags(b, lx_x_statx_attrs, lx_ld64(sx, STX_ATTRIBUTES_MASK),
 	    NULL);
 	print_statx_time(b, "stx_atime", sx, STX_ATIME);
-	if (mask & 0x800)
+	if (mask & STX_M_BTIME)
 		print_statx_time(b, "stx_btime", sx, STX_BTIME);
 	print_statx_time(b, "stx_ctime", sx, STX_CTIME);
 	print_statx_time(b, "stx_mtime", sx, STX_MTIME);
@@ -173,9 +184,27 @@ lx_print_statx(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 	    "stx_dev_major=%u, stx_dev_minor=%u",
 	    lx_ld32(sx, STX_RDEV_MAJOR), lx_ld32(sx, STX_RDEV_MINOR),
 	    lx_ld32(sx, STX_DEV_MAJOR), lx_ld32(sx, STX_DEV_MINOR));
-	if (mask & 0x1000)
+	if (mask & (STX_M_MNT_ID | STX_M_MNT_ID_UNIQUE))
 		sb_printf(b, ", stx_mnt_id=%#llx",
 		    (unsigned long long)lx_ld64(sx, STX_MNT_ID));
+	if (mask & STX_M_DIOALIGN)
+		sb_printf(b, ", stx_dio_mem_align=%u, stx_dio_offset_align=%u",
+		    lx_ld32(sx, STX_DIO_MEM_ALIGN),
+		    lx_ld32(sx, STX_DIO_OFFSET_ALIGN));
+	if (mask & STX_M_SUBVOL)
+		sb_printf(b, ", stx_subvol=%llu",
+		    (unsigned long long)lx_ld64(sx, STX_SUBVOL));
+	if (mask & STX_M_WRITE_ATOMIC)
+		sb_printf(b, ", stx_atomic_write_unit_min=%u, "
+		    "stx_atomic_write_unit_max=%u, "
+		    "stx_atomic_write_segments_max=%u, "
+		    "stx_atomic_write_unit_max_opt=%u",
+		    lx_ld32(sx, STX_AW_UNIT_MIN), lx_ld32(sx, STX_AW_UNIT_MAX),
+		    lx_ld32(sx, STX_AW_SEGMENTS_MAX),
+		    lx_ld32(sx, STX_AW_UNIT_MAX_OPT));
+	if (mask & STX_M_DIO_READ_ALIGN)
+		sb_printf(b, ", stx_dio_read_offset_align=%u",
+		    lx_ld32(sx, STX_DIO_READ_OFFSET_ALIGN));
 	sb_putc(b, '}');
 }
 

@@ -213,6 +213,12 @@ g_path_stat(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
 }
 
 static int
+g_path_open(struct lx_guest *g, int dirfd, const char *path, bool nofollow)
+{
+	return path_open(task_of(g), dirfd, path, nofollow);
+}
+
+static int
 g_sup_access(struct lx_guest *g, int sup_fd, int mode)
 {
 	return creds_access_fd(task_of(g), sup_fd, mode);
@@ -278,6 +284,7 @@ static const struct lx_guest_ops guest_ops = {
 	.trap_fd = g_trap_fd,
 	.fd_stat = g_fd_stat,
 	.path_stat = g_path_stat,
+	.path_open = g_path_open,
 	.sup_access = g_sup_access,
 	.same_file = g_same_file,
 	.woken_by_ignored = g_woken_by_ignored,

@@ -113,35 +113,38 @@ on_procfs(int fd)
 	return fstatfs(fd, &sf) < 0 || sf.f_type == PROC_SUPER_MAGIC;
 }
 
+/*
+ * Open path from bfd as O_PATH: the fd in *fdp and 0, or an errno.
+ * *procfs says whether the file found is on a procfs.
+ */
 static int
 lookup(int bfd, const char *path, bool nofollow, unsigned long long resolve,
-    struct stat *st, bool *procfs)
+    int *fdp, bool *procfs)
 {
 	struct open_how how;
-	int fd, e = 0;
+	int fd;
 
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
 	how.resolve = RESOLVE_NO_MAGICLINKS | resolve;
 	if ((fd = (int)syscall(SYS_openat2, bfd, path, &how, sizeof(how))) < 0)
 		return errno;
-	if (fstat(fd, st) < 0)
-		e = EAGAIN;
 	*procfs = on_procfs(fd);
-	close(fd);
-	return e;
+	*fdp = fd;
+	return 0;
 }
 
 int
-path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
-    struct stat *st)
+path_open(struct task *t, int dirfd, const char *path, bool nofollow)
 {
 	char base[64];
-	int bfd, e;
+	int bfd, e, fd = -1;
 	bool procfs = false;
 
 	if (!same_view(t))
 		return -LX_EAGAIN;
+	if (path == NULL)	/* the file open at dirfd, as it is */
+		return guest_pull_fd(t, dirfd);
 	if (path[0] != '/' && dirfd == LX_AT_FDCWD)
 		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)t->tid);
 	else if (path[0] != '/' && dirfd >= 0)
@@ -158,9 +161,9 @@ path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
 		close(bfd);
 		return -LX_EAGAIN;
 	}
-	e = lookup(bfd, path, nofollow, RESOLVE_NO_XDEV, st, &procfs);
+	e = lookup(bfd, path, nofollow, RESOLVE_NO_XDEV, &fd, &procfs);
 	if (e == EXDEV) {
-		e = lookup(bfd, path, nofollow, 0, st, &procfs);
+		e = lookup(bfd, path, nofollow, 0, &fd, &procfs);
 		if (e != 0)
 			e = EAGAIN;
 	}
@@ -171,7 +174,25 @@ path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
 		return -LX_EAGAIN;
 	if (e != 0)
 		return -e;
-	return procfs ? -LX_EAGAIN : 0;
+	if (procfs) {
+		close(fd);
+		return -LX_EAGAIN;
+	}
+	return fd;
+}
+
+int
+path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
+    struct stat *st)
+{
+	int fd = path_open(t, dirfd, path, nofollow), e = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		e = -LX_EAGAIN;
+	close(fd);
+	return e;
 }
 
 /* Calls that change a root or namespace, for every thread that shares it. */

@@ -28,8 +28,8 @@
  *   ld arch; jeq X86_64 ? next : [ret TRACE|I386]
  *   ld nr;   jge X32_BIT ? [ret TRACE|X32] : next
  *   for each trapped range [lo, hi]: jge lo ? (jgt hi ? next : trace) : ...
- * Ranges keep the filter short: the unknown gap 336..423 and everything
- * from 463 up are one range each.
+ * Ranges keep the filter short: the unknown gap 337..423 and everything
+ * past the table are one range each.
  */
 struct range {
 	long lo, hi;

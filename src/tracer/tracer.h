@@ -196,6 +196,7 @@ bool fdtrap_wants(const struct proc *p, long nr, const uint64_t arg[6]);
 
 /* pathstat.c */
 struct stat;
+int path_open(struct task *t, int dirfd, const char *path, bool nofollow);
 int path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
     struct stat *st);
 

@@ -56,6 +56,28 @@ lx_stat_from_host(struct lx_stat *out, const struct stat *st)
 	out->st_ctime_nsec = (uint64_t)st->st_ctim.tv_nsec;
 }
 
+void
+lx_stat_from_hstat(struct lx_stat *out, const struct host_stat *hs)
+{
+	memset(out, 0, sizeof(*out));
+	out->st_dev = lx_encode_dev(hs->hs_dev_major, hs->hs_dev_minor);
+	out->st_ino = hs->hs_ino;
+	out->st_nlink = hs->hs_nlink;
+	out->st_mode = lx_mode_from_host(hs->hs_mode);
+	out->st_uid = hs->hs_uid;
+	out->st_gid = hs->hs_gid;
+	out->st_rdev = lx_encode_dev(hs->hs_rdev_major, hs->hs_rdev_minor);
+	out->st_size = (int64_t)hs->hs_size;
+	out->st_blksize = hs->hs_blksize;
+	out->st_blocks = (int64_t)hs->hs_blocks;
+	out->st_atime_sec = (uint64_t)hs->hs_atime.tv_sec;
+	out->st_atime_nsec = (uint64_t)hs->hs_atime.tv_nsec;
+	out->st_mtime_sec = (uint64_t)hs->hs_mtime.tv_sec;
+	out->st_mtime_nsec = (uint64_t)hs->hs_mtime.tv_nsec;
+	out->st_ctime_sec = (uint64_t)hs->hs_ctime.tv_sec;
+	out->st_ctime_nsec = (uint64_t)hs->hs_ctime.tv_nsec;
+}
+
 static struct lx_statx_timestamp
 lx_statx_time(const struct timespec *ts)
 {
@@ -66,34 +88,116 @@ lx_statx_time(const struct timespec *ts)
 	return t;
 }
 
-void
-lx_statx_from_host(struct lx_statx *out, const struct stat *st)
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* What the host filled (HS_*) and Linux's stx_mask bits. */
+static const struct { uint32_t hs, lx; } stx_valid[] = {
+	{ HS_TYPE, LX_STATX_TYPE }, { HS_MODE, LX_STATX_MODE },
+	{ HS_NLINK, LX_STATX_NLINK }, { HS_UID, LX_STATX_UID },
+	{ HS_GID, LX_STATX_GID }, { HS_ATIME, LX_STATX_ATIME },
+	{ HS_MTIME, LX_STATX_MTIME }, { HS_CTIME, LX_STATX_CTIME },
+	{ HS_INO, LX_STATX_INO }, { HS_SIZE, LX_STATX_SIZE },
+	{ HS_BLOCKS, LX_STATX_BLOCKS }, { HS_BIRTHTIME, LX_STATX_BTIME },
+	{ HS_MNT_ID, LX_STATX_MNT_ID }, { HS_DIOALIGN, LX_STATX_DIOALIGN },
+	{ HS_MNT_ID_UNIQUE, LX_STATX_MNT_ID_UNIQUE },
+	{ HS_SUBVOL, LX_STATX_SUBVOL },
+	{ HS_WRITE_ATOMIC, LX_STATX_WRITE_ATOMIC },
+	{ HS_DIO_READ_ALIGN, LX_STATX_DIO_READ_ALIGN },
+};
+
+/*
+ * BSD file flags as Linux attributes: Linux has one immutable and one
+ * append-only flag (settable with CAP_LINUX_IMMUTABLE, like the SF_
+ * ones); a user's UF_ flag locks the file just the same.
+ */
+static const struct { uint32_t flags; uint64_t lx; } stx_flags[] = {
+	{ HS_UF_IMMUTABLE | HS_SF_IMMUTABLE, LX_STATX_ATTR_IMMUTABLE },
+	{ HS_UF_APPEND | HS_SF_APPEND, LX_STATX_ATTR_APPEND },
+	{ HS_UF_NODUMP, LX_STATX_ATTR_NODUMP },
+};
+
+static const struct { uint32_t prop; uint64_t lx; } stx_props[] = {
+	{ HS_P_COMPRESSED, LX_STATX_ATTR_COMPRESSED },
+	{ HS_P_ENCRYPTED, LX_STATX_ATTR_ENCRYPTED },
+	{ HS_P_AUTOMOUNT, LX_STATX_ATTR_AUTOMOUNT },
+	{ HS_P_MOUNT_ROOT, LX_STATX_ATTR_MOUNT_ROOT },
+	{ HS_P_VERITY, LX_STATX_ATTR_VERITY },
+	{ HS_P_DAX, LX_STATX_ATTR_DAX },
+	{ HS_P_WRITE_ATOMIC, LX_STATX_ATTR_WRITE_ATOMIC },
+};
+
+uint32_t
+lx_hs_want(uint32_t lx_mask)
 {
+	uint32_t want = 0;
+
+	for (size_t i = 0; i < NELEM(stx_valid); i++)
+		if (lx_mask & stx_valid[i].lx)
+			want |= stx_valid[i].hs;
+	return want;
+}
+
+int
+lx_hs_sync(uint32_t lx_flags)
+{
+	switch (lx_flags & LX_AT_STATX_SYNC_TYPE) {
+	case LX_AT_STATX_FORCE_SYNC:
+		return HS_SYNC_FORCE;
+	case LX_AT_STATX_DONT_SYNC:
+		return HS_SYNC_DONT;
+	default:
+		return HS_SYNC_AS_STAT;
+	}
+}
+
+void
+lx_statx_from_hstat(struct lx_statx *out, const struct host_stat *hs)
+{
+	/* A flag counts where the file system reports it, as on Linux. */
+	uint32_t flags = hs->hs_flags & hs->hs_flags_kept;
+
 	memset(out, 0, sizeof(*out));
-	/*
-	 * Only what struct stat has.  Linux would add STATX_MNT_ID always
-	 * and STATX_BTIME where the filesystem keeps one; the host's
-	 * struct stat carries neither, so claiming them would be a lie
-	 * (FreeBSD's compat layer claims STATX_ALL).
-	 */
-	out->stx_mask = LX_STATX_BASIC_STATS;
-	out->stx_blksize = (uint32_t)st->st_blksize;
-	out->stx_attributes = 0;
-	out->stx_attributes_mask = 0;
-	out->stx_nlink = (uint32_t)st->st_nlink;
-	out->stx_uid = st->st_uid;
-	out->stx_gid = st->st_gid;
-	out->stx_mode = (uint16_t)lx_mode_from_host(st->st_mode);
-	out->stx_ino = st->st_ino;
-	out->stx_size = (uint64_t)st->st_size;
-	out->stx_blocks = (uint64_t)st->st_blocks;
-	out->stx_atime = lx_statx_time(&st->st_atim);
-	out->stx_mtime = lx_statx_time(&st->st_mtim);
-	out->stx_ctime = lx_statx_time(&st->st_ctim);
-	out->stx_rdev_major = major(st->st_rdev);
-	out->stx_rdev_minor = minor(st->st_rdev);
-	out->stx_dev_major = major(st->st_dev);
-	out->stx_dev_minor = minor(st->st_dev);
+	for (size_t i = 0; i < NELEM(stx_valid); i++)
+		if (hs->hs_valid & stx_valid[i].hs)
+			out->stx_mask |= stx_valid[i].lx;
+	for (size_t i = 0; i < NELEM(stx_flags); i++) {
+		if (flags & stx_flags[i].flags)
+			out->stx_attributes |= stx_flags[i].lx;
+		if (hs->hs_flags_kept & stx_flags[i].flags)
+			out->stx_attributes_mask |= stx_flags[i].lx;
+	}
+	for (size_t i = 0; i < NELEM(stx_props); i++) {
+		if (hs->hs_props & stx_props[i].prop)
+			out->stx_attributes |= stx_props[i].lx;
+		if (hs->hs_props_known & stx_props[i].prop)
+			out->stx_attributes_mask |= stx_props[i].lx;
+	}
+	out->stx_blksize = hs->hs_blksize;
+	out->stx_nlink = hs->hs_nlink;
+	out->stx_uid = hs->hs_uid;
+	out->stx_gid = hs->hs_gid;
+	out->stx_mode = (uint16_t)lx_mode_from_host(hs->hs_mode);
+	out->stx_ino = hs->hs_ino;
+	out->stx_size = hs->hs_size;
+	out->stx_blocks = hs->hs_blocks;
+	/* What the host left unfilled is 0 there, as Linux leaves it. */
+	out->stx_atime = lx_statx_time(&hs->hs_atime);
+	out->stx_btime = lx_statx_time(&hs->hs_birthtime);
+	out->stx_ctime = lx_statx_time(&hs->hs_ctime);
+	out->stx_mtime = lx_statx_time(&hs->hs_mtime);
+	out->stx_rdev_major = hs->hs_rdev_major;
+	out->stx_rdev_minor = hs->hs_rdev_minor;
+	out->stx_dev_major = hs->hs_dev_major;
+	out->stx_dev_minor = hs->hs_dev_minor;
+	out->stx_mnt_id = hs->hs_mnt_id;
+	out->stx_dio_mem_align = hs->hs_dio_mem_align;
+	out->stx_dio_offset_align = hs->hs_dio_offset_align;
+	out->stx_subvol = hs->hs_subvol;
+	out->stx_atomic_write_unit_min = hs->hs_write_atomic_min;
+	out->stx_atomic_write_unit_max = hs->hs_write_atomic_max;
+	out->stx_atomic_write_segments_max = hs->hs_write_atomic_segments;
+	out->stx_dio_read_offset_align = hs->hs_dio_read_offset_align;
+	out->stx_atomic_write_unit_max_opt = hs->hs_write_atomic_max_opt;
 }
 
 void

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
 #include "lxrun/lxrun.h"
 
@@ -24,12 +25,19 @@ uint32_t lx_mode_from_host(uint32_t mode);
 
 /* Host struct stat -> Linux struct stat (padding zeroed, as cp_new_stat). */
 void lx_stat_from_host(struct lx_stat *out, const struct stat *st);
+/* The same from the host's file status record (basic fields asked). */
+void lx_stat_from_hstat(struct lx_stat *out, const struct host_stat *hs);
 /*
- * Host struct stat -> Linux struct statx.  stx_mask claims only what a
- * struct stat really has (STATX_BASIC_STATS: no birth time, no mount id);
- * stx_attributes and stx_attributes_mask are 0: nothing is known.
+ * Host file status (struct host_stat, BSD terms) -> Linux struct statx:
+ * stx_mask from what the host filled, file flags (UF_/SF_ IMMUTABLE,
+ * APPEND, NODUMP) and the other properties into stx_attributes, and what
+ * the file system reports into stx_attributes_mask.
  */
-void lx_statx_from_host(struct lx_statx *out, const struct stat *st);
+void lx_statx_from_hstat(struct lx_statx *out, const struct host_stat *hs);
+/* A statx request mask (STATX_*) as host_stat's want (HS_*). */
+uint32_t lx_hs_want(uint32_t lx_mask);
+/* statx's AT_STATX_* sync type as host_stat's sync (HS_SYNC_*). */
+int lx_hs_sync(uint32_t lx_flags);
 
 /*
  * The part of a host siginfo that waitid() reports, in Linux's layout:

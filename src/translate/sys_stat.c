@@ -3,9 +3,16 @@
  * newfstatat(2) on the host's fstatat/fstat: the host fills a struct stat
  * in scratch memory, the exit function converts it into Linux's struct
  * stat at the guest's pointer (EFAULT there, after a successful lookup,
- * as cp_new_stat).  AT_EMPTY_PATH is what glibc's fstat() uses.
+ * as cp_new_stat).  AT_EMPTY_PATH is what glibc's fstat() uses: an fd
+ * is answered from the host layer's stat of the supervisor's copy of it
+ * (the very open file), a path from the supervisor's lookup (path_stat),
+ * both in one stop when the tracer can prove the guest would see the
+ * same; otherwise the host's fstatat runs in the guest.
  */
+#include <unistd.h>
+
 #include "lxrun/handlers.h"
+#include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
 #include "translate/stat_convert.h"
 
@@ -16,6 +23,23 @@ nfs_answer(struct lx_call *c, struct lx_guest *g, const struct stat *st)
 	struct lx_stat lst;
 
 	lx_stat_from_host(&lst, st);
+	if (lx_guest_write(g, c->arg[2], &lst, sizeof(lst)) < 0)
+		return -LX_EFAULT;
+	return 0;
+}
+
+/* Answer from the supervisor's fd of the file (closed here), or EAGAIN. */
+static long
+nfs_sup_fd(struct lx_call *c, struct lx_guest *g, int fd)
+{
+	struct host_stat hs;
+	struct lx_stat lst;
+	long r = host_stat_fd(fd, HS_BASIC, HS_SYNC_AS_STAT, &hs);
+
+	close(fd);
+	if (r < 0)
+		return -LX_EAGAIN;	/* the guest's own fstat will tell */
+	lx_stat_from_hstat(&lst, &hs);
 	if (lx_guest_write(g, c->arg[2], &lst, sizeof(lst)) < 0)
 		return -LX_EFAULT;
 	return 0;
@@ -44,8 +68,24 @@ lx_sys_newfstatat(struct lx_call *c, struct lx_guest *g)
 	route = lx_stat_route(g, dfd, path, flags, 0, 0);
 	if (route < 0)
 		return lx_return(route);
-	if (route == LX_STAT_FD) {
-		/* glibc's fstat: the supervisor's host fstat, one stop */
+	if (route == LX_STAT_FD && g->ops->path_open != NULL) {
+		/*
+		 * glibc's fstat: the host layer's stat of the supervisor's
+		 * copy of the fd, one stop, where the thread sees the ids as
+		 * lxrun does (path_open's proofs); else the guest's own.
+		 */
+		int fd = g->ops->path_open(g, dfd, NULL, false);
+
+		if (fd == -LX_EBADF)
+			return lx_return(-LX_EBADF);
+		if (fd >= 0) {
+			long r = nfs_sup_fd(c, g, fd);
+
+			if (r != -LX_EAGAIN)
+				return lx_return(r);
+		}
+	} else if (route == LX_STAT_FD) {
+		/* a tracer without path_open: its host fstat, one stop */
 		struct stat st;
 		long r = lx_guest_fd_stat(g, dfd, &st);
 

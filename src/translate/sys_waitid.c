@@ -16,6 +16,9 @@
  *   - with WNOHANG and nothing to report the result is 0 and only
  *     si_signo, si_errno, si_code, si_pid, si_uid, si_status are written
  *     (as zeros); rusage is left alone;
+ *   - on any error (bad options or idtype, ECHILD, a bad pidfd) the same
+ *     six zeros are written to a non-NULL infop, and a bad infop turns
+ *     the error into EFAULT;
  *   - only those six siginfo fields are ever written.
  * lxrun's own stops are ptrace stops, which the host never reports to the
  * guest's waitid, so they stay invisible.
@@ -76,17 +79,39 @@ wi_host_options(uint32_t options)
 	return o;
 }
 
+/* Write Linux's six siginfo fields, all or up to a fault, as unsafe_put_user. */
+static long
+wi_put_siginfo(struct lx_guest *g, uint64_t infop, const struct lx_siginfo *si)
+{
+	const unsigned char *p = (const unsigned char *)si;
+
+	if (lx_guest_write(g, infop, p, LX_WAITID_HEAD_END) == 0 &&
+	    lx_guest_write(g, infop + LX_WAITID_CHLD_OFF,
+	    p + LX_WAITID_CHLD_OFF,
+	    LX_WAITID_CHLD_END - LX_WAITID_CHLD_OFF) == 0)
+		return 0;
+	/*
+	 * The kernel stores field by field and stops at the first fault:
+	 * do the same, so the fields before an unmapped page are written.
+	 */
+	for (size_t off = 0; off < LX_WAITID_CHLD_END; off += 4) {
+		if (off == LX_WAITID_HEAD_END)
+			continue;	/* the padding word is not written */
+		if (lx_guest_write(g, infop + off, p + off, 4) < 0)
+			break;
+	}
+	return -LX_EFAULT;
+}
+
 long
 lx_waitid_copyout(struct lx_guest *g, uint64_t infop, uint64_t rup,
     const siginfo_t *hsi, const struct rusage *hru, long ret)
 {
-	struct lx_siginfo si;
-	unsigned char *p = (unsigned char *)&si;
-
-	if (ret < 0)
-		return ret;
 	/* A child was reported: si_pid is set (sys_waitid's err > 0). */
-	if (hsi->si_pid != 0 && rup != 0) {
+	bool child = ret >= 0 && hsi != NULL && hsi->si_pid != 0;
+	struct lx_siginfo si;
+
+	if (child && rup != 0) {
 		struct lx_rusage ru;
 
 		lx_rusage_from_host(&ru, hru);
@@ -95,16 +120,15 @@ lx_waitid_copyout(struct lx_guest *g, uint64_t infop, uint64_t rup,
 	}
 	if (infop == 0)
 		return ret;
+	/*
+	 * Whatever the result (nothing waitable under WNOHANG, ECHILD,
+	 * EINVAL, EBADF), sys_waitid writes the six fields: zeros when no
+	 * child was reported, and EFAULT replaces the error if it cannot.
+	 */
 	memset(&si, 0, sizeof(si));
-	lx_siginfo_from_host_waitid(&si, hsi);
-	if (hsi->si_pid == 0) {
-		/* WNOHANG, nothing waitable: Linux writes zeros. */
-		memset(&si, 0, sizeof(si));
-	}
-	if (lx_guest_write(g, infop, p, LX_WAITID_HEAD_END) < 0 ||
-	    lx_guest_write(g, infop + LX_WAITID_CHLD_OFF,
-	    p + LX_WAITID_CHLD_OFF,
-	    LX_WAITID_CHLD_END - LX_WAITID_CHLD_OFF) < 0)
+	if (child)
+		lx_siginfo_from_host_waitid(&si, hsi);
+	if (wi_put_siginfo(g, infop, &si) < 0)
 		return -LX_EFAULT;
 	return ret;
 }
@@ -117,7 +141,8 @@ wi_exit(struct lx_call *c, struct lx_guest *g, long ret)
 	struct rusage hru;
 
 	if (ret < 0)
-		return ret;
+		return lx_waitid_copyout(g, c->arg[2], c->arg[4], NULL, NULL,
+		    ret);
 	if (lx_guest_read(g, &hsi, s + WI_SI_OFF, sizeof(hsi)) < 0 ||
 	    lx_guest_read(g, &hru, s + WI_RU_OFF, sizeof(hru)) < 0)
 		return -LX_EFAULT;	/* scratch vanished: cannot happen */
@@ -134,8 +159,9 @@ lx_sys_waitid(struct lx_call *c, struct lx_guest *g)
 	long r;
 
 	r = lx_waitid_check(idtype, id, options);
-	if (r < 0)
-		return lx_return(r);
+	if (r < 0)	/* siginfo is written (zeros) even so */
+		return lx_return(lx_waitid_copyout(g, c->arg[2], 0, NULL,
+		    NULL, r));
 	s = lx_guest_scratch(g, WI_SCRATCH);
 	if (s == 0)
 		return lx_return(-LX_ENOMEM);

@@ -21,6 +21,9 @@
 #define NOT_IN_LINUX	"not implemented by Linux on x86-64 either"
 /* rseq: what both BSD layers answer, so the run shows what they give. */
 #define RSEQ_NOTE	"answers ENOSYS as NetBSD and FreeBSD do; glibc then " 	"runs without restartable sequences"
+/* uretprobe, uprobe: Linux 6.11 and 6.18 let them past every seccomp filter. */
+#define PROBE_NOTE	"the kernel lets it past seccomp: lxrun's filter never " \
+	"stops it, --trap=all included"
 
 ROW(  0, read,                    A3(FD, BUF_OUT, SIZE),                                  LONG,   TD,         NATIVE,                           impl,   impl,   NULL)
 ROW(  1, write,                   A3(FD, BUF_IN, SIZE),                                   LONG,   TD,         NATIVE,                           impl,   impl,   NULL)
@@ -357,9 +360,10 @@ ROW(331, pkey_free,               A1(INT),                                      
 ROW(332, statx,                   A5(DIRFD, PATH, AT_FLAGS, STATX_MASK, STATX_OUT),       LONG,   TD|TF|TFST, EMUL(STAT, statx),                impl,   impl,   NULL)
 ROW(333, io_pgetevents,           A6(HEX, LONG, LONG, PTR, TIMESPEC, PTR),                LONG,   0,          NATIVE,                           unimpl, stub,   NULL)
 ROW(334, rseq,                    A4(PTR, UINT, HEX, HEX),                                LONG,   0,          EMUL(RSEQ, rseq),                 unimpl, stub,   RSEQ_NOTE)
-ROW(335, uretprobe,               A0(),                                                   LONG,   0,          NATIVE,                           unimpl, unimpl, NULL)
+ROW(335, uretprobe,               A0(),                                                   LONG,   0,          NATIVE,                           unimpl, unimpl, PROBE_NOTE)
+ROW(336, uprobe,                  A0(),                                                   LONG,   0,          NATIVE,                           absent, absent, PROBE_NOTE)
 
-/* [336 ... 423]: not used on x86-64 */
+/* [337 ... 423]: not used on x86-64 */
 
 ROW(424, pidfd_send_signal,       A4(FD, SIGNUM, SIGINFO, HEX),                           LONG,   TD|TS|TP,   NATIVE,                           unimpl, stub,   NULL)
 ROW(425, io_uring_setup,          A2(UINT, PTR),                                          FD,     TD,         NATIVE,                           unimpl, stub,   NULL)
@@ -400,6 +404,14 @@ ROW(459, lsm_get_self_attr,       A4(UINT, PTR, PTR, HEX),                      
 ROW(460, lsm_set_self_attr,       A4(UINT, PTR, UINT, HEX),                               LONG,   0,          NATIVE,                           absent, absent, NULL)
 ROW(461, lsm_list_modules,        A3(PTR, PTR, HEX),                                      LONG,   0,          NATIVE,                           absent, absent, NULL)
 ROW(462, mseal,                   A3(PTR, SIZE, HEX),                                     LONG,   TM,         NATIVE,                           absent, absent, NULL)
+ROW(463, setxattrat,              A6(DIRFD, PATH, AT_FLAGS, STR, PTR, SIZE),              LONG,   TD|TF,      NATIVE,                           absent, absent, NULL)
+ROW(464, getxattrat,              A6(DIRFD, PATH, AT_FLAGS, STR, PTR, SIZE),              LONG,   TD|TF,      NATIVE,                           absent, absent, NULL)
+ROW(465, listxattrat,             A5(DIRFD, PATH, AT_FLAGS, BUF_OUT, SIZE),               LONG,   TD|TF,      NATIVE,                           absent, absent, NULL)
+ROW(466, removexattrat,           A4(DIRFD, PATH, AT_FLAGS, STR),                         LONG,   TD|TF,      NATIVE,                           absent, absent, NULL)
+ROW(467, open_tree_attr,          A5(DIRFD, PATH, HEX, PTR, SIZE),                        FD,     TD|TF,      NATIVE,                           absent, absent, NULL)
+ROW(468, file_getattr,            A5(DIRFD, PATH, PTR, SIZE, AT_FLAGS),                   LONG,   TD|TF,      NATIVE,                           absent, absent, NULL)
+ROW(469, file_setattr,            A5(DIRFD, PATH, PTR, SIZE, AT_FLAGS),                   LONG,   TD|TF,      NATIVE,                           absent, absent, NULL)
 
 #undef NOT_IN_LINUX
 #undef RSEQ_NOTE
+#undef PROBE_NOTE

@@ -24,7 +24,9 @@
 #                                checked in the run that traps everything)
 #     args: LXRUN-OPTIONS        extra lxrun options
 #     timeout: SECONDS           default 30
-# Lines starting with '#' are comments.
+# Lines starting with '#' are comments.  A program that exits 77 in its
+# native run could not set up what it needs (a loop mount, say): the test
+# is skipped, and the last line of its stderr says why.
 #
 # Integration test NAME: tests/integration/NAME.sh, run with sh; exit 0 is
 # a pass, 77 a skip, anything else a failure.
@@ -77,6 +79,10 @@ run_diff() {
 
 	LXTEST_CWD=$(lx_tmpdir) LXTEST_TIMEOUT=$_to \
 	    run_native "$_work/native" "$_bin"
+	if [ "$(cat "$_work/native/status")" = 77 ]; then
+		tail -n 1 "$_work/native/err"
+		return 77
+	fi
 	_rc=0
 	for _mode in filtered all; do
 		_trace="$_work/trace-$_mode.json"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # --list-syscalls: the JSON form parses and has one row per syscall of the
-# data file (375), with numbers and names that match it and a status for
+# data file (383), with numbers and names that match it and a status for
 # lxrun and both BSDs; text and md forms have as many rows.
 . "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/diff/lib/common.sh"
 need_lxrun

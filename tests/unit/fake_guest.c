@@ -137,6 +137,20 @@ fg_path_stat(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
 	return -LX_EAGAIN;	/* the handlers' rewrite path is what is tested */
 }
 
+static int
+fg_path_open(struct lx_guest *g, int dirfd, const char *path, bool nofollow)
+{
+	int r;
+
+	if (!fg_of(g)->path_open)
+		return -LX_EAGAIN;
+	if (path == NULL)
+		return fg_pull_fd(g, dirfd);
+	r = openat(dirfd, path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW :
+	    0));
+	return r < 0 ? -errno : r;
+}
+
 /* The fake guest is this process: its rights are ours. */
 static int
 fg_sup_access(struct lx_guest *g, int fd, int mode)
@@ -171,6 +185,7 @@ static const struct lx_guest_ops fg_ops = {
 	.trap_fd = fg_trap_fd,
 	.fd_stat = fg_fd_stat,
 	.path_stat = fg_path_stat,
+	.path_open = fg_path_open,
 	.sup_access = fg_sup_access,
 	.same_file = fg_same_file,
 	.woken_by_ignored = fg_woken_by_ignored,

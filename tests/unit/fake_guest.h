@@ -4,7 +4,8 @@
  * pointers, but only inside regions the test declared (fg_map), so a
  * handler's access elsewhere gets -LX_EFAULT as from a real tracee.
  * Injected syscalls go to a callback the test sets (default: run them on
- * the test process itself); pull_fd dup()s the test's own fd.
+ * the test process itself); pull_fd dup()s the test's own fd; path_open
+ * is an openat(O_PATH) of the test's own, when the test allows it.
  */
 #ifndef FAKE_GUEST_H
 #define FAKE_GUEST_H
@@ -22,6 +23,7 @@ struct fake_guest {
 	struct lx_fd_trap traps[32];	/* trap_fd rules added */
 	int ntraps;
 	int trap_fd;
+	bool path_open;			/* path_open opens (false: EAGAIN) */
 };
 
 /* A fresh fake guest (pid/tid = the test's) with its scratch mapped. */

@@ -264,6 +264,20 @@ test_statx(void **state)
 	lx_print_statx(&pc, &out, FG_ADDR(sx));
 	assert_string_equal(OUT(), "{stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, "
 	    "stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1271, ...}");
+	/* verbose: the optional fields the mask says were filled */
+	lx_opt.verbose = true;
+	sb_reset(&out);
+	put32(sx, 0, 0x7ff | 0x2000 | 0x4000 | 0x20000);
+	put64(sx, 144, 0x8000001bULL);
+	put32(sx, 152, 512);
+	put32(sx, 156, 4096);
+	put32(sx, 180, 2048);
+	lx_print_statx(&pc, &out, FG_ADDR(sx));
+	assert_non_null(strstr(OUT(), "stx_mnt_id=0x8000001b, "
+	    "stx_dio_mem_align=512, stx_dio_offset_align=4096, "
+	    "stx_dio_read_offset_align=2048}"));
+	assert_null(strstr(OUT(), "stx_btime"));
+	assert_null(strstr(OUT(), "stx_subvol"));
 }
 
 static void

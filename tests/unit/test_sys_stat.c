@@ -14,7 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -94,6 +97,29 @@ guest(void)
 	return &fg;
 }
 
+enum {
+	VIA_GUEST,		/* path_open says EAGAIN: the guest stats */
+	VIA_SUPERVISOR,		/* path_open opens the file for lxrun */
+	VIA_NO_PATH_OPEN,	/* a tracer without path_open */
+	VIA_COUNT
+};
+
+static void
+set_via(struct fake_guest *fg, int via)
+{
+	static struct lx_guest_ops no_path_open;
+	static const struct lx_guest_ops *full;
+
+	if (full == NULL)
+		full = fg->g.ops;	/* fg_init's, with path_open */
+	no_path_open = *full;
+	no_path_open.path_open = NULL;
+	fg->g.ops = via == VIA_NO_PATH_OPEN ? &no_path_open : full;
+	fg->path_open = via == VIA_SUPERVISOR;
+}
+
+static struct lx_statx sx_mine, sx_kern;
+
 /* The converted struct stat is byte-identical to the kernel's own. */
 static void
 test_newfstatat_bytes(void **state)
@@ -118,15 +144,28 @@ test_newfstatat_bytes(void **state)
 			assert_memory_equal(mine, kern, sizeof(mine));
 		}
 	}
-	/* glibc's fstat: AT_EMPTY_PATH with "" and with NULL (6.11). */
-	assert_int_equal(do_newfstatat(fg, fd, EMPTY, mine, AT_EMPTY_PATH), 0);
+	/*
+	 * glibc's fstat: AT_EMPTY_PATH with "" and with NULL, answered by
+	 * the guest's own fstat, from lxrun's copy of the fd (path_open),
+	 * and by a tracer without path_open (its fd_stat).
+	 */
 	assert_int_equal(native(SYS_fstat, fd, (long)kern, 0, 0, 0), 0);
-	assert_memory_equal(mine, kern, sizeof(mine));
-	if (lx_kernel.stat_null_path) {
-		assert_int_equal(do_newfstatat(fg, fd, NULL, mine,
+	for (int via = 0; via < VIA_COUNT; via++) {
+		set_via(fg, via);
+		memset(mine, 0xa5, sizeof(mine));
+		assert_int_equal(do_newfstatat(fg, fd, EMPTY, mine,
 		    AT_EMPTY_PATH), 0);
 		assert_memory_equal(mine, kern, sizeof(mine));
+		if (lx_kernel.stat_null_path) {	/* Linux 6.11 */
+			memset(mine, 0xa5, sizeof(mine));
+			assert_int_equal(do_newfstatat(fg, fd, NULL, mine,
+			    AT_EMPTY_PATH), 0);
+			assert_memory_equal(mine, kern, sizeof(mine));
+		}
+		assert_int_equal(do_newfstatat(fg, 999, EMPTY, mine,
+		    AT_EMPTY_PATH), -LX_EBADF);
 	}
+	set_via(fg, VIA_GUEST);
 	close(fd);
 }
 
@@ -196,49 +235,134 @@ test_newfstatat_errors(void **state)
 	newfstatat_errors(false);
 }
 
+/*
+ * statx through each way lxrun has (the guest's own host stat at a
+ * rewrite, the supervisor's lookup, the supervisor's copy of the fd) is
+ * byte-identical to the kernel's statx, for every request mask bit and
+ * each AT_ flag: stx_mask, birth time, mount id, attributes and their
+ * mask, DIOALIGN, all of it.
+ */
 static void
-test_statx_fields(void **state)
+statx_same(struct fake_guest *fg, int dfd, const char *path, int flags,
+    unsigned mask)
+{
+	long r;
+
+	/*
+	 * A shared directory (/, /dev/shm) may change between the two
+	 * calls under other programs: a few tries, one must match.
+	 */
+	for (int tries = 0; tries < 5; tries++) {
+		memset(&sx_mine, 0xa5, sizeof(sx_mine));
+		memset(&sx_kern, 0x5a, sizeof(sx_kern));
+		r = native(SYS_statx, dfd, (long)path, flags, mask,
+		    (long)&sx_kern);
+		assert_int_equal(do_statx(fg, dfd, path, flags, mask,
+		    &sx_mine), r);
+		if (r != 0 || memcmp(&sx_mine, &sx_kern, sizeof(sx_mine)) == 0)
+			return;
+	}
+	print_error("statx(%d, \"%s\", %#x, %#x): mask %#x vs %#x, "
+	    "attributes %#llx/%#llx vs %#llx/%#llx\n", dfd,
+	    path ? path : "(null)", flags, mask, sx_mine.stx_mask,
+	    sx_kern.stx_mask, (unsigned long long)sx_mine.stx_attributes,
+	    (unsigned long long)sx_mine.stx_attributes_mask,
+	    (unsigned long long)sx_kern.stx_attributes,
+	    (unsigned long long)sx_kern.stx_attributes_mask);
+	fail();
+}
+
+static const unsigned test_masks[] = {
+	0, LX_STATX_BASIC_STATS, LX_STATX_ALL, LX_STATX_ALL |
+	LX_STATX_MNT_ID, 0x7fffffff, LX_STATX_CHANGE_COOKIE, 0x00040000,
+};
+static const int test_flags[] = {
+	0, AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, LX_AT_STATX_FORCE_SYNC,
+	LX_AT_STATX_DONT_SYNC, AT_SYMLINK_NOFOLLOW | LX_AT_STATX_DONT_SYNC,
+};
+
+static void
+test_statx_exact(void **state)
 {
 	struct fake_guest *fg = guest();
-	struct lx_statx mine, kern;
-	struct stat st;
-	int fd = open(ETC, O_RDONLY);
+	const char *paths[] = {
+		ETC, "/", "/dev/null", "/dev/shm", "/proc/self", "/proc",
+		"/proc/self/status", DOTDOT,
+	};
+	int fds[] = { open(ETC, O_RDONLY), open("/", O_PATH),
+		open("/dev/null", O_WRONLY), open("/proc/self/status",
+		O_RDONLY), -1 };
+	int p[2];
 
-	fg_map(fg, &mine, sizeof(mine));
-	memset(&mine, 0xa5, sizeof(mine));
-	assert_int_equal(do_statx(fg, AT_FDCWD, ETC, 0, LX_STATX_ALL |
-	    LX_STATX_MNT_ID, &mine), 0);
-	assert_int_equal(native(SYS_statx, AT_FDCWD, (long)ETC, 0,
-	    LX_STATX_BASIC_STATS, (long)&kern), 0);
-	assert_int_equal(stat(ETC, &st), 0);
-	/* Only what a struct stat has; nothing about attributes. */
-	assert_int_equal(mine.stx_mask, LX_STATX_BASIC_STATS);
-	assert_int_equal(mine.stx_attributes_mask, 0);
-	assert_int_equal(mine.stx_btime.tv_sec, 0);
-	assert_int_equal(mine.stx_mnt_id, 0);
-	/* The fields both have agree with the kernel's statx. */
-	assert_int_equal(mine.stx_mode, kern.stx_mode);
-	assert_int_equal(mine.stx_ino, kern.stx_ino);
-	assert_int_equal(mine.stx_nlink, kern.stx_nlink);
-	assert_int_equal(mine.stx_uid, kern.stx_uid);
-	assert_int_equal(mine.stx_gid, kern.stx_gid);
-	assert_int_equal(mine.stx_size, kern.stx_size);
-	assert_int_equal(mine.stx_blocks, kern.stx_blocks);
-	assert_int_equal(mine.stx_blksize, kern.stx_blksize);
-	assert_int_equal(mine.stx_dev_major, kern.stx_dev_major);
-	assert_int_equal(mine.stx_dev_minor, kern.stx_dev_minor);
-	assert_int_equal(mine.stx_rdev_major, kern.stx_rdev_major);
-	assert_memory_equal(&mine.stx_mtime, &kern.stx_mtime, 16);
-	assert_memory_equal(&mine.stx_ctime, &kern.stx_ctime, 16);
-	assert_memory_equal(&mine.stx_atime, &kern.stx_atime, 16);
-	/* By fd, and the char device's rdev. */
-	assert_int_equal(do_statx(fg, fd, EMPTY, AT_EMPTY_PATH, 0, &mine), 0);
-	assert_int_equal(mine.stx_ino, st.st_ino);
-	fg_map(fg, "/dev/null", 10);
-	assert_int_equal(do_statx(fg, AT_FDCWD, "/dev/null", 0, 0, &mine), 0);
-	assert_int_equal(mine.stx_rdev_major, 1);
-	assert_int_equal(mine.stx_rdev_minor, 3);
+	fg_map(fg, &sx_mine, sizeof(sx_mine));
+	assert_int_equal(pipe(p), 0);
+	fds[4] = p[0];
+	for (int via = 0; via < VIA_COUNT; via++) {
+		set_via(fg, via);
+		for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+			fg_map(fg, paths[i], strlen(paths[i]) + 1);
+			for (size_t m = 0; m < sizeof(test_masks) /
+			    sizeof(*test_masks); m++)
+				for (size_t f = 0; f < sizeof(test_flags) /
+				    sizeof(*test_flags); f++)
+					statx_same(fg, AT_FDCWD, paths[i],
+					    test_flags[f], test_masks[m]);
+			/* each mask bit on its own */
+			for (int bit = 0; bit < 31; bit++)
+				statx_same(fg, AT_FDCWD, paths[i], 0,
+				    1U << bit);
+		}
+		for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
+			for (size_t m = 0; m < sizeof(test_masks) /
+			    sizeof(*test_masks); m++) {
+				statx_same(fg, fds[i], EMPTY, AT_EMPTY_PATH,
+				    test_masks[m]);
+				statx_same(fg, fds[i], NULL, AT_EMPTY_PATH |
+				    LX_AT_STATX_FORCE_SYNC, test_masks[m]);
+			}
+		/* the cwd: always the guest's own lookup */
+		statx_same(fg, AT_FDCWD, EMPTY, AT_EMPTY_PATH, 0x7fffffff);
+		statx_same(fg, AT_FDCWD, NULL, AT_EMPTY_PATH, 0);
+	}
+	for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
+		close(fds[i]);
+	close(p[1]);
+}
+
+/*
+ * Attributes a file really has (chattr +a, +i, +d on tmpfs, which keeps
+ * them since Linux 6.0) come through exactly, whichever way.
+ */
+static void
+test_statx_attributes(void **state)
+{
+	struct fake_guest *fg = guest();
+	static char name[] = "/dev/shm/lxrun-unit-statx-XXXXXX";
+	const int sets[] = { FS_APPEND_FL, FS_IMMUTABLE_FL, FS_NODUMP_FL,
+		FS_APPEND_FL | FS_NODUMP_FL };
+	int fd = mkstemp(name), fl;
+
+	assert_true(fd >= 0);
+	fg_map(fg, name, sizeof(name));
+	fg_map(fg, &sx_mine, sizeof(sx_mine));
+	for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++) {
+		fl = sets[i];
+		if (ioctl(fd, FS_IOC_SETFLAGS, &fl) < 0) {
+			/* no CAP_LINUX_IMMUTABLE: +a and +i are not ours */
+			assert_int_equal(errno, EPERM);
+			continue;
+		}
+		for (int via = 0; via < VIA_COUNT; via++) {
+			set_via(fg, via);
+			statx_same(fg, AT_FDCWD, name, 0, 0);
+			statx_same(fg, AT_FDCWD, name, 0, 0x7fffffff);
+			statx_same(fg, fd, EMPTY, AT_EMPTY_PATH, 0);
+		}
+	}
+	fl = 0;
+	assert_int_equal(ioctl(fd, FS_IOC_SETFLAGS, &fl), 0);
 	close(fd);
+	unlink(name);
 }
 
 static void
@@ -347,7 +471,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_newfstatat_bytes),
 		cmocka_unit_test(test_newfstatat_errors),
-		cmocka_unit_test(test_statx_fields),
+		cmocka_unit_test(test_statx_exact),
+		cmocka_unit_test(test_statx_attributes),
 		cmocka_unit_test(test_statx_errors),
 		cmocka_unit_test(test_before_6_11),
 		cmocka_unit_test(test_long_path),

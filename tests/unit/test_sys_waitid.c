@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -195,6 +196,74 @@ test_stop_continue(void **state)
 	    NULL), 0);
 }
 
+/*
+ * Errors write siginfo too: six zero fields on ECHILD, EINVAL, EBADF
+ * (padding and the rest untouched), EFAULT instead of the error for a bad
+ * infop, and a store that stops at the first unmapped page, as the
+ * kernel's own, checked against the kernel.
+ */
+static void
+test_errors_write_siginfo(void **state)
+{
+	static const struct {
+		int idtype, id;
+		unsigned opts;
+		long want;
+	} t[] = {
+		{ LX_P_ALL, 0, LX_WEXITED, -LX_ECHILD },
+		{ LX_P_ALL, 0, LX_WEXITED | LX_WNOHANG, -LX_ECHILD },
+		{ LX_P_ALL, 0, 0, -LX_EINVAL },
+		{ LX_P_ALL, 0, LX_WEXITED | 0x10, -LX_EINVAL },
+		{ 7, 0, LX_WEXITED, -LX_EINVAL },
+		{ LX_P_PID, 0, LX_WEXITED, -LX_EINVAL },
+		{ LX_P_PIDFD, 999, LX_WEXITED, -LX_EBADF },
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char mine[128], kern[128];
+	struct fake_guest fg;
+
+	assert_true(two != MAP_FAILED);
+	assert_int_equal(mprotect(two + pg, pg, PROT_NONE), 0);
+	fg_init(&fg);
+	fg_map(&fg, mine, sizeof(mine));
+	fg_map(&fg, two, pg);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		long k;
+
+		memset(mine, 0x5a, sizeof(mine));
+		memset(kern, 0x5a, sizeof(kern));
+		k = syscall(SYS_waitid, t[i].idtype, t[i].id, kern, t[i].opts,
+		    NULL);
+		assert_int_equal(k < 0 ? -errno : k, t[i].want);
+		assert_int_equal(play_waitid(&fg, t[i].idtype, t[i].id, mine,
+		    t[i].opts, NULL), t[i].want);
+		assert_memory_equal(mine, kern, sizeof(mine));
+		assert_int_equal(mine[0], 0);		/* written */
+		assert_int_equal(mine[12], 0x5a);	/* padding */
+		assert_int_equal(mine[28], 0x5a);	/* the rest */
+		/* NULL infop: the plain error */
+		assert_int_equal(play_waitid(&fg, t[i].idtype, t[i].id, NULL,
+		    t[i].opts, NULL), t[i].want);
+		/* bad infop: EFAULT instead */
+		assert_int_equal(play_waitid(&fg, t[i].idtype, t[i].id,
+		    (void *)8, t[i].opts, NULL), -LX_EFAULT);
+		/* 8 bytes before an unmapped page: signo and errno only */
+		memset(two, 0x5a, pg);
+		k = syscall(SYS_waitid, t[i].idtype, t[i].id, two + pg - 8,
+		    t[i].opts, NULL);
+		assert_int_equal(k < 0 ? -errno : k, -LX_EFAULT);
+		memcpy(kern, two + pg - 8, 8);
+		memset(two, 0x5a, pg);
+		assert_int_equal(play_waitid(&fg, t[i].idtype, t[i].id,
+		    two + pg - 8, t[i].opts, NULL), -LX_EFAULT);
+		assert_memory_equal(two + pg - 8, kern, 8);
+		assert_int_equal(two[pg - 8], 0);
+	}
+	munmap(two, 2 * pg);
+}
+
 int
 main(void)
 {
@@ -204,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_wnohang_nothing),
 		cmocka_unit_test(test_bad_rusage),
 		cmocka_unit_test(test_stop_continue),
+		cmocka_unit_test(test_errors_write_siginfo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,7 @@
 #include "lxrun/sysent.h"
 #include "lxrun/trace.h"
 
-#define NROWS	375
+#define NROWS	383
 
 /*
  * Every syscall of the table, with the host's number.  glibc 2.36
@@ -67,6 +67,30 @@
 #endif
 #ifndef SYS_mseal
 #define SYS_mseal	-1	/* Linux 6.10 */
+#endif
+#ifndef SYS_setxattrat
+#define SYS_setxattrat	-1	/* Linux 6.13 */
+#endif
+#ifndef SYS_getxattrat
+#define SYS_getxattrat	-1	/* Linux 6.13 */
+#endif
+#ifndef SYS_listxattrat
+#define SYS_listxattrat	-1	/* Linux 6.13 */
+#endif
+#ifndef SYS_removexattrat
+#define SYS_removexattrat	-1	/* Linux 6.13 */
+#endif
+#ifndef SYS_open_tree_attr
+#define SYS_open_tree_attr	-1	/* Linux 6.15 */
+#endif
+#ifndef SYS_file_getattr
+#define SYS_file_getattr	-1	/* Linux 6.17 */
+#endif
+#ifndef SYS_file_setattr
+#define SYS_file_setattr	-1	/* Linux 6.17 */
+#endif
+#ifndef SYS_uprobe
+#define SYS_uprobe	-1	/* Linux 6.18 */
 #endif
 
 struct hostcall {
@@ -145,8 +169,8 @@ static const struct hostcall hostcalls[] = {
 	H(kexec_file_load) H(bpf) H(execveat) H(userfaultfd) H(membarrier)
 	H(mlock2) H(copy_file_range) H(preadv2) H(pwritev2) H(pkey_mprotect)
 	H(pkey_alloc) H(pkey_free) H(statx) H(io_pgetevents) H(rseq)
-	H(uretprobe) H(pidfd_send_signal) H(io_uring_setup) H(io_uring_enter)
-	H(io_uring_register) H(open_tree) H(move_mount) H(fsopen) H(fsconfig)
+	H(uretprobe) H(uprobe) H(pidfd_send_signal) H(io_uring_setup)
+	H(io_uring_enter) H(io_uring_register) H(open_tree) H(move_mount) H(fsopen) H(fsconfig)
 	H(fsmount) H(fspick) H(pidfd_open) H(clone3) H(close_range)
 	H(openat2) H(pidfd_getfd) H(faccessat2) H(process_madvise)
 	H(epoll_pwait2) H(mount_setattr) H(quotactl_fd)
@@ -155,7 +179,9 @@ static const struct hostcall hostcalls[] = {
 	H(futex_waitv) H(set_mempolicy_home_node) H(cachestat) H(fchmodat2)
 	H(map_shadow_stack) H(futex_wake) H(futex_wait) H(futex_requeue)
 	H(statmount) H(listmount) H(lsm_get_self_attr) H(lsm_set_self_attr)
-	H(lsm_list_modules) H(mseal)
+	H(lsm_list_modules) H(mseal) H(setxattrat) H(getxattrat)
+	H(listxattrat) H(removexattrat) H(open_tree_attr) H(file_getattr)
+	H(file_setattr)
 };
 
 #undef H
@@ -209,16 +235,18 @@ test_table_layout(void **state)
 	long nr;
 
 	(void)state;
-	assert_int_equal(LX_NR_MAX, 463);
+	assert_int_equal(LX_NR_MAX, 470);
 	for (nr = 0; nr < LX_NR_MAX; nr++) {
-		int gap = nr >= 336 && nr <= 423;
+		int gap = nr >= 337 && nr <= 423;
 
 		assert_int_equal(lx_sysent_known(nr), !gap);
 	}
 	assert_string_equal(lx_sysent(0)->name, "read");
 	assert_string_equal(lx_sysent(335)->name, "uretprobe");
 	assert_string_equal(lx_sysent(424)->name, "pidfd_send_signal");
+	assert_string_equal(lx_sysent(336)->name, "uprobe");
 	assert_string_equal(lx_sysent(462)->name, "mseal");
+	assert_string_equal(lx_sysent(469)->name, "file_setattr");
 }
 
 static void
@@ -447,17 +475,20 @@ test_compat_totals(void **state)
 		nb[lx_sysent(nr)->netbsd]++;
 		fb[lx_sysent(nr)->freebsd]++;
 	}
-	/* shared/data/README.md, "Totals" */
+	/*
+	 * shared/data/README.md, "Totals", plus the 6.13-6.18 calls
+	 * (336 and 463-469), absent from both layers.
+	 */
 	assert_int_equal(nb[LX_CO_IMPLEMENTED], 253);
 	assert_int_equal(nb[LX_CO_STUB], 4);
 	assert_int_equal(nb[LX_CO_UNIMPLEMENTED], 107);
 	assert_int_equal(nb[LX_CO_OBSOLETE], 0);
-	assert_int_equal(nb[LX_CO_ABSENT], 11);
+	assert_int_equal(nb[LX_CO_ABSENT], 11 + 8);
 	assert_int_equal(fb[LX_CO_IMPLEMENTED], 267);
 	assert_int_equal(fb[LX_CO_STUB], 83);
 	assert_int_equal(fb[LX_CO_UNIMPLEMENTED], 16);
 	assert_int_equal(fb[LX_CO_OBSOLETE], 0);
-	assert_int_equal(fb[LX_CO_ABSENT], 9);
+	assert_int_equal(fb[LX_CO_ABSENT], 9 + 8);
 	/* and a row each way (README: ioprio_set is missing on NetBSD) */
 	assert_int_equal(lx_sysent(LX_NR_ioprio_set)->netbsd,
 	    LX_CO_UNIMPLEMENTED);
@@ -493,7 +524,7 @@ static void
 test_unknown_numbers(void **state)
 {
 	static const long unknown[] = {
-		-1, -4096, 336, 400, 423, 463, 500, 512, 547, 0x40000000L,
+		-1, -4096, 337, 400, 423, 470, 500, 512, 547, 0x40000000L,
 		0x40000000L | 1, 1L << 40,
 	};
 	const struct lx_sysent *u = lx_sysent(500);
@@ -516,6 +547,7 @@ test_unknown_numbers(void **state)
 		assert_int_equal(u->arg[k], LXA_HEX);
 	assert_true(lx_sysent_known(0));
 	assert_true(lx_sysent_known(462));
+	assert_true(lx_sysent_known(469));
 }
 
 static void
@@ -650,7 +682,7 @@ check_json_listing(const char *s)
 	assert_false(in_str);
 	assert_int_equal(depth, 0);
 	assert_int_equal(objects, NROWS);
-	assert_int_equal(last_nr, 462);
+	assert_int_equal(last_nr, 469);
 }
 
 static void
@@ -685,11 +717,11 @@ test_list_text_and_md(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(count_lines(s), 1 + NROWS + 1);
 	assert_memory_equal(s, " NR  NAME", 9);
-	assert_non_null(strstr(s, "\n375 syscalls: "));
+	assert_non_null(strstr(s, "\n383 syscalls: "));
 	assert_non_null(strstr(s, "NetBSD 253 implemented, 4 stub, "
-	    "107 unimplemented, 0 obsolete, 11 absent"));
+	    "107 unimplemented, 0 obsolete, 19 absent"));
 	assert_non_null(strstr(s, "FreeBSD 267 implemented, 83 stub, "
-	    "16 unimplemented, 0 obsolete, 9 absent"));
+	    "16 unimplemented, 0 obsolete, 17 absent"));
 	free(s);
 
 	s = listing(NULL, &rc);		/* text is the default */

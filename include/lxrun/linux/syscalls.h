@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Linux x86-64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl, common and 64). */
+/*
+ * Linux x86-64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl,
+ * common and 64), up to the newest Linux 6.18 defines (469).
+ */
 #ifndef LXRUN_LINUX_SYSCALLS_H
 #define LXRUN_LINUX_SYSCALLS_H
 
@@ -339,6 +342,7 @@
 #define LX_NR_io_pgetevents            333
 #define LX_NR_rseq                     334
 #define LX_NR_uretprobe                335
+#define LX_NR_uprobe                   336
 #define LX_NR_pidfd_send_signal        424
 #define LX_NR_io_uring_setup           425
 #define LX_NR_io_uring_enter           426
@@ -378,6 +382,13 @@
 #define LX_NR_lsm_set_self_attr        460
 #define LX_NR_lsm_list_modules         461
 #define LX_NR_mseal                    462
+#define LX_NR_setxattrat               463
+#define LX_NR_getxattrat               464
+#define LX_NR_listxattrat              465
+#define LX_NR_removexattrat            466
+#define LX_NR_open_tree_attr           467
+#define LX_NR_file_getattr             468
+#define LX_NR_file_setattr             469
 
 #define LX_X32_SYSCALL_BIT 0x40000000
 
