@@ -37,6 +37,9 @@ enum {
 static int pin_cpu = -1;
 /* -D: the tracer is a detached grandchild, the program keeps our pid. */
 static bool detach;
+/* -p: processes to attach to, trace only. */
+static pid_t attach_pids[64];
+static int nattach;
 
 static const struct option long_options[] = {
 	{ "trace", no_argument, NULL, OPT_TRACE },
@@ -50,6 +53,7 @@ static const struct option long_options[] = {
 	{ "list-syscalls", optional_argument, NULL, OPT_LIST },
 	{ "pin", optional_argument, NULL, OPT_PIN },
 	{ "daemonize", no_argument, NULL, 'D' },
+	{ "attach", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -89,6 +93,8 @@ usage(FILE *f)
 "  --trap=MODE           filtered (default: stop only where needed) or\n"
 "                        all (stop on every syscall, as a NetBSD host);\n"
 "                        tracing implies all unless filtered is given\n"
+"  -p PID, --attach=PID  trace a running process (repeatable; trace only:\n"
+"                        nothing is emulated for it); ^C detaches\n"
 "  -D, --daemonize       the tracer runs detached: lxrun returns when the\n"
 "                        program exits, its daemons stay served\n"
 "  --pin[=CPU]           run lxrun and the program on one CPU (default: the\n"
@@ -157,6 +163,32 @@ parse_expr(const char *expr)
 	lx_opt.trace = true;
 }
 
+/* -p PID, or a list as strace takes it: "1,2" or "1 2". */
+static void
+parse_pids(const char *spec)
+{
+	char *copy = strdup(spec), *tok, *save = NULL;
+
+	if (copy == NULL)
+		bad_usage("%s", "out of memory");
+	for (tok = strtok_r(copy, ", \t\n", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t\n", &save)) {
+		char *end;
+		long pid = strtol(tok, &end, 10);
+
+		if (*end != '\0' || pid <= 0 || pid > 0x3fffffff)
+			bad_usage("invalid process id '%s'", tok);
+		if (pid == (long)getpid())
+			bad_usage("%s", "I'm sorry, I can't let you do that, "
+			    "Dave.");
+		if (nattach == (int)(sizeof(attach_pids) /
+		    sizeof(attach_pids[0])))
+			bad_usage("%s", "too many -p options");
+		attach_pids[nattach++] = (pid_t)pid;
+	}
+	free(copy);
+}
+
 static char **
 parse_args(int argc, char **argv)
 {
@@ -167,7 +199,7 @@ parse_args(int argc, char **argv)
 	memset(lx_opt.trace_set, 1, sizeof(lx_opt.trace_set));
 	lx_opt.trace_unknown = true;
 	opterr = 0;	/* our own messages, prefixed "lxrun: " */
-	while ((c = getopt_long(argc, argv, "+:o:e:tTys:vcfhVD", long_options,
+	while ((c = getopt_long(argc, argv, "+:o:e:tTys:vcfhVDp:", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_TRACE:
@@ -207,6 +239,9 @@ parse_args(int argc, char **argv)
 			break;	/* strace habit: children are always followed */
 		case 'D':
 			detach = true;
+			break;
+		case 'p':
+			parse_pids(optarg);
 			break;
 		case OPT_REPORT:
 			lx_opt.report = true;
@@ -268,8 +303,15 @@ parse_args(int argc, char **argv)
 			bad_usage("unknown --list-syscalls format '%s'", list);
 		exit(0);
 	}
-	if (optind >= argc)
+	if (nattach > 0 && optind < argc)
+		bad_usage("%s", "-p and a PROGRAM together are not supported");
+	if (nattach > 0 && detach)
+		bad_usage("%s", "-p and -D together make no sense");
+	if (nattach == 0 && optind >= argc)
 		bad_usage("%s", "no program given");
+	/* -p can only trace: with nothing else asked, it traces */
+	if (nattach > 0 && !lx_opt.summary && !lx_opt.report)
+		lx_opt.trace = true;
 	if (outfile != NULL && (lx_opt.out = fopen(outfile, "we")) == NULL) {
 		fprintf(stderr, "lxrun: cannot open %s: %s\n", outfile,
 		    strerror(errno));
@@ -368,6 +410,24 @@ main(int argc, char **argv)
 	if ((r = loop_block_signals(&oldmask)) < 0)
 		lx_die("cannot set up signal handling: %s", strerror(-r));
 	signal(SIGPIPE, SIG_IGN);
+	if (nattach > 0) {
+		for (int i = 0; i < nattach; i++) {
+			if ((r = attach_process(attach_pids[i])) < 0)
+				lx_die("attach: ptrace(PTRACE_SEIZE, %d): %s",
+				    (int)attach_pids[i], strerror(-r));
+			fprintf(stderr, "lxrun: Process %d attached\n",
+			    (int)attach_pids[i]);
+		}
+		r = tracer_run(attach_pids[0], &status);
+		if (lx_opt.summary)
+			lx_stats_print(lx_opt.out != NULL ? lx_opt.out : stderr);
+		if (lx_opt.report)
+			lx_report_print(lx_opt.out != NULL ? lx_opt.out :
+			    stderr, lx_opt.report_format);
+		if (lx_opt.out != NULL)
+			fclose(lx_opt.out);
+		exit(0);
+	}
 	pid = detach ? spawn_guest_detached(prog, &filter, &oldmask, &errfd) :
 	    spawn_guest(prog, &filter, &oldmask, &errfd);
 	if (pid < 0) {

@@ -373,12 +373,18 @@ apply_action(struct task *t)
 
 /*
  * Serve the call the thread stopped in (next): dispatch and apply.
- * foreign: the stop is a RET_TRACE of the program's own filter, which
- * with no tracer attached fails the call with ENOSYS.
+ * A RET_TRACE of the program's own filter fails the call with ENOSYS, as
+ * it does with no tracer attached.
  */
+enum call_kind {
+	CALL_SERVE,	/* dispatch: emulate, translate, or let it run */
+	CALL_FOREIGN,	/* a RET_TRACE of the program's own filter */
+	CALL_OBSERVE,	/* an attached process's: trace it, let it run */
+};
+
 static void
 call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
-    bool foreign)
+    enum call_kind kind)
 {
 	struct lx_call *c = &t->call;
 	struct lx_guest g;
@@ -412,9 +418,12 @@ call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
 		t->start_mono_ns = lx_now_ns();
 		lx_trace_begin(t->rec, c, &g);
 	}
-	if (foreign) {
+	if (kind == CALL_FOREIGN) {
 		t->served = LX_SERVED_EMULATED;
 		t->action = lx_return(-LX_ENOSYS);
+	} else if (kind == CALL_OBSERVE) {
+		t->served = LX_SERVED_NATIVE;
+		t->action = lx_native();
 	} else if (c->abi == LX_ABI_I386) {
 		/* int 0x80 runs as natively; the trace shows it. */
 		t->served = LX_SERVED_NATIVE;
@@ -453,7 +462,7 @@ seccomp_stop(struct task *t)
 		    "PTRACE_GET_SYSCALL_INFO: %s (Linux 5.3 or later is needed)",
 		    (int)t->tid, strerror(-r));
 	}
-	call_begin(t, &next, ip, r == -EPERM);
+	call_begin(t, &next, ip, r == -EPERM ? CALL_FOREIGN : CALL_SERVE);
 }
 
 /*
@@ -470,12 +479,19 @@ checked_entry(struct task *t)
 
 	memset(&next, 0, sizeof(next));
 	r = call_from_syscall_stop(t->tid, &next, &ip);
+	if (r == 1 && t->proc->trace_only) {
+		if (tracing_on())
+			call_begin(t, &next, ip, CALL_OBSERVE);
+		else
+			task_resume(t, 0);
+		return;
+	}
 	if (r == 1 && next.abi == LX_ABI_X86_64 &&
 	    (fdtrap_wants(t->proc, next.nr, next.arg) || (t->pass_next &&
 	    ip == t->pass_ip && next.nr == t->call.nr)) &&
 	    !filter_traps(t->proc, next.nr, next.arg)) {
 		t->at_checked_entry = true;
-		call_begin(t, &next, ip, false);
+		call_begin(t, &next, ip, CALL_SERVE);
 		t->at_checked_entry = false;
 		return;
 	}

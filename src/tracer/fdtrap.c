@@ -142,6 +142,8 @@ fdtrap_inherit(struct proc *child, const struct proc *parent)
 	if (child == parent)
 		return;
 	child->guest_filter |= parent->guest_filter;
+	child->trace_only |= parent->trace_only;
+	child->checked |= parent->trace_only;
 	if (child->nrules > 0)
 		return;
 	for (int i = 0; i < parent->nrules; i++)

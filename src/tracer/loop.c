@@ -351,6 +351,8 @@ forward_to_leader(struct task *t, void *arg)
 		kill(t->tid, *(int *)arg);
 }
 
+static bool detached;	/* -p: lxrun let go of everything */
+
 static void
 forward_signal(const struct signalfd_siginfo *si)
 {
@@ -358,6 +360,15 @@ forward_signal(const struct signalfd_siginfo *si)
 
 	if (sig == SIGCHLD)
 		return;
+	/* -p: the process is not lxrun's; these detach, as with strace */
+	if (attach_mode()) {
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP ||
+		    sig == SIGQUIT) {
+			attach_detach_all();
+			detached = true;
+		}
+		return;
+	}
 	/* SIGPIPE of lxrun's own writes (a closed trace pipe) is not one */
 	if (sig == SIGPIPE && (si->ssi_pid == 0 ||
 	    si->ssi_pid == (uint32_t)getpid()))
@@ -471,7 +482,10 @@ int
 tracer_run(pid_t child, int *wstatus)
 {
 	main_pid = child;
-	task_new(child, proc_new(child), mm_new());
+	if (attach_mode())
+		main_execd = true;	/* no start-up of ours to hide */
+	else
+		task_new(child, proc_new(child), mm_new());
 	for (;;) {
 		struct pollfd pfd[2];
 		int n = 1;
@@ -491,8 +505,14 @@ tracer_run(pid_t child, int *wstatus)
 		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			lx_die("poll: %s", strerror(errno));
 		drain_signals();
+		if (detached)
+			break;
 	}
 	*wstatus = main_status;
+	if (attach_mode()) {
+		*wstatus = 0;
+		return 0;
+	}
 	return main_done ? 0 : -ECHILD;
 }
 

@@ -74,6 +74,8 @@ struct proc {
 	 * syscall entry (PTRACE_SYSCALL) and lxrun applies those rules.
 	 */
 	bool checked;
+	bool trace_only;	/* attached (-p): every call traced, none
+				   emulated (attach.c) */
 	struct fd_rule *rules;
 	int nrules, crules;
 	/*
@@ -208,6 +210,11 @@ int path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
 int creds_access_fd(struct task *t, int fd, int mode);
 /* Same user namespace and LSM label as lxrun: its checks are t's. */
 bool creds_same_checker(pid_t tid);
+
+/* attach.c: -p PID */
+int attach_process(pid_t pid);
+bool attach_mode(void);
+void attach_detach_all(void);
 
 /* guest.c */
 void guest_init(struct lx_guest *g, struct task *t);
