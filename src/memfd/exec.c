@@ -11,11 +11,12 @@
  * itself) with the memfd's contents and permission bits, opened again
  * read-only so that nothing writes it, and registered as a memfd with the
  * same name and seals (so /proc/self/exe reads "/memfd:NAME (deleted)").
- * When the guest named the memfd by its own fd number N (execveat(N, "",
- * AT_EMPTY_PATH), or a /proc or /dev/fd path ending in N), the copy takes
- * number N for the exec and the guest's call runs unchanged, so the
- * kernel sees the call the program made (AT_EXECFN, comm, argv, scripts'
- * /dev/fd/N); if the exec fails, N is the memfd again.  Any other path is
+ * When the guest named the memfd by one of its own fd numbers N
+ * (execveat(N, "", AT_EMPTY_PATH), /proc/self/fd/N, /dev/fd/N, a link to
+ * /proc/PID/fd/N...), the copy takes number N for the exec and the
+ * guest's call runs unchanged, so the kernel sees the call the program
+ * made (AT_EXECFN, argv, a script's /dev/fd/N); if the exec fails,
+ * N is the memfd again.  Any other path (another process's fd) is
  * rewritten into execveat(copy, "", AT_EMPTY_PATH).
  */
 #include <stdio.h>
@@ -29,37 +30,6 @@
 #define DATA_SAVED(d)	((int)((d) & 0xffffffff))
 #define DATA_FD(d)	((int)(((d) >> 32) & 0x7fffffff))
 #define DATA_CLOEXEC	(1ULL << 63)
-
-/*
- * The fd number N a path names when it is the caller's own fd:
- * /proc/self/fd/N, /proc/thread-self/fd/N, /dev/fd/N, /proc/PID/fd/N with
- * the caller's pid or tid; else -1.  That N really is the file the path
- * names is checked by the caller.
- */
-static int
-fd_in_path(struct lx_guest *g, uint64_t upath)
-{
-	char path[256], own[2][32], *end;
-	const char *rest = NULL;
-	static const char *const self[] = { "/proc/self/fd/",
-	    "/proc/thread-self/fd/", "/dev/fd/" };
-	long n;
-
-	if (lx_guest_string(g, path, upath, sizeof(path)) < 0)
-		return -1;
-	snprintf(own[0], sizeof(own[0]), "/proc/%d/fd/", g->pid);
-	snprintf(own[1], sizeof(own[1]), "/proc/%d/fd/", g->tid);
-	for (int i = 0; i < 3 && rest == NULL; i++)
-		if (strncmp(path, self[i], strlen(self[i])) == 0)
-			rest = path + strlen(self[i]);
-	for (int i = 0; i < 2 && rest == NULL; i++)
-		if (strncmp(path, own[i], strlen(own[i])) == 0)
-			rest = path + strlen(own[i]);
-	if (rest == NULL || *rest < '0' || *rest > '9')
-		return -1;
-	n = strtol(rest, &end, 10);
-	return *end == '\0' && n < (1L << 30) ? (int)n : -1;
-}
 
 /* A read-only reopen of guest fd through /proc/thread-self/fd, or -errno. */
 static long
@@ -146,32 +116,106 @@ exec_exit(struct lx_call *c, struct lx_guest *g, long ret)
 	return ret;
 }
 
-/* Put the copy rfd at the guest's number fd and run the guest's call. */
-static struct lx_action
-exec_at(struct lx_call *c, struct lx_guest *g, long rfd, int fd)
+/*
+ * Put the copy rfd at the guest's number fd (the memfd), keeping the
+ * memfd at a new number: *saved, or -errno.
+ */
+static int
+place_at(struct lx_guest *g, long rfd, int fd, bool *cloexec, long *saved)
 {
-	struct lx_action a = { .kind = LX_REWRITE, .on_exit = exec_exit };
 	struct lx_fd_ident id;
-	long saved, r;
+	long r;
 
 	if (lx_guest_fd_ident(g, fd, &id) < 0 ||
-	    (saved = lx_guest_syscall(g, LX_NR_fcntl, (uint64_t)fd,
-	    LX_F_DUPFD_CLOEXEC, 0, 0, 0, 0)) < 0) {
-		memfd_guest_close(g, (int)rfd);
-		return lx_return(-LX_ENOMEM);
-	}
+	    (*saved = lx_guest_syscall(g, LX_NR_fcntl, (uint64_t)fd,
+	    LX_F_DUPFD_CLOEXEC, 0, 0, 0, 0)) < 0)
+		return -LX_ENOMEM;
+	*cloexec = id.cloexec;
 	r = lx_guest_syscall(g, LX_NR_dup3, (uint64_t)rfd, (uint64_t)fd,
 	    id.cloexec ? LX_O_CLOEXEC : 0, 0, 0, 0);
-	memfd_guest_close(g, (int)rfd);
 	if (r < 0) {
-		memfd_guest_close(g, (int)saved);
-		return lx_return(-LX_ENOMEM);
+		memfd_guest_close(g, (int)*saved);
+		return -LX_ENOMEM;
 	}
+	return 0;
+}
+
+static void
+put_back(struct lx_guest *g, int fd, bool cloexec, long saved)
+{
+	lx_guest_syscall(g, LX_NR_dup3, (uint64_t)saved, (uint64_t)fd,
+	    cloexec ? LX_O_CLOEXEC : 0, 0, 0, 0);
+	memfd_guest_close(g, (int)saved);
+}
+
+/* Run the guest's own call with the copy at fd; put it back on failure. */
+static struct lx_action
+run_at(struct lx_call *c, int fd, bool cloexec, long saved)
+{
+	struct lx_action a = { .kind = LX_REWRITE, .on_exit = exec_exit };
+
 	c->data = (uint64_t)(uint32_t)saved | (uint64_t)fd << 32 |
-	    (id.cloexec ? DATA_CLOEXEC : 0);
+	    (cloexec ? DATA_CLOEXEC : 0);
 	a.rewrite.nr = c->nr;
 	memcpy(a.rewrite.arg, c->arg, sizeof(a.rewrite.arg));
 	return a;
+}
+
+struct own_fds {
+	uint64_t dev, ino;
+	int fd[8];
+	int n;
+};
+
+static void
+note_own(int fd, uint64_t dev, uint64_t ino, void *arg)
+{
+	struct own_fds *o = arg;
+
+	if (dev == o->dev && ino == o->ino && o->n < 8)
+		o->fd[o->n++] = fd;
+}
+
+/*
+ * A path (/proc/self/fd/N, /dev/fd/N, a link to /proc/PID/fd/N...) that
+ * names the memfd through one of the caller's own fd numbers N: with the
+ * copy at N, the path names the copy, and the guest's call runs as it
+ * is.  Each of the caller's fds of the memfd is tried, and kept if the
+ * path then leads to the copy.
+ */
+static bool
+try_own_number(struct lx_call *c, struct lx_guest *g, const struct
+    memfd_obj *o, long rfd, uint64_t upath, bool nofollow,
+    struct lx_action *a)
+{
+	struct own_fds own = { .dev = o->dev, .ino = o->ino };
+	struct lx_fd_ident cid, pid;
+	int dirfd = c->nr == LX_NR_execveat ? (int)c->arg[0] : LX_AT_FDCWD;
+
+	if (lx_guest_fd_ident(g, (int)rfd, &cid) < 0)
+		return false;
+	memfd_proc_fds(g->tid, note_own, &own);
+	for (int i = 0; i < own.n; i++) {
+		bool cloexec, same;
+		long saved;
+		int opath;
+
+		if (place_at(g, rfd, own.fd[i], &cloexec, &saved) < 0)
+			continue;
+		opath = (int)lx_guest_syscall(g, LX_NR_openat,
+		    (uint64_t)(int64_t)dirfd, upath, LX_O_PATH | LX_O_CLOEXEC |
+		    (nofollow ? LX_O_NOFOLLOW : 0), 0, 0, 0);
+		same = opath >= 0 && lx_guest_fd_ident(g, opath, &pid) == 0 &&
+		    pid.dev == cid.dev && pid.ino == cid.ino;
+		memfd_guest_close(g, opath);
+		if (same) {
+			memfd_guest_close(g, (int)rfd);
+			*a = run_at(c, own.fd[i], cloexec, saved);
+			return true;
+		}
+		put_back(g, own.fd[i], cloexec, saved);
+	}
+	return false;
 }
 
 static long
@@ -225,13 +269,15 @@ exec_allowed(struct lx_guest *g, const struct memfd_obj *o, int fd)
 static struct lx_action
 memfd_execve(struct lx_call *c, struct lx_guest *g)
 {
-	bool at = c->nr == LX_NR_execveat;
-	int dirfd = at ? (int)c->arg[0] : LX_AT_FDCWD, opath = -1, src, fd;
+	bool at = c->nr == LX_NR_execveat, cloexec;
+	int dirfd = at ? (int)c->arg[0] : LX_AT_FDCWD, opath = -1, src;
 	int flags = at ? (int)c->arg[4] : 0;
+	bool nofollow = (flags & LX_AT_SYMLINK_NOFOLLOW) != 0;
 	uint64_t upath = c->arg[at ? 1 : 0];
-	struct lx_fd_ident id, nid;
+	struct lx_fd_ident id;
+	struct lx_action a;
 	struct memfd_obj *o;
-	long rfd, r;
+	long rfd, r, saved;
 	char first;
 
 	if (memfd_count == 0 || (flags & ~(LX_AT_EMPTY_PATH |
@@ -241,20 +287,14 @@ memfd_execve(struct lx_call *c, struct lx_guest *g)
 		if (!(flags & LX_AT_EMPTY_PATH) ||
 		    (o = memfd_of_fd(g, dirfd, &id)) == NULL)
 			return lx_native();
-		src = fd = dirfd;
+		src = dirfd;
 	} else {
-		o = memfd_of_path(g, dirfd, upath,
-		    (flags & LX_AT_SYMLINK_NOFOLLOW) != 0, &opath);
+		o = memfd_of_path(g, dirfd, upath, nofollow, &opath);
 		if (o == NULL || lx_guest_fd_ident(g, opath, &id) < 0) {
 			memfd_guest_close(g, opath);
 			return lx_native();
 		}
 		src = opath;
-		/* the path names the memfd by the caller's own fd N? */
-		fd = fd_in_path(g, upath);
-		if (fd >= 0 && (lx_guest_fd_ident(g, fd, &nid) < 0 ||
-		    nid.dev != id.dev || nid.ino != id.ino))
-			fd = -1;
 	}
 	if ((r = exec_allowed(g, o, src)) < 0) {
 		memfd_guest_close(g, opath);
@@ -264,11 +304,9 @@ memfd_execve(struct lx_call *c, struct lx_guest *g)
 	if ((id.flags & LX_O_PATH) || (id.flags & LX_O_ACCMODE) == LX_O_WRONLY) {
 		long ro = reopen(g, src, LX_O_RDONLY);
 
-		if (ro < 0) {
-			memfd_guest_close(g, opath);
-			return lx_return(ro == -LX_EACCES ? ro : -LX_ENOMEM);
-		}
 		memfd_guest_close(g, opath);
+		if (ro < 0)
+			return lx_return(ro == -LX_EACCES ? ro : -LX_ENOMEM);
 		opath = (int)ro;
 		src = (int)ro;
 	}
@@ -276,8 +314,16 @@ memfd_execve(struct lx_call *c, struct lx_guest *g)
 	memfd_guest_close(g, opath);
 	if (rfd < 0)
 		return lx_return(rfd);
-	if (fd >= 0)
-		return exec_at(c, g, rfd, fd);
+	if (first == '\0') {
+		if (place_at(g, rfd, dirfd, &cloexec, &saved) < 0) {
+			memfd_guest_close(g, (int)rfd);
+			return lx_return(-LX_ENOMEM);
+		}
+		memfd_guest_close(g, (int)rfd);
+		return run_at(c, dirfd, cloexec, saved);
+	}
+	if (try_own_number(c, g, o, rfd, upath, nofollow, &a))
+		return a;
 	return exec_by_fd(c, g, rfd, c->arg[at ? 2 : 1], c->arg[at ? 3 : 2],
 	    flags);
 }
