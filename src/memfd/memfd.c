@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lxrun/dispatch.h"
@@ -87,10 +88,15 @@ memfd_find_ino(uint64_t ino)
 	return NULL;
 }
 
+/* A stat of the fd first: its flags (fdinfo) only for one of ours. */
 struct memfd_obj *
 memfd_of_fd(struct lx_guest *g, int fd, struct lx_fd_ident *id)
 {
-	if (memfd_count == 0 || lx_guest_fd_ident(g, fd, id) < 0)
+	struct stat st;
+
+	if (memfd_count == 0 || lx_guest_fd_stat(g, fd, &st) < 0 ||
+	    memfd_find(st.st_dev, st.st_ino) == NULL ||
+	    lx_guest_fd_ident(g, fd, id) < 0)
 		return NULL;
 	return memfd_find(id->dev, id->ino);
 }
