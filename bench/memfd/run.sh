@@ -16,6 +16,15 @@
 #                (ratio = lxrun / native; the data path must be native)
 #   sealed write MB/s on a memfd with F_SEAL_SHRINK: its fd has trap rules,
 #                so each write stops once (the price of enforcement)
+#   recvmsg, open O_WRONLY, open O_RDONLY, pipe rw
+#                ns per call once a sealed memfd exists (lxrun's watch
+#                stops on recvmsg and on opens that may write, in every
+#                process: the price of closing the routes an fd of a
+#                sealed memfd can arrive by); "before" is the same under
+#                lxrun with no sealed memfd
+#   seal, K holders
+#                us per F_ADD_SEALS while K other processes hold the memfd
+#                (each gets its rules before the call returns)
 # Environment: LXRUN (default ./lxrun), CC (default cc).
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -69,3 +78,11 @@ figure "cycle" cycle_ns ns 0 cycle 5000
 figure "write" write_MBps MB/s 1 rw 256 65536
 figure "read" read_MBps MB/s 1 rw 256 65536
 figure "sealed write" write_MBps MB/s 1 rw 128 65536 2
+figure "recvmsg" recvmsg_ctl_ns ns 0 routes 20000 1
+figure "  before" recvmsg_ctl_ns ns 0 routes 20000 0
+figure "open O_WRONLY" open_w_ns ns 0 routes 20000 1
+figure "  before" open_w_ns ns 0 routes 20000 0
+figure "open O_RDONLY" open_r_ns ns 0 routes 20000 1
+figure "pipe rw" pipe_rw_ns ns 0 routes 20000 1
+figure "seal, 1 holder" seal_us us 0 seal 1 20
+figure "seal, 8 holders" seal_us us 0 seal 8 20

@@ -233,11 +233,25 @@ struct lx_guest_ops {
 	 * no, -LX_E* if the host cannot tell.
 	 */
 	int (*woken_by_ignored)(struct lx_guest *g);
+	/*
+	 * trap_fd for another traced process, pid, whose threads may be
+	 * running: when this returns, none of them can make such a call
+	 * unseen.  Its threads stop at every syscall entry (the hooks see
+	 * the calls the rules want) until the first of them installs the
+	 * rules at its next call.  0, or -LX_ESRCH if pid is not traced.
+	 */
+	int (*trap_fd_pid)(struct lx_guest *g, int pid,
+	    const struct lx_fd_trap *traps, int n, int fd);
 };
 
 struct lx_fd_trap {
 	long nr;
 	int argidx;
+	/*
+	 * Nonzero: stop when arg[argidx] has any of these bits set (an open
+	 * flags test, say O_WRONLY|O_RDWR|O_TRUNC); the fd is not compared.
+	 */
+	uint32_t bits;
 };
 
 /* Identity of an open file, as the guest's fd shows it. */
@@ -275,6 +289,8 @@ struct lx_guest {
 #define lx_guest_sup_access(g, fd, m)	((g)->ops->sup_access((g), (fd), (m)))
 #define lx_guest_same_file(g, s, f)	((g)->ops->same_file((g), (s), (f)))
 #define lx_guest_woken_by_ignored(g)	((g)->ops->woken_by_ignored((g)))
+#define lx_guest_trap_fd_pid(g, p, t, n, fd) \
+	((g)->ops->trap_fd_pid((g), (p), (t), (n), (fd)))
 #define lx_guest_syscall(g, nr, a, b, c, d, e, f) \
 	((g)->ops->syscall((g), (nr), (a), (b), (c), (d), (e), (f)))
 

@@ -14,11 +14,13 @@
  * There is no supervisor end whose EOF says the object died, so entries
  * are swept: when the registry has doubled since the last sweep, every
  * traced process's fds and mappings are looked at and the entries no one
- * references are dropped.
+ * references are dropped (a sealed one only when two sweeps in a row
+ * found none: it may be in flight in an SCM_RIGHTS message).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lxrun/dispatch.h"
@@ -33,7 +35,34 @@ static struct memfd_obj *hash[HASH_SIZE];
 static struct memfd_obj *all;
 static int sweep_at = SWEEP_MIN;
 int memfd_count;
-int memfd_nenforced;
+int memfd_nwatch;
+int memfd_nrules;
+
+#define SEALS_DATA \
+	(LX_F_SEAL_SHRINK | LX_F_SEAL_GROW | LX_F_SEAL_WRITE | \
+	 LX_F_SEAL_FUTURE_WRITE)
+
+bool
+memfd_needs_watch(const struct memfd_obj *o)
+{
+	return o->hugetlb || memfd_seals_enforced(o->seals);
+}
+
+bool
+memfd_needs_rules(const struct memfd_obj *o, bool fd_writable)
+{
+	return o->hugetlb || (fd_writable && (o->seals & SEALS_DATA));
+}
+
+/* Keep the counts that let hooks return at once while nothing needs them. */
+static void
+count(const struct memfd_obj *o, int d)
+{
+	if (memfd_needs_watch(o))
+		memfd_nwatch += d;
+	if (memfd_needs_rules(o, true))
+		memfd_nrules += d;
+}
 
 static struct memfd_obj **
 bucket(uint64_t dev, uint64_t ino)
@@ -51,18 +80,23 @@ memfd_find(uint64_t dev, uint64_t ino)
 }
 
 struct memfd_obj *
-memfd_find_seq(uint64_t seq)
+memfd_find_ino(uint64_t ino)
 {
 	for (struct memfd_obj *o = all; o != NULL; o = o->all_next)
-		if (o->seq == seq)
+		if (o->ino == ino)
 			return o;
 	return NULL;
 }
 
+/* A stat of the fd first: its flags (fdinfo) only for one of ours. */
 struct memfd_obj *
 memfd_of_fd(struct lx_guest *g, int fd, struct lx_fd_ident *id)
 {
-	if (memfd_count == 0 || lx_guest_fd_ident(g, fd, id) < 0)
+	struct stat st;
+
+	if (memfd_count == 0 || lx_guest_fd_stat(g, fd, &st) < 0 ||
+	    memfd_find(st.st_dev, st.st_ino) == NULL ||
+	    lx_guest_fd_ident(g, fd, id) < 0)
 		return NULL;
 	return memfd_find(id->dev, id->ino);
 }
@@ -80,8 +114,7 @@ obj_remove(struct memfd_obj *o)
 	*o->all_prev = o->all_next;
 	if (o->all_next != NULL)
 		o->all_next->all_prev = o->all_prev;
-	if (memfd_seals_enforced(o->seals))
-		memfd_nenforced--;
+	count(o, -1);
 	memfd_count--;
 	free(o);
 }
@@ -102,9 +135,24 @@ obj_insert(struct memfd_obj *o)
 	if (all != NULL)
 		all->all_prev = &o->all_next;
 	all = o;
-	if (memfd_seals_enforced(o->seals))
-		memfd_nenforced++;
+	count(o, 1);
 	memfd_count++;
+}
+
+int
+memfd_add_exec_copy(const struct memfd_obj *o, uint64_t dev, uint64_t ino)
+{
+	struct memfd_obj *c = malloc(sizeof(*c));
+
+	if (c == NULL)
+		return -LX_ENOMEM;
+	*c = *o;
+	c->dev = dev;
+	c->ino = ino;
+	c->exec_copy = true;
+	c->dead_sweeps = 0;
+	obj_insert(c);
+	return 0;
 }
 
 /* ---- sweeping dead entries ---- */
@@ -146,7 +194,9 @@ sweep(void)
 	}
 	for (o = all; o != NULL; o = next) {
 		next = o->all_next;
-		if (!o->alive)
+		if (o->alive)
+			o->dead_sweeps = 0;
+		else if (++o->dead_sweeps >= (memfd_needs_watch(o) ? 2 : 1))
 			obj_remove(o);
 	}
 	sweep_at = 2 * memfd_count > SWEEP_MIN ? 2 * memfd_count : SWEEP_MIN;
@@ -154,66 +204,55 @@ sweep(void)
 
 /* ---- memfd_create ---- */
 
-static void
-guest_close(struct lx_guest *g, int fd)
-{
-	lx_guest_syscall(g, LX_NR_close, (uint64_t)fd, 0, 0, 0, 0, 0);
-}
-
 /*
  * The guest makes the file itself, with its own credentials, so that the
  * supervisor never applies a privileged call to a file it took from the
- * guest (docs/security.md): open(O_CREAT|O_EXCL, 0600) of a name no one
- * can guess, unlink at once, then fchmod to the mode Linux gives (open
- * applied the umask).  Until the unlink the name is open to its owner
- * only; a name someone else holds (EEXIST) is retried with a new one.
- * No O_NOFOLLOW: it would stay in F_GETFL (Linux's memfd shows
- * O_RDWR|O_LARGEFILE only), and O_EXCL already refuses a symlink planted
- * at the name.  O_TMPFILE would need no name but shows in F_GETFL too.
+ * guest (docs/security.md): open(O_TMPFILE, 0600) in the shm directory,
+ * which gives a file with no name, so there is nothing another user can
+ * open and nothing to leave behind if lxrun dies, then fchmod to the mode
+ * Linux gives (open applied the umask).  O_TMPFILE stays in the open
+ * file's flags (F_GETFL), which Linux's memfd does not show: the file is
+ * opened again through /proc/thread-self/fd (O_RDWR, as memfd_create) and
+ * that open file takes the first one's number.
  */
-static long
-open_fresh(struct lx_guest *g, const struct memfd_flags *mf, uint64_t path,
-    struct memfd_obj *o)
-{
-	char name[128];
-	long fd = -LX_EEXIST, r;
-
-	for (int tries = 0; tries < 64 && fd == -LX_EEXIST; tries++) {
-		if (host_entropy(&o->seq, sizeof(o->seq)) < 0)
-			return -LX_ENOMEM;
-		snprintf(name, sizeof(name), "%s%d-%llu", MEMFD_SHM_PREFIX,
-		    (int)getpid(), (unsigned long long)o->seq);
-		if ((r = lx_guest_write(g, path, name, strlen(name) + 1)) < 0)
-			return r;
-		fd = lx_guest_syscall(g, LX_NR_openat, (uint64_t)LX_AT_FDCWD,
-		    path, LX_O_RDWR | LX_O_CREAT | LX_O_EXCL |
-		    (mf->cloexec ? LX_O_CLOEXEC : 0), 0600, 0, 0);
-	}
-	return fd;
-}
-
 static int
 create_in_guest(struct lx_guest *g, const struct memfd_flags *mf,
     struct memfd_obj *o)
 {
-	uint64_t path = lx_guest_scratch(g, 128);
+	uint64_t path = lx_guest_scratch(g, 64);
+	uint64_t cloexec = mf->cloexec ? LX_O_CLOEXEC : 0;
 	struct lx_fd_ident id;
-	long fd, r;
+	char p[64];
+	long fd, again, r;
 
-	if (path == 0)
+	if (path == 0 || lx_guest_write(g, path, MEMFD_SHM_DIR,
+	    sizeof(MEMFD_SHM_DIR)) < 0)
 		return -LX_ENOMEM;
-	if ((fd = open_fresh(g, mf, path, o)) < 0)
-		return (int)fd;
-	r = lx_guest_syscall(g, LX_NR_unlink, path, 0, 0, 0, 0, 0);
-	if (r == 0)
-		r = lx_guest_syscall(g, LX_NR_fchmod, (uint64_t)fd, mf->mode,
-		    0, 0, 0, 0);
+	fd = lx_guest_syscall(g, LX_NR_openat, (uint64_t)LX_AT_FDCWD, path,
+	    LX_O_RDWR | LX_O_TMPFILE | cloexec, 0600, 0, 0);
+	if (fd < 0)
+		return fd == -LX_EMFILE || fd == -LX_ENFILE ? (int)fd :
+		    -LX_ENOMEM;
+	snprintf(p, sizeof(p), "/proc/thread-self/fd/%d", (int)fd);
+	if (lx_guest_write(g, path, p, strlen(p) + 1) == 0 &&
+	    (again = lx_guest_syscall(g, LX_NR_openat, (uint64_t)LX_AT_FDCWD,
+	    path, LX_O_RDWR | cloexec, 0, 0, 0)) >= 0) {
+		r = lx_guest_syscall(g, LX_NR_dup3, (uint64_t)again,
+		    (uint64_t)fd, cloexec, 0, 0, 0);
+		memfd_guest_close(g, (int)again);
+		if (r < 0) {
+			memfd_guest_close(g, (int)fd);
+			return -LX_ENOMEM;
+		}
+	}
+	r = lx_guest_syscall(g, LX_NR_fchmod, (uint64_t)fd, mf->mode,
+	    0, 0, 0, 0);
 	/* What the guest now holds at fd must be that nameless file. */
 	if (r == 0 && (r = lx_guest_fd_ident(g, (int)fd, &id)) == 0 &&
 	    ((id.mode & LX_S_IFMT) != LX_S_IFREG || (id.mode & 07777) != mf->mode))
 		r = -LX_EBADF;
 	if (r < 0) {
-		guest_close(g, (int)fd);
+		memfd_guest_close(g, (int)fd);
 		return r == -LX_EBADF ? -LX_EBADF : -LX_ENOMEM;
 	}
 	o->dev = id.dev;
@@ -227,11 +266,11 @@ lx_sys_memfd_create(struct lx_call *c, struct lx_guest *g)
 	struct memfd_flags mf;
 	struct memfd_obj *o;
 	char name[LX_MFD_NAME_MAX + 1];
+	unsigned huge_shift = 0;
 	long r;
 	int fd;
 
-	memfd_rules_catch_up(g);
-	if ((r = memfd_flags_parse((uint32_t)c->arg[1], memfd_noexec_scope(),
+	if ((r = memfd_flags_parse((uint32_t)c->arg[1], memfd_noexec_scope(g),
 	    &mf)) < 0)
 		return lx_return(r);
 	r = lx_guest_string(g, name, c->arg[0], sizeof(name));
@@ -239,22 +278,22 @@ lx_sys_memfd_create(struct lx_call *c, struct lx_guest *g)
 		return lx_return(-LX_EINVAL);
 	if (r < 0)
 		return lx_return(-LX_EFAULT);
+	/* hugetlb_file_setup(): ENODEV for a size the host has no pool of */
+	if (mf.hugetlb && (huge_shift = memfd_huge_shift(mf.huge_log)) == 0)
+		return lx_return(-LX_ENODEV);
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return lx_return(-LX_ENOMEM);
 	if ((fd = create_in_guest(g, &mf, o)) < 0) {
 		free(o);
 		return lx_return(fd);
 	}
-	/* hugetlb_file_setup() comes after the fd is reserved. */
-	if (mf.hugetlb && !memfd_huge_size_ok(mf.huge_log)) {
-		guest_close(g, fd);
-		free(o);
-		return lx_return(-LX_ENODEV);
-	}
 	o->seals = mf.seals;
+	o->mode = mf.mode;
+	o->hugetlb = mf.hugetlb;
+	o->huge_shift = huge_shift;
 	memcpy(o->name, name, sizeof(name));
 	obj_insert(o);
-	memfd_rules_new(g, fd, o);
+	memfd_enforce_object(g, o);
 	if (memfd_count >= sweep_at)
 		sweep();
 	return lx_return(fd);
@@ -279,7 +318,7 @@ add_seals(struct lx_guest *g, struct memfd_obj *o,
     const struct lx_fd_ident *id, uint64_t req)
 {
 	bool writable = (id->flags & LX_O_ACCMODE) != LX_O_RDONLY;
-	bool check_busy, was = memfd_seals_enforced(o->seals);
+	bool check_busy;
 	long r;
 
 	r = memfd_seals_add(o->seals, req, writable, id->mode, &check_busy);
@@ -287,12 +326,11 @@ add_seals(struct lx_guest *g, struct memfd_obj *o,
 		return r;
 	if (check_busy && object_busy(o))
 		return -LX_EBUSY;
+	count(o, -1);
 	o->seals = (uint32_t)r;
-	if (!was && memfd_seals_enforced(o->seals)) {
-		memfd_nenforced++;
-		memfd_rules_ensure(g);
-		memfd_rules_mark_others(g->pid);
-	}
+	count(o, 1);
+	/* the rules are in everywhere before the seal is seen to hold */
+	memfd_enforce_object(g, o);
 	return 0;
 }
 
@@ -314,7 +352,6 @@ memfd_fcntl(struct lx_call *c, struct lx_guest *g)
 		return memfd_dupfd(c, g);
 	if (cmd != LX_F_ADD_SEALS && cmd != LX_F_GET_SEALS)
 		return lx_native();
-	memfd_rules_catch_up(g);
 	if ((o = memfd_of_fd(g, fd, &id)) == NULL)
 		return lx_native();
 	/* fcntl on an O_PATH fd knows only a few commands: EBADF. */
@@ -363,6 +400,9 @@ memfd_register(void)
 	lx_trap_arg_add(LX_NR_fcntl, 1, LX_F_GET_SEALS, LX_FAM_MEMFD);
 	lx_hook_add(LX_NR_fcntl, LX_FAM_MEMFD, memfd_fcntl);
 	lx_hooks_register(&memfd_life);
-	memfd_enforce_init();
+	memfd_writes_init();
+	memfd_datapath_init();
+	memfd_arrive_init();
+	memfd_exec_init();
 	memfd_readlink_init();
 }

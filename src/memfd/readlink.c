@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * readlink of a memfd's /proc link.  On Linux, /proc/PID/fd/N of a memfd
- * reads "/memfd:NAME (deleted)"; our object is a shm file, whose link
- * reads "/dev/shm/.lxrun-memfd-SUP-SEQ (deleted)".  readlink and
+ * (and /proc/PID/exe of a program run from one) reads "/memfd:NAME
+ * (deleted)"; our object is a nameless shm file, whose link reads
+ * "/dev/shm/#INO (deleted)".  readlink and
  * readlinkat are trapped (they are rare); while no memfd exists the hook
  * lets them run at once, and otherwise it reads the link itself (an
  * injected readlinkat with the guest's own dirfd and path) only for
  * paths that may be a /proc fd link, and answers with Linux's string
  * when the target is one of ours.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,27 +22,25 @@
 
 #define LINK_MAX	512
 
-/* "/dev/shm/.lxrun-memfd-SUP-SEQ[ (deleted)]" -> our object, if any. */
+/* "/dev/shm/#INO[ (deleted)]" (an O_TMPFILE file) -> our object, if any. */
 static struct memfd_obj *
 object_of_target(const char *t, bool *deleted)
 {
+	static const char prefix[] = MEMFD_SHM_DIR "/#";
 	static const char suffix[] = " (deleted)";
-	size_t plen = strlen(MEMFD_SHM_PREFIX), tl = strlen(t);
-	unsigned long long seq;
+	size_t tl = strlen(t);
+	unsigned long long ino;
 	char *end;
-	long sup;
 
-	if (strncmp(t, MEMFD_SHM_PREFIX, plen) != 0)
+	if (strncmp(t, prefix, sizeof(prefix) - 1) != 0 ||
+	    !isdigit((unsigned char)t[sizeof(prefix) - 1]))
 		return NULL;
-	sup = strtol(t + plen, &end, 10);
-	if (sup != getpid() || *end != '-')
-		return NULL;
-	seq = strtoull(end + 1, &end, 10);
+	ino = strtoull(t + sizeof(prefix) - 1, &end, 10);
 	*deleted = tl >= sizeof(suffix) - 1 &&
 	    strcmp(t + tl - (sizeof(suffix) - 1), suffix) == 0;
 	if (end != t + tl - (*deleted ? sizeof(suffix) - 1 : 0))
 		return NULL;
-	return memfd_find_seq(seq);
+	return memfd_find_ino(ino);
 }
 
 static struct lx_action
@@ -52,7 +52,6 @@ memfd_readlink(struct lx_call *c, struct lx_guest *g)
 
 	if (memfd_count == 0)
 		return lx_native();
-	memfd_rules_catch_up(g);
 	if (lx_fdlink_target(c, g, target, sizeof(target)) < 0 ||
 	    (o = object_of_target(target, &deleted)) == NULL)
 		return lx_native();

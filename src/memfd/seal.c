@@ -149,3 +149,32 @@ memfd_chmod_check(uint32_t seals, uint32_t oldmode, uint32_t newmode)
 		return -LX_EPERM;
 	return 0;
 }
+
+/*
+ * hugetlbfs_setattr(): a size must be a whole number of huge pages (the
+ * seals are checked after, by the caller).
+ */
+int
+memfd_huge_truncate_check(unsigned huge_shift, uint64_t len)
+{
+	return (len & ((1ULL << huge_shift) - 1)) ? -LX_EINVAL : 0;
+}
+
+/*
+ * hugetlbfs_file_mmap(): the offset must be huge-page aligned; the
+ * mapping reserves every huge page it covers, unless MAP_NORESERVE.
+ */
+int
+memfd_huge_mmap_check(unsigned huge_shift, uint64_t len, uint64_t off,
+    uint64_t flags, uint64_t *pages)
+{
+	uint64_t huge = 1ULL << huge_shift, end;
+
+	*pages = 0;
+	if (len == 0 || (off & (huge - 1)))
+		return -LX_EINVAL;
+	end = off + ((len + huge - 1) & ~(huge - 1));
+	if (!(flags & LX_MAP_NORESERVE))
+		*pages = (end - off) >> huge_shift;
+	return 0;
+}

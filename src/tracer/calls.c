@@ -466,6 +466,35 @@ seccomp_stop(struct task *t)
 }
 
 /*
+ * Rules another process asked for (fdtrap_install_pid) are installed at
+ * this process's first syscall entry, by injection; then the thread makes
+ * its own call again, which the new filter may stop.
+ */
+static void
+checked_flush(struct task *t)
+{
+	struct user_regs_struct r;
+
+	t->have_saved = false;
+	t->injected = 0;
+	if (task_saved(t) != NULL)
+		fdtrap_flush(t);
+	if (t->dead)
+		return;
+	if (t->nstash > 0)
+		inject_finish(t);
+	if (t->injected > 0) {
+		r = t->saved;
+		r.rip -= 2;
+		r.rax = r.orig_rax;
+		regs_set(t->tid, &r);
+	}
+	t->injected = 0;
+	scratch_release(t);
+	task_resume(t, 0);
+}
+
+/*
  * A syscall-entry stop of a process in checked mode: serve the call here
  * if a rule lxrun could not install wants it and no filter will stop it
  * (then the seccomp stop that follows serves it).
@@ -484,6 +513,10 @@ checked_entry(struct task *t)
 			call_begin(t, &next, ip, CALL_OBSERVE);
 		else
 			task_resume(t, 0);
+		return;
+	}
+	if (r == 1 && next.abi == LX_ABI_X86_64 && t->proc->npending > 0) {
+		checked_flush(t);
 		return;
 	}
 	if (r == 1 && next.abi == LX_ABI_X86_64 &&

@@ -13,10 +13,18 @@
  * stops at every syscall entry (PTRACE_SYSCALL) and lxrun applies the
  * rules it could not install itself, which is slower but exact; lxrun
  * says so on stderr and in the trace (docs/security.md).
+ *
+ * A family may also need rules in another process, one that may be
+ * running (a memfd sealed while a child holds it): that process goes to
+ * checked mode at once, its running threads are stopped once, and the
+ * first of its threads to make a syscall installs the rules (TSYNC) and
+ * leaves checked mode (fdtrap_install_pid, fdtrap_flush).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <sys/ptrace.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -24,6 +32,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "lxrun/linux_abi.h"
 #include "lxrun/dispatch.h"
@@ -33,16 +42,25 @@
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 
+/* One rule of a filter: each carries its own fd, so a batch may mix. */
+struct trap_one {
+	long nr;
+	int argidx;
+	uint32_t bits;
+	int fd;
+};
+
 /*
  *   ld arch; jne x86_64 -> allow
  *   per trap: ld nr; jne -> next; ld arg lo; jeq fd -> trace; (next)
+ *        (bits: ld nr; jne -> next; ld arg lo; jset bits -> trace)
  *        (argidx -1: ld nr; jeq -> trace; two no-ops)
  *   allow; trace
- * Only the low 32 bits of the argument count: the kernel reads an fd as
- * an int.
+ * Only the low 32 bits of the argument count: the kernel reads an fd (and
+ * open flags) as an int.
  */
 static int
-fdtrap_build(struct sock_filter *f, const struct lx_fd_trap *t, int n, int fd)
+fdtrap_build(struct sock_filter *f, const struct trap_one *t, int n)
 {
 	int k = 0, allow, trace;
 
@@ -71,8 +89,13 @@ fdtrap_build(struct sock_filter *f, const struct lx_fd_trap *t, int n, int fd)
 		    (uint32_t)t[i].nr, 0, 2);
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		    (uint32_t)ARG_LO(t[i].argidx));
-		f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    (uint32_t)fd, (uint8_t)(trace - k - 1), 0);
+		if (t[i].bits != 0)
+			f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET |
+			    BPF_K, t[i].bits, (uint8_t)(trace - k - 1), 0);
+		else
+			f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+			    BPF_K, (uint32_t)t[i].fd, (uint8_t)(trace - k - 1),
+			    0);
 		k++;
 	}
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
@@ -82,10 +105,21 @@ fdtrap_build(struct sock_filter *f, const struct lx_fd_trap *t, int n, int fd)
 	return k;
 }
 
+static bool
+traps_valid(const struct lx_fd_trap *traps, int n, int fd)
+{
+	if (n <= 0 || n > MAX_FD_TRAPS)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (traps[i].argidx < -1 || traps[i].argidx >= LX_NARGS ||
+		    (traps[i].argidx >= 0 && traps[i].bits == 0 && fd < 0))
+			return false;
+	return true;
+}
+
 /* One filter, installed by the guest: 0, or -errno of its seccomp(). */
 static int
-fdtrap_seccomp(struct task *t, const struct lx_fd_trap *traps, int n,
-    int fd)
+fdtrap_seccomp(struct task *t, const struct trap_one *traps, int n)
 {
 	struct sock_filter f[4 + 4 * MAX_FD_TRAPS];
 	struct {
@@ -96,13 +130,7 @@ fdtrap_seccomp(struct task *t, const struct lx_fd_trap *traps, int n,
 	int len;
 	long r;
 
-	if (n <= 0 || n > MAX_FD_TRAPS)
-		return -LX_EINVAL;
-	for (int i = 0; i < n; i++)
-		if (traps[i].argidx < -1 || traps[i].argidx >= LX_NARGS ||
-		    (traps[i].argidx >= 0 && fd < 0))
-			return -LX_EINVAL;
-	len = fdtrap_build(f, traps, n, fd);
+	len = fdtrap_build(f, traps, n);
 	if ((buf = scratch_slot(t)) == 0)
 		return -LX_EBUSY;
 	prog.len = (uint64_t)len;
@@ -122,7 +150,7 @@ fdtrap_seccomp(struct task *t, const struct lx_fd_trap *traps, int n,
 }
 
 static void
-rule_add(struct proc *p, long nr, int argidx, int fd, bool installed)
+rule_add(struct proc *p, const struct fd_rule *rule)
 {
 	if (p->nrules == p->crules) {
 		int n = p->crules ? 2 * p->crules : 16;
@@ -133,7 +161,19 @@ rule_add(struct proc *p, long nr, int argidx, int fd, bool installed)
 		p->rules = r;
 		p->crules = n;
 	}
-	p->rules[p->nrules++] = (struct fd_rule){ nr, argidx, fd, installed };
+	p->rules[p->nrules++] = *rule;
+	if (rule->pending)
+		p->npending++;
+}
+
+/* A rule the kernel refused: the process stays in checked mode. */
+static bool
+has_refused(const struct proc *p)
+{
+	for (int i = 0; i < p->nrules; i++)
+		if (!p->rules[i].installed && !p->rules[i].pending)
+			return true;
+	return false;
 }
 
 void
@@ -146,22 +186,31 @@ fdtrap_inherit(struct proc *child, const struct proc *parent)
 	child->checked |= parent->trace_only;
 	if (child->nrules > 0)
 		return;
+	/* pending ones too: the child's filters are the parent's */
 	for (int i = 0; i < parent->nrules; i++)
-		rule_add(child, parent->rules[i].nr, parent->rules[i].argidx,
-		    parent->rules[i].fd, parent->rules[i].installed);
+		rule_add(child, &parent->rules[i]);
 	child->checked = parent->checked;
+}
+
+bool
+fdtrap_rule_matches(const struct fd_rule *r, long nr, const uint64_t arg[6])
+{
+	if (r->nr != nr)
+		return false;
+	if (r->argidx < 0)
+		return true;
+	if (r->bits != 0)
+		return ((uint32_t)arg[r->argidx] & r->bits) != 0;
+	return (int)(uint32_t)arg[r->argidx] == r->fd;
 }
 
 bool
 fdtrap_wants(const struct proc *p, long nr, const uint64_t arg[6])
 {
-	for (int i = 0; i < p->nrules; i++) {
-		const struct fd_rule *r = &p->rules[i];
-
-		if (!r->installed && r->nr == nr && (r->argidx < 0 ||
-		    (int)(uint32_t)arg[r->argidx] == r->fd))
+	for (int i = 0; i < p->nrules; i++)
+		if (!p->rules[i].installed &&
+		    fdtrap_rule_matches(&p->rules[i], nr, arg))
 			return true;
-	}
 	return false;
 }
 
@@ -182,13 +231,15 @@ interrupt_sibling(struct task *t, void *arg)
 }
 
 static void
-checked_mode(struct task *t, int err)
+checked_mode(struct task *t, int err, bool already)
 {
 	char note[256];
 
-	if (t->proc->checked)
-		return;
+	if (!t->proc->checked)
+		task_foreach(interrupt_sibling, t);
 	t->proc->checked = true;
+	if (already)
+		return;
 	snprintf(note, sizeof(note), "pid %d cannot take another seccomp "
 	    "rule (%s): lxrun checks its calls itself from now on, at every "
 	    "syscall (slower)", (int)t->proc->pid,
@@ -197,20 +248,34 @@ checked_mode(struct task *t, int err)
 	    "seccomp filter size" : "the kernel refused it");
 	lx_warn("%s", note);
 	lx_trace_note(t->tid, note);
-	task_foreach(interrupt_sibling, t);
+}
+
+static void
+to_trap_one(struct trap_one *out, const struct lx_fd_trap *traps, int n,
+    int fd)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = (struct trap_one){ traps[i].nr, traps[i].argidx,
+		    traps[i].bits, fd };
 }
 
 int
 fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n, int fd)
 {
-	int r = fdtrap_seccomp(t, traps, n, fd);
+	struct trap_one one[MAX_FD_TRAPS];
+	bool already = has_refused(t->proc);
+	int r;
 
-	if (r == -LX_ESRCH || r == -LX_EINVAL)
+	if (!traps_valid(traps, n, fd))
+		return -LX_EINVAL;
+	to_trap_one(one, traps, n, fd);
+	if ((r = fdtrap_seccomp(t, one, n)) == -LX_ESRCH)
 		return r;
 	for (int i = 0; i < n; i++)
-		rule_add(t->proc, traps[i].nr, traps[i].argidx, fd, r == 0);
+		rule_add(t->proc, &(struct fd_rule){ traps[i].nr,
+		    traps[i].argidx, fd, traps[i].bits, false, r == 0 });
 	if (r < 0)
-		checked_mode(t, -r);
+		checked_mode(t, -r, already);
 	return 0;
 }
 
@@ -246,4 +311,132 @@ fdtrap_init(void)
 	lx_hook_add(LX_NR_seccomp, LX_FAM_NONE, hook_seccomp);
 	lx_trap_arg_add(LX_NR_prctl, 0, LX_PR_SET_SECCOMP, LX_FAM_NONE);
 	lx_hook_add(LX_NR_prctl, LX_FAM_NONE, hook_seccomp);
+}
+
+/* ---- rules for another process ---- */
+
+struct proc_threads {
+	pid_t pid;
+	struct proc *proc;
+	pid_t tids[64];
+	int ntids;
+};
+
+static void
+find_proc(struct task *t, void *arg)
+{
+	struct proc_threads *pt = arg;
+
+	if (t->proc->pid == pt->pid)
+		pt->proc = t->proc;
+}
+
+static void
+interrupt_thread(struct task *t, void *arg)
+{
+	struct proc_threads *pt = arg;
+
+	if (t->proc != pt->proc || t->wait != TW_RUNNING || t->in_group_stop)
+		return;
+	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) == 0 &&
+	    pt->ntids < (int)(sizeof(pt->tids) / sizeof(pt->tids[0])))
+		pt->tids[pt->ntids++] = t->tid;
+}
+
+/* The thread's state letter in /proc/TID/stat ('R' running...), or 0. */
+static char
+thread_state(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return 0;
+	return p[2];
+}
+
+/*
+ * PTRACE_INTERRUPT has made every later return to user space stop, but
+ * a thread running user code on another CPU can still enter one syscall
+ * before the kick reaches it.  Wait (briefly) until each interrupted
+ * thread is off its CPU: asleep in the kernel, or stopped.
+ */
+static void
+settle(const struct proc_threads *pt)
+{
+	int64_t end = lx_now_ns() + 20 * 1000000;
+
+	for (int i = 0; i < pt->ntids; i++)
+		while (thread_state(pt->tids[i]) == 'R' && lx_now_ns() < end)
+			sched_yield();
+}
+
+int
+fdtrap_install_pid(pid_t pid, const struct lx_fd_trap *traps, int n, int fd)
+{
+	struct proc_threads pt = { .pid = pid };
+
+	if (!traps_valid(traps, n, fd))
+		return -LX_EINVAL;
+	task_foreach(find_proc, &pt);
+	if (pt.proc == NULL)
+		return -LX_ESRCH;
+	for (int i = 0; i < n; i++)
+		rule_add(pt.proc, &(struct fd_rule){ traps[i].nr,
+		    traps[i].argidx, fd, traps[i].bits, true, false });
+	if (!pt.proc->checked) {
+		pt.proc->checked = true;
+		task_foreach(interrupt_thread, &pt);
+		settle(&pt);
+	}
+	return 0;
+}
+
+/*
+ * At an entry stop of t (its process in checked mode): install the
+ * pending rules, as few filters as possible, and leave checked mode if
+ * the kernel refused none.  The caller makes the thread's own call again.
+ */
+void
+fdtrap_flush(struct task *t)
+{
+	struct proc *p = t->proc;
+	bool already = has_refused(p);
+
+	while (p->npending > 0) {
+		struct trap_one batch[MAX_FD_TRAPS];
+		int idx[MAX_FD_TRAPS], n = 0, r;
+
+		for (int i = 0; i < p->nrules && n < MAX_FD_TRAPS; i++) {
+			const struct fd_rule *rl = &p->rules[i];
+
+			if (!rl->pending)
+				continue;
+			batch[n] = (struct trap_one){ rl->nr, rl->argidx,
+			    rl->bits, rl->fd };
+			idx[n++] = i;
+		}
+		if ((r = fdtrap_seccomp(t, batch, n)) == -LX_ESRCH)
+			return;
+		for (int i = 0; i < n; i++) {
+			p->rules[idx[i]].pending = false;
+			p->rules[idx[i]].installed = r == 0;
+		}
+		p->npending -= n;
+		if (r < 0) {
+			checked_mode(t, -r, already);
+			already = true;
+		}
+	}
+	if (!has_refused(p))
+		p->checked = false;
 }

@@ -273,6 +273,15 @@ g_woken_by_ignored(struct lx_guest *g)
 	return (pnd & ~(ign | (DEFAULT_IGNORED & ~cgt))) == 0;
 }
 
+static int
+g_trap_fd_pid(struct lx_guest *g, int pid, const struct lx_fd_trap *traps,
+    int n, int fd)
+{
+	if (pid == g->pid)
+		return fdtrap_install(task_of(g), traps, n, fd);
+	return fdtrap_install_pid(pid, traps, n, fd);
+}
+
 static const struct lx_guest_ops guest_ops = {
 	.read = g_read,
 	.write = g_write,
@@ -288,6 +297,7 @@ static const struct lx_guest_ops guest_ops = {
 	.sup_access = g_sup_access,
 	.same_file = g_same_file,
 	.woken_by_ignored = g_woken_by_ignored,
+	.trap_fd_pid = g_trap_fd_pid,
 };
 
 void

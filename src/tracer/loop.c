@@ -184,6 +184,14 @@ event_exec(struct task *t)
 		}
 	}
 	scratch_release(t);	/* a vfork parent may still use that mm */
+	/*
+	 * An exec a handler rewrote (memfd runs its copy) succeeded: the
+	 * registers are the new image's, so its exit stop only reports.
+	 */
+	if (t->wait == TW_EXIT_REWRITE) {
+		t->wait = TW_EXIT_NATIVE;
+		t->action.on_exit = NULL;
+	}
 	t->view = 0;		/* set-uid programs change credentials */
 	mm_put(t->mm);
 	t->mm = mm_new();

@@ -156,9 +156,8 @@ filter_traps(const struct proc *p, long nr, const uint64_t arg[6])
 		    (uint32_t)arg[args[i].argidx] == (uint32_t)args[i].value)
 			return true;
 	for (int i = 0; i < p->nrules; i++)
-		if (p->rules[i].installed && p->rules[i].nr == nr &&
-		    (p->rules[i].argidx < 0 ||
-		    (int)(uint32_t)arg[p->rules[i].argidx] == p->rules[i].fd))
+		if (p->rules[i].installed &&
+		    fdtrap_rule_matches(&p->rules[i], nr, arg))
 			return true;
 	return false;
 }

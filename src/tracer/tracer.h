@@ -58,6 +58,9 @@ struct fd_rule {
 	long nr;
 	int argidx;
 	int fd;
+	uint32_t bits;		/* lx_fd_trap's bits test, 0 = fd test */
+	bool pending;		/* asked for by another process: installed at
+				   this one's next syscall entry */
 	bool installed;		/* a seccomp filter stops it; else lxrun
 				   checks it at the syscall-entry stop */
 };
@@ -71,7 +74,9 @@ struct proc {
 	/*
 	 * Per-fd rules, inherited as its seccomp filters are.  checked: a
 	 * rule could not be installed, so every thread stops at every
-	 * syscall entry (PTRACE_SYSCALL) and lxrun applies those rules.
+	 * syscall entry (PTRACE_SYSCALL) and lxrun applies those rules;
+	 * also while npending rules another process asked for wait to be
+	 * installed at the next entry stop.
 	 */
 	bool checked;
 	bool trace_only;	/* attached (-p): every call traced, none
@@ -83,6 +88,7 @@ struct proc {
 	 * inside it (injections, rewrites, parks) must not go through them.
 	 */
 	bool guest_filter;
+	int npending;
 };
 
 /* What the tracer waits for from a thread. */
@@ -195,6 +201,14 @@ int fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n,
 void fdtrap_inherit(struct proc *child, const struct proc *parent);
 /* At a checked entry stop: does an uninstalled rule want this call? */
 bool fdtrap_wants(const struct proc *p, long nr, const uint64_t arg[6]);
+/* Does rule r stop this call? */
+bool fdtrap_rule_matches(const struct fd_rule *r, long nr,
+    const uint64_t arg[6]);
+/* Rules for another process, which may be running (lx_guest trap_fd_pid). */
+int fdtrap_install_pid(pid_t pid, const struct lx_fd_trap *traps, int n,
+    int fd);
+/* At an entry stop of t: install its process's pending rules. */
+void fdtrap_flush(struct task *t);
 
 /* pathstat.c */
 struct stat;

@@ -37,14 +37,20 @@ object_of_target(const char *t)
 	return lx_object_by_ino(ino);
 }
 
-/* Could this path name a /proc fd or map_files link (or /dev/fd/N)? */
+/*
+ * Could this path name a /proc fd or map_files link (or /dev/fd/N), or a
+ * process's exe link (a program run from a memfd)?
+ */
 static bool
 maybe_fd_link(const char *path, bool relative_to_dirfd)
 {
+	size_t n = strlen(path);
+
 	if (relative_to_dirfd && path[0] != '/')
 		return true;
 	return strstr(path, "fd/") != NULL ||
-	    strstr(path, "map_files/") != NULL;
+	    strstr(path, "map_files/") != NULL ||
+	    (n >= 4 && strcmp(path + n - 4, "/exe") == 0);
 }
 
 long

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# A memfd under lxrun is a file in /dev/shm for a moment (issue 16 case
-# 4; docs/security.md): no other user may open it, whatever they do to
-# watch the directory, and names someone else holds there never make
-# memfd_create fail.
+# A memfd under lxrun is a file in /dev/shm (issue 16 case 4;
+# docs/security.md), one with no name (O_TMPFILE) since issue 17: no other
+# user may open it, whatever they do to watch the directory, and names
+# someone else holds there never make memfd_create fail.
 . "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/diff/lib/common.sh"
 need_lxrun
 [ "$(id -u)" = 0 ] || skip "needs root (two users: guest and snooper)"

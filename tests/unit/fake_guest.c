@@ -174,6 +174,13 @@ fg_woken_by_ignored(struct lx_guest *g)
 	return 0;	/* a real signal: EINTR stands */
 }
 
+static int
+fg_trap_fd_pid(struct lx_guest *g, int pid, const struct lx_fd_trap *t,
+    int n, int fd)
+{
+	return pid == g->pid ? fg_trap_fd(g, t, n, fd) : -LX_ESRCH;
+}
+
 static const struct lx_guest_ops fg_ops = {
 	.read = fg_read,
 	.write = fg_write,
@@ -189,6 +196,7 @@ static const struct lx_guest_ops fg_ops = {
 	.sup_access = fg_sup_access,
 	.same_file = fg_same_file,
 	.woken_by_ignored = fg_woken_by_ignored,
+	.trap_fd_pid = fg_trap_fd_pid,
 };
 
 void

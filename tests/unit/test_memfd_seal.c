@@ -309,6 +309,36 @@ before_6_3(void **state)
 	lx_kernel.memfd_exec_seal = true;
 }
 
+/* hugetlbfs with 2 MiB pages, as Linux 6.18 answered natively */
+static void
+huge_rules(void **state)
+{
+	const unsigned shift = 21;
+	const uint64_t mb = 1 << 20;
+	uint64_t pages;
+
+	(void)state;
+	assert_int_equal(memfd_huge_truncate_check(shift, 0), 0);
+	assert_int_equal(memfd_huge_truncate_check(shift, 2 * mb), 0);
+	assert_int_equal(memfd_huge_truncate_check(shift, 4096), -LX_EINVAL);
+	assert_int_equal(memfd_huge_truncate_check(shift, 3 * mb), -LX_EINVAL);
+	/* offsets must be huge-page aligned; lengths round up */
+	assert_int_equal(memfd_huge_mmap_check(shift, 2 * mb, 4096,
+	    LX_MAP_SHARED, &pages), -LX_EINVAL);
+	assert_int_equal(memfd_huge_mmap_check(shift, 0, 0, LX_MAP_SHARED,
+	    &pages), -LX_EINVAL);
+	assert_int_equal(memfd_huge_mmap_check(shift, 4096, 0, LX_MAP_SHARED,
+	    &pages), 0);
+	assert_int_equal(pages, 1);
+	assert_int_equal(memfd_huge_mmap_check(shift, 3 * mb, 2 * mb,
+	    LX_MAP_PRIVATE, &pages), 0);
+	assert_int_equal(pages, 2);
+	/* MAP_NORESERVE reserves nothing */
+	assert_int_equal(memfd_huge_mmap_check(shift, 3 * mb, 0,
+	    LX_MAP_SHARED | LX_MAP_NORESERVE, &pages), 0);
+	assert_int_equal(pages, 0);
+}
+
 int
 main(void)
 {
@@ -327,6 +357,7 @@ main(void)
 		cmocka_unit_test(fallocate_rules),
 		cmocka_unit_test(mmap_rules),
 		cmocka_unit_test(chmod_rules),
+		cmocka_unit_test(huge_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

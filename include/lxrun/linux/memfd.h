@@ -43,4 +43,46 @@
 #define LX_MEMFD_NOEXEC_SCOPE_NOEXEC_SEAL   1
 #define LX_MEMFD_NOEXEC_SCOPE_NOEXEC_ENFORCED 2
 
+/* madvise advice that punches a hole (a write as seals see it). */
+#define LX_MADV_REMOVE              9
+
+/*
+ * What the routes an fd can arrive by look like in memory: struct
+ * msghdr, struct mmsghdr and struct cmsghdr (x86-64), SCM_RIGHTS, and
+ * openat2's struct open_how.
+ */
+struct lx_msghdr {
+	uint64_t msg_name;
+	uint32_t msg_namelen;
+	uint32_t pad0;
+	uint64_t msg_iov;
+	uint64_t msg_iovlen;
+	uint64_t msg_control;
+	uint64_t msg_controllen;
+	int32_t msg_flags;
+	uint32_t pad1;
+};
+
+struct lx_mmsghdr {
+	struct lx_msghdr msg_hdr;
+	uint32_t msg_len;
+	uint32_t pad;
+};
+
+struct lx_cmsghdr {
+	uint64_t cmsg_len;
+	int32_t cmsg_level;
+	int32_t cmsg_type;
+};
+
+#define LX_CMSG_ALIGN(n)            (((n) + 7) & ~(uint64_t)7)
+#define LX_SOL_SOCKET               1
+#define LX_SCM_RIGHTS               1
+
+struct lx_open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+
 #endif
