@@ -15,8 +15,12 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-missing-field-initializers
-CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
-LDLIBS   +=
+PKG_CONFIG ?= pkg-config
+# The ELF loader (src/elf) reads programs with libelf.
+ELF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libelf 2>/dev/null)
+ELF_LIBS   := $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null || echo -lelf)
+CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE $(ELF_CFLAGS)
+LDLIBS   += $(ELF_LIBS)
 
 BUILD    := build
 HOST_OS  ?= linux

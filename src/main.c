@@ -21,6 +21,7 @@
 
 #include "lxrun/host.h"
 #include "lxrun/trace.h"
+#include "tracer/load.h"
 #include "tracer/loop.h"
 #include "tracer/spawn.h"
 #include "tracer/tracer.h"
@@ -30,6 +31,7 @@
 enum {
 	OPT_TRACE = 256, OPT_TRACE_FORMAT, OPT_REPORT, OPT_REPORT_FORMAT,
 	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PIN,
+	OPT_LOADER,
 };
 
 /* --pin: the CPU that supervisor and guest share, -1 for none. */
@@ -46,6 +48,7 @@ static const struct option long_options[] = {
 	{ "trap", required_argument, NULL, OPT_TRAP },
 	{ "list-syscalls", optional_argument, NULL, OPT_LIST },
 	{ "pin", optional_argument, NULL, OPT_PIN },
+	{ "loader", required_argument, NULL, OPT_LOADER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -87,6 +90,9 @@ usage(FILE *f)
 "  --pin[=CPU]           run lxrun and the program on one CPU (default: the\n"
 "                        current one): a stop then costs a fraction of a\n"
 "                        cross-CPU one, but the program sees one CPU\n"
+"  --loader=LOADER       kernel (default: the kernel execs programs) or elf\n"
+"                        (lxrun loads the ELF itself, as on a BSD host);\n"
+"                        also LXRUN_LOADER in the environment\n"
 "  --list-syscalls[=FMT] print the syscall table (text, json, md)\n"
 "  -h, --help            this text\n"
 "  -V, --version         version\n");
@@ -150,10 +156,25 @@ parse_expr(const char *expr)
 	lx_opt.trace = true;
 }
 
+/* --loader and LXRUN_LOADER: who puts programs into processes. */
+static void
+parse_loader(const char *v, const char *from)
+{
+	if (strcmp(v, "elf") == 0)
+		load_enable();
+	else if (strcmp(v, "kernel") != 0 && strcmp(v, "") != 0) {
+		fprintf(stderr, "lxrun: %s takes kernel or elf, not '%s'\n",
+		    from, v);
+		exit(125);
+	}
+}
+
 static char **
 parse_args(int argc, char **argv)
 {
 	const char *outfile = NULL, *list = NULL;
+	const char *loader = getenv("LXRUN_LOADER");
+	const char *loader_from = "LXRUN_LOADER";
 	bool want_list = false, trap_given = false;
 	int c;
 
@@ -224,6 +245,10 @@ parse_args(int argc, char **argv)
 				bad_usage("bad CPU for --pin: '%s'",
 				    optarg != NULL ? optarg : "?");
 			break;
+		case OPT_LOADER:
+			loader = optarg;
+			loader_from = "--loader";
+			break;
 		case OPT_LIST:
 			want_list = true;
 			list = optarg;
@@ -253,6 +278,8 @@ parse_args(int argc, char **argv)
 			exit(125);
 		}
 	}
+	if (loader != NULL)
+		parse_loader(loader, loader_from);
 	if (want_list) {
 		if (lx_sysent_list(stdout, list != NULL ? list : "text") < 0)
 			bad_usage("unknown --list-syscalls format '%s'", list);

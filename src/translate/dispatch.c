@@ -9,7 +9,7 @@
 #include "lxrun/trace.h"
 
 #define MAX_HOOKS	64
-#define MAX_TRAP_NRS	16
+#define MAX_TRAP_NRS	64
 #define MAX_TRAP_ARGS	16
 
 static struct {

@@ -1,0 +1,757 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * --loader=elf, before the point of no return.  At an execve/execveat
+ * seccomp stop, lxrun does what exec checks before it destroys the old
+ * image, in the guest's own context and in the kernel's order, so that a
+ * program the kernel would refuse gets the kernel's errno while the old
+ * image still runs:
+ *
+ *	the path walk (a stat: ENOENT, ENOTDIR, ELOOP, EACCES...), a regular
+ *	file (EACCES), execute permission and no noexec mount (EACCES), not
+ *	open for writing (ETXTBSY), argv/envp (EFAULT, E2BIG), then the
+ *	format: #! lines (up to LX_EXEC_MAXDEPTH interpreters, ELOOP), ELF
+ *	headers (ENOEXEC, EIO), PT_INTERP (its open errors, ELIBBAD).
+ *
+ * The files are opened in the guest by injected calls (their fds survive
+ * the exec: the stub maps from them) and read by the supervisor through a
+ * pidfd_getfd copy.  Then the call becomes execveat(stub, "", argv, envp,
+ * AT_EMPTY_PATH) on a memfd holding the stub; argv is the #!-rewritten
+ * one for scripts.  The kernel's exec of the stub checks what is left
+ * (E2BIG) and does exec's process work; load_image() builds the program
+ * at the exit stop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "load.h"
+#include "lxrun/linux_abi.h"
+#include "lxrun/trace.h"
+
+#define LX_AT_EXECVE_CHECK	0x10000
+#define LX_MFD_CLOEXEC		0x0001U
+#define LX_MFD_EXEC		0x0010U
+#define MAX_ARG_STRLEN		(32 * 4096)
+#define MAX_ARG_STRINGS		0x7fffffff
+#define MAX_PRE			(2 + 2 * LX_EXEC_MAXDEPTH + 2)
+
+/* Where things go in the thread's scratch slot during the checks. */
+#define SCR_EMPTY	0	/* "": stays until exec (execveat's path) */
+#define SCR_PATH	8	/* a path for openat */
+#define SCR_PATH_MAX	1016
+#define SCR_STAT	1024	/* struct stat of an injected fstatat */
+#define SCR_STUB	1024	/* the stub's image, written to its memfd */
+#define SCR_ARGV	1536	/* a short #! argv: up to the slot's end */
+
+static bool enabled;
+
+bool
+load_enabled(void)
+{
+	return enabled;
+}
+
+/* One exec's checks. */
+struct exec_req {
+	struct task *t;
+	struct lx_guest *g;
+	struct load_exec *le;
+	uint64_t scratch;
+	int dirfd, flags;
+	uint64_t path_ptr, argv, envp;
+	char path[LX_PATH_MAX];
+	bool fd_inaccessible;	/* a "/dev/fd/N/..." name with N close-on-exec */
+	bool past_open;		/* argv/envp errors now come first */
+	/* a #! exec's argv: pre[] then the guest's argv from orig_from */
+	char *pre[MAX_PRE];
+	int npre, orig_from;
+	bool rewrite_argv;
+	char interp_name[LX_PATH_MAX + 32];	/* bprm->interp */
+};
+
+/* A file opened for exec: the guest's fd and the supervisor's copy. */
+struct opened {
+	int gfd, sfd;
+	unsigned char buf[LX_BINPRM_BUF];
+};
+
+static long
+inject(struct exec_req *x, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+    uint64_t a3, uint64_t a4)
+{
+	uint64_t a[6] = { a0, a1, a2, a3, a4, 0 };
+
+	return inject_syscall(x->t, nr, a);
+}
+
+static void
+gclose(struct exec_req *x, int *gfd)
+{
+	if (*gfd >= 0)
+		inject(x, LX_NR_close, (uint64_t)*gfd, 0, 0, 0, 0);
+	*gfd = -1;
+}
+
+static void
+opened_close(struct exec_req *x, struct opened *o)
+{
+	gclose(x, &o->gfd);
+	if (o->sfd >= 0)
+		close(o->sfd);
+	o->sfd = -1;
+}
+
+/* Guest memory for n bytes (a long path, a #! argv): scratch or a map. */
+static uint64_t
+guest_area(struct exec_req *x, size_t n, uint64_t scratch_off, size_t room)
+{
+	struct load_exec *le = x->le;
+	long r;
+
+	if (n <= room)
+		return x->scratch + scratch_off;
+	if (n <= le->tmp_len)
+		return le->tmp_map;
+	if (le->tmp_map != 0)
+		inject(x, LX_NR_munmap, le->tmp_map, le->tmp_len, 0, 0, 0);
+	le->tmp_map = 0;
+	le->tmp_len = (n + 65535) & ~(size_t)65535;
+	r = inject(x, LX_NR_mmap, 0, le->tmp_len,
+	    LX_PROT_READ | LX_PROT_WRITE,
+	    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, (uint64_t)-1);
+	if (r < 0 && r > -4096) {
+		le->tmp_len = 0;
+		return 0;
+	}
+	le->tmp_map = (uint64_t)r;
+	return le->tmp_map;
+}
+
+/* A path of ours (an interpreter's) in guest memory, for openat. */
+static uint64_t
+guest_path(struct exec_req *x, const char *path)
+{
+	size_t n = strlen(path) + 1;
+	uint64_t at = guest_area(x, n, SCR_PATH, SCR_PATH_MAX);
+
+	if (at == 0 || mem_write(x->t, at, path, n) < 0)
+		return 0;
+	return at;
+}
+
+static long
+sfd_pread(void *ctx, void *buf, size_t n, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t got = pread(*(int *)ctx, (char *)buf + done, n - done,
+		    (off_t)(off + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break;
+		done += (size_t)got;
+	}
+	return (long)done;
+}
+
+/*
+ * deny_write_access() fails (ETXTBSY) while the file is open for writing:
+ * exactly when a read lease cannot be had on it.  Without the right to
+ * take leases (not root, not the owner), nothing is checked.
+ */
+static int
+text_busy(int sfd)
+{
+	if (fcntl(sfd, F_SETLEASE, F_RDLCK) == 0) {
+		fcntl(sfd, F_SETLEASE, F_UNLCK);
+		return 0;
+	}
+	return errno == EAGAIN ? -LX_ETXTBSY : 0;
+}
+
+/* The file's stat as the guest's own path walk sees it. */
+static int
+exec_stat(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
+    bool nofollow, struct stat *st, bool *same_view)
+{
+	long r = path_stat(x->t, dirfd, path, nofollow, st);
+
+	*same_view = r != -LX_EAGAIN;
+	if (r != -LX_EAGAIN)
+		return (int)r;
+	r = inject(x, LX_NR_newfstatat, (uint64_t)dirfd, gpath,
+	    x->scratch + SCR_STAT, nofollow ? LX_AT_SYMLINK_NOFOLLOW : 0, 0);
+	if (r < 0)
+		return (int)r;
+	return mem_read(x->t, st, x->scratch + SCR_STAT, sizeof(*st));
+}
+
+/*
+ * do_open_execat(): open the file exec would run, with exec's checks.
+ * empty: execveat(dirfd, "", AT_EMPTY_PATH), the file is dirfd's.
+ */
+static int
+open_exec(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
+    bool nofollow, bool empty, struct opened *o)
+{
+	struct stat st;
+	bool same = false;
+	long r;
+
+	o->gfd = o->sfd = -1;
+	if (empty) {
+		char proc[64];
+
+		if ((r = lx_guest_fd_stat(x->g, dirfd, &st)) < 0)
+			return (int)r;
+		if (!S_ISREG(st.st_mode))
+			return -LX_EACCES;
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
+		if ((gpath = guest_path(x, proc)) == 0)
+			return -LX_ENOMEM;
+		r = inject(x, LX_NR_openat, (uint64_t)LX_AT_FDCWD, gpath,
+		    LX_O_RDONLY | LX_O_NONBLOCK | LX_O_NOCTTY, 0, 0);
+	} else {
+		if (path[0] == '\0')	/* exec's own "" is its cwd */
+			return -LX_EACCES;
+		if ((r = exec_stat(x, dirfd, gpath, path, nofollow, &st,
+		    &same)) < 0)
+			return (int)r;
+		if (nofollow && S_ISLNK(st.st_mode))
+			return -LX_ELOOP;
+		if (!S_ISREG(st.st_mode))
+			return -LX_EACCES;
+		r = inject(x, LX_NR_openat, (uint64_t)dirfd, gpath,
+		    LX_O_RDONLY | LX_O_NONBLOCK | LX_O_NOCTTY |
+		    (nofollow ? LX_O_NOFOLLOW : 0), 0, 0);
+	}
+	if (r < 0)
+		return (int)r;
+	o->gfd = (int)r;
+	if (lx_guest_fd_stat(x->g, o->gfd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -LX_EACCES;	/* replaced meanwhile */
+	if ((o->sfd = guest_pull_fd(x->t, o->gfd)) < 0) {
+		char proc[64];
+
+		snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)x->t->tid,
+		    o->gfd);
+		if ((o->sfd = open(proc, O_RDONLY | O_CLOEXEC)) < 0)
+			return -LX_EACCES;
+	}
+	/* execute permission, noexec mounts, ACLs, LSMs: access(2)'s answer */
+	if (same)
+		r = syscall(SYS_faccessat2, o->sfd, "", X_OK,
+		    AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
+	else
+		r = inject(x, LX_NR_faccessat2, (uint64_t)o->gfd,
+		    x->scratch + SCR_EMPTY, X_OK,
+		    LX_AT_EMPTY_PATH | LX_AT_EACCESS, 0);
+	if (r < 0)
+		return (int)r;
+	if ((r = text_busy(o->sfd)) < 0)
+		return (int)r;
+	memset(o->buf, 0, sizeof(o->buf));
+	r = sfd_pread(&o->sfd, o->buf, sizeof(o->buf), 0);
+	return r < 0 ? (int)r : 0;
+}
+
+/* Read a NULL-terminated pointer array's entry i. */
+static int
+vec_entry(struct exec_req *x, uint64_t vec, uint64_t i, uint64_t *p)
+{
+	return mem_read(x->t, p, vec + 8 * i, sizeof(*p)) < 0 ? -LX_EFAULT : 0;
+}
+
+static long
+vec_count(struct exec_req *x, uint64_t vec)
+{
+	uint64_t p, n = 0;
+
+	if (vec == 0)
+		return 0;
+	for (;;) {
+		if (n >= MAX_ARG_STRINGS)
+			return -LX_E2BIG;
+		if (vec_entry(x, vec, n, &p) < 0)
+			return -LX_EFAULT;
+		if (p == 0)
+			return (long)n;
+		n++;
+	}
+}
+
+/* copy_strings(): each string's length and the running total. */
+static int
+vec_strings(struct exec_req *x, uint64_t vec, long n, uint64_t *total,
+    uint64_t limit)
+{
+	static char s[MAX_ARG_STRLEN + 1];
+
+	for (long i = n - 1; i >= 0; i--) {
+		uint64_t p;
+		long len;
+
+		if (vec_entry(x, vec, (uint64_t)i, &p) < 0)
+			return -LX_EFAULT;
+		len = mem_read_string(x->t, s, p, sizeof(s));
+		if (len == -LX_ENAMETOOLONG)
+			return -LX_E2BIG;
+		if (len < 0)
+			return -LX_EFAULT;
+		if (len + 1 > MAX_ARG_STRLEN)
+			return -LX_E2BIG;
+		*total += (uint64_t)len + 1;
+		if (*total > limit)
+			return -LX_E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * What exec finds in argv and envp before it looks at the file's format
+ * (count, bprm_stack_limits, copy_strings): 0 or EFAULT/E2BIG.
+ */
+static int
+argv_check(struct exec_req *x)
+{
+	struct rlimit rl;
+	uint64_t limit = 6ULL << 20, total, ptrs;
+	long argc, envc;
+	int r;
+
+	if ((argc = vec_count(x, x->argv)) < 0)
+		return (int)argc;
+	if ((envc = vec_count(x, x->envp)) < 0)
+		return (int)envc;
+	if (prlimit(x->t->proc->pid, RLIMIT_STACK, NULL, &rl) == 0 &&
+	    rl.rlim_cur / 4 < limit)
+		limit = rl.rlim_cur / 4;
+	if (limit < 32 * 4096)
+		limit = 32 * 4096;
+	ptrs = (uint64_t)((argc > 1 ? argc : 1) + envc) * 8;
+	if (limit <= ptrs)
+		return -LX_E2BIG;
+	limit -= ptrs;
+	total = strlen(x->le->execfn) + 1;
+	if (total > limit)
+		return -LX_E2BIG;
+	if ((r = vec_strings(x, x->envp, envc, &total, limit)) < 0)
+		return r;
+	return vec_strings(x, x->argv, argc, &total, limit);
+}
+
+/* An error after the open of the program: argv/envp errors come first. */
+static int
+fail(struct exec_req *x, int err)
+{
+	int r;
+
+	if (x->past_open && (r = argv_check(x)) < 0)
+		return r;
+	return err;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		lx_die("out of memory");
+	return d;
+}
+
+/*
+ * load_script(): argv[0] goes, then the script's name (bprm->interp),
+ * the optional argument and the interpreter's name come first.
+ */
+static int
+script_argv(struct exec_req *x, const struct lx_script *s)
+{
+	char *add[3];
+	int nadd = 0;
+
+	if (x->npre + 3 > MAX_PRE)
+		return -LX_E2BIG;
+	if (x->npre > 0) {
+		free(x->pre[0]);
+		memmove(x->pre, x->pre + 1, (size_t)(x->npre - 1) *
+		    sizeof(x->pre[0]));
+		x->npre--;
+	} else {
+		uint64_t p;
+
+		/* argc 0 became [""]: that is what goes */
+		if (vec_entry(x, x->argv, (uint64_t)x->orig_from, &p) == 0 &&
+		    p != 0)
+			x->orig_from++;
+	}
+	add[nadd++] = xstrdup(s->name);
+	if (s->has_arg)
+		add[nadd++] = xstrdup(s->arg);
+	add[nadd++] = xstrdup(x->interp_name);
+	memmove(x->pre + nadd, x->pre, (size_t)x->npre * sizeof(x->pre[0]));
+	memcpy(x->pre, add, (size_t)nadd * sizeof(add[0]));
+	x->npre += nadd;
+	x->rewrite_argv = true;
+	snprintf(x->interp_name, sizeof(x->interp_name), "%s", s->name);
+	return 0;
+}
+
+/* The #!-rewritten argv in guest memory: its address, or -errno. */
+static long
+build_argv(struct exec_req *x)
+{
+	uint64_t n = 0, p, strs = 0, at, vec;
+	size_t need;
+	long rest;
+
+	if ((rest = vec_count(x, x->argv)) < 0)
+		return rest;
+	if ((uint64_t)rest > (uint64_t)x->orig_from)
+		n = (uint64_t)rest - (uint64_t)x->orig_from;
+	for (int i = 0; i < x->npre; i++)
+		strs += strlen(x->pre[i]) + 1;
+	need = (size_t)((x->npre + n + 1) * 8 + strs);
+	if ((vec = guest_area(x, need, SCR_ARGV, LX_SCRATCH_MAX - SCR_ARGV))
+	    == 0)
+		return -LX_ENOMEM;
+	at = vec + (x->npre + n + 1) * 8;
+	for (int i = 0; i < x->npre; i++) {
+		size_t len = strlen(x->pre[i]) + 1;
+
+		if (mem_write(x->t, at, x->pre[i], len) < 0 ||
+		    mem_write(x->t, vec + 8 * (uint64_t)i, &at, 8) < 0)
+			return -LX_EFAULT;
+		at += len;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		if (vec_entry(x, x->argv, (uint64_t)x->orig_from + i, &p) < 0 ||
+		    mem_write(x->t, vec + 8 * (x->npre + i), &p, 8) < 0)
+			return -LX_EFAULT;
+	}
+	p = 0;
+	if (mem_write(x->t, vec + 8 * (x->npre + n), &p, 8) < 0)
+		return -LX_EFAULT;
+	return (long)vec;
+}
+
+static bool
+overlaps(const struct lx_elf *e, uint64_t lo, uint64_t hi)
+{
+	if (e->eh.e_type != ET_EXEC)
+		return false;
+	for (int i = 0; i < e->phnum; i++) {
+		const GElf_Phdr *ph = &e->ph[i];
+		uint64_t a = ph->p_vaddr & ~(LX_ELF_PAGE - 1);
+		uint64_t b = ph->p_vaddr + ph->p_memsz + LX_ELF_PAGE;
+
+		if (ph->p_type == PT_LOAD && a < hi && lo < b)
+			return true;
+	}
+	return false;
+}
+
+/* Where to link the stub: low, unless an ET_EXEC program is there. */
+static uint64_t
+stub_base(const struct load_exec *le)
+{
+	static const uint64_t cand[] = {
+		0x10000, 0x100000000ULL, 0x300000000000ULL, 0x10000000000ULL,
+	};
+	uint64_t min = 65536;
+	FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "re");
+
+	if (f != NULL) {
+		unsigned long long v;
+
+		if (fscanf(f, "%llu", &v) == 1 && v > min)
+			min = (v + LX_ELF_PAGE - 1) & ~(LX_ELF_PAGE - 1);
+		fclose(f);
+	}
+	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		uint64_t b = cand[i] < min ? min : cand[i];
+
+		if (!overlaps(&le->main, b, b + LX_STUB_LEN) &&
+		    !(le->has_interp &&
+		    overlaps(&le->interp, b, b + LX_STUB_LEN)))
+			return b;
+	}
+	return 0;
+}
+
+/* The stub in a memfd of the guest's: its fd. */
+static int
+make_stub(struct exec_req *x)
+{
+	unsigned char img[512];
+	size_t len = lx_stub_image(img, sizeof(img), x->le->stub_base);
+	static const char name[] = "lxrun-stub";
+	uint64_t at = x->scratch + SCR_PATH;
+	long fd, r;
+
+	if (len == 0 || mem_write(x->t, at, name, sizeof(name)) < 0 ||
+	    mem_write(x->t, x->scratch + SCR_STUB, img, len) < 0)
+		return -LX_EFAULT;
+	fd = inject(x, LX_NR_memfd_create, at, LX_MFD_CLOEXEC | LX_MFD_EXEC,
+	    0, 0, 0);
+	if (fd == -LX_EINVAL)	/* before Linux 6.3: no MFD_EXEC */
+		fd = inject(x, LX_NR_memfd_create, at, LX_MFD_CLOEXEC, 0, 0,
+		    0);
+	if (fd < 0)
+		return (int)fd;
+	x->le->stub_gfd = (int)fd;
+	r = inject(x, LX_NR_pwrite64, (uint64_t)fd, x->scratch + SCR_STUB,
+	    len, 0, 0);
+	if (r != (long)len)
+		return r < 0 ? (int)r : -LX_EIO;
+	return 0;
+}
+
+/* bprm->filename and the comm exec gives the process. */
+static int
+exec_names(struct exec_req *x, bool empty)
+{
+	struct load_exec *le = x->le;
+	const char *base;
+
+	if (x->dirfd == LX_AT_FDCWD || x->path[0] == '/') {
+		snprintf(le->execfn, sizeof(le->execfn), "%s", x->path);
+	} else {
+		struct lx_fd_ident id;
+
+		if (empty)
+			snprintf(le->execfn, sizeof(le->execfn), "/dev/fd/%d",
+			    x->dirfd);
+		else
+			snprintf(le->execfn, sizeof(le->execfn),
+			    "/dev/fd/%d/%s", x->dirfd, x->path);
+		if (lx_guest_fd_ident(x->g, x->dirfd, &id) == 0 && id.cloexec)
+			x->fd_inaccessible = true;
+	}
+	if (empty) {
+		/* comm from the file's own name, as exec's dentry name */
+		char proc[64], target[LX_PATH_MAX];
+		ssize_t n;
+		char *del;
+
+		snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)x->t->tid,
+		    x->dirfd);
+		n = readlink(proc, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		if ((del = strstr(target, " (deleted)")) != NULL)
+			*del = '\0';
+		base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	} else {
+		base = strrchr(le->execfn, '/') ? strrchr(le->execfn, '/') + 1 :
+		    le->execfn;
+	}
+	/* the kernel keeps TASK_COMM_LEN - 1 bytes of it */
+	memset(le->comm, 0, sizeof(le->comm));
+	memcpy(le->comm, base, strnlen(base, sizeof(le->comm) - 1));
+	snprintf(x->interp_name, sizeof(x->interp_name), "%s", le->execfn);
+	return 0;
+}
+
+/* Open the chain of files down to the ELF program, as exec_binprm. */
+static int
+exec_checks(struct exec_req *x)
+{
+	struct load_exec *le = x->le;
+	bool empty = (x->flags & LX_AT_EMPTY_PATH) && x->path[0] == '\0';
+	struct opened o, io;
+	struct lx_script s;
+	int r, depth = 0;
+
+	exec_names(x, empty);
+	r = open_exec(x, x->dirfd, x->path_ptr, x->path,
+	    (x->flags & LX_AT_SYMLINK_NOFOLLOW) != 0, empty, &o);
+	if (r < 0) {
+		opened_close(x, &o);
+		return r;
+	}
+	x->past_open = true;
+	for (;;) {
+		uint64_t gp;
+
+		if ((r = lx_script_parse(o.buf, &s)) < 0)
+			goto bad;
+		if (r == 1)
+			break;
+		if (x->fd_inaccessible) {
+			r = -LX_ENOENT;
+			goto bad;
+		}
+		opened_close(x, &o);
+		if ((r = script_argv(x, &s)) < 0)
+			return fail(x, r);
+		if ((gp = guest_path(x, s.name)) == 0)
+			return -LX_ENOMEM;
+		r = open_exec(x, LX_AT_FDCWD, gp, s.name, false, false, &o);
+		if (r < 0)
+			goto bad;
+		if (++depth > LX_EXEC_MAXDEPTH) {
+			r = -LX_ELOOP;
+			goto bad;
+		}
+	}
+	if ((r = lx_elf_check_main(o.buf, sfd_pread, &o.sfd, &le->main)) < 0)
+		goto bad;
+	if (le->main.has_interp) {
+		uint64_t gp = guest_path(x, le->main.interp);
+
+		if (gp == 0) {
+			r = -LX_ENOMEM;
+			goto bad;
+		}
+		r = open_exec(x, LX_AT_FDCWD, gp, le->main.interp, false,
+		    false, &io);
+		if (r == 0)
+			r = lx_elf_check_interp(sfd_pread, &io.sfd,
+			    &le->interp);
+		if (r < 0) {
+			opened_close(x, &io);
+			goto bad;
+		}
+		le->has_interp = true;
+		le->interp_gfd = io.gfd;
+		close(io.sfd);
+	}
+	le->main_gfd = o.gfd;
+	close(o.sfd);
+	return 0;
+bad:
+	opened_close(x, &o);
+	return fail(x, r);
+}
+
+/* Undo the guest side of a failed exec. */
+static void
+exec_cleanup(struct exec_req *x)
+{
+	struct load_exec *le = x->le;
+
+	gclose(x, &le->main_gfd);
+	gclose(x, &le->interp_gfd);
+	gclose(x, &le->stub_gfd);
+	if (le->tmp_map != 0)
+		inject(x, LX_NR_munmap, le->tmp_map, le->tmp_len, 0, 0, 0);
+	le->tmp_map = 0;
+	for (int i = 0; i < x->npre; i++)
+		free(x->pre[i]);
+	x->npre = 0;
+}
+
+/* The rewritten exec came back: in the stub (0) or still the old image. */
+static long
+load_exec_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct load_exec *le = c->park_state;
+	struct exec_req x;
+
+	if (le == NULL)
+		return ret;
+	if (ret < 0) {
+		memset(&x, 0, sizeof(x));
+		x.t = g->priv;
+		x.g = g;
+		x.le = le;
+		exec_cleanup(&x);
+		return ret;
+	}
+	load_image(g->priv, le);
+	return 0;
+}
+
+static struct lx_action
+load_execve(struct lx_call *c, struct lx_guest *g)
+{
+	struct exec_req x;
+	struct load_exec *le;
+	struct lx_action a;
+	long r, argv;
+
+	memset(&x, 0, sizeof(x));
+	x.t = g->priv;
+	x.g = g;
+	if (c->nr == LX_NR_execveat) {
+		x.dirfd = (int)c->arg[0];
+		x.path_ptr = c->arg[1];
+		x.argv = c->arg[2];
+		x.envp = c->arg[3];
+		x.flags = (int)c->arg[4];
+		if (x.flags & LX_AT_EXECVE_CHECK)
+			return lx_native();	/* checks only: the kernel's */
+		if (x.flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+			return lx_return(-LX_EINVAL);
+	} else {
+		x.dirfd = LX_AT_FDCWD;
+		x.path_ptr = c->arg[0];
+		x.argv = c->arg[1];
+		x.envp = c->arg[2];
+	}
+	r = mem_read_string(x.t, x.path, x.path_ptr, sizeof(x.path));
+	if (r < 0)
+		return lx_return(r);
+	if (x.path[0] == '\0' && !(x.flags & LX_AT_EMPTY_PATH))
+		return lx_return(-LX_ENOENT);
+	if ((x.scratch = scratch_slot(x.t)) == 0)
+		return lx_return(-LX_ENOMEM);
+	if ((le = calloc(1, sizeof(*le))) == NULL)
+		return lx_return(-LX_ENOMEM);
+	le->main_gfd = le->interp_gfd = le->stub_gfd = -1;
+	x.le = le;
+	if (mem_write(x.t, x.scratch + SCR_EMPTY, "", 1) < 0) {
+		free(le);
+		return lx_return(-LX_EFAULT);
+	}
+	argv = (long)x.argv;
+	r = exec_checks(&x);
+	if (r == 0 && (le->stub_base = stub_base(le)) == 0)
+		r = -LX_ENOMEM;
+	if (r == 0)
+		r = make_stub(&x);
+	if (r == 0 && x.rewrite_argv && (argv = build_argv(&x)) < 0)
+		r = argv;
+	if (r < 0) {
+		exec_cleanup(&x);
+		free(le);
+		return lx_return(r);
+	}
+	for (int i = 0; i < x.npre; i++)
+		free(x.pre[i]);
+	c->park_state = le;
+	memset(&a, 0, sizeof(a));
+	a.kind = LX_REWRITE;
+	a.rewrite.nr = LX_NR_execveat;
+	a.rewrite.arg[0] = (uint64_t)le->stub_gfd;
+	a.rewrite.arg[1] = x.scratch + SCR_EMPTY;
+	a.rewrite.arg[2] = (uint64_t)argv;
+	a.rewrite.arg[3] = x.envp;
+	a.rewrite.arg[4] = LX_AT_EMPTY_PATH;
+	a.on_exit = load_exec_exit;
+	return a;
+}
+
+void
+load_enable(void)
+{
+	if (enabled)
+		return;
+	enabled = true;
+	lx_trap_nr_add(LX_NR_execve, LX_FAM_NONE);
+	lx_trap_nr_add(LX_NR_execveat, LX_FAM_NONE);
+	lx_hook_add(LX_NR_execve, LX_FAM_NONE, load_execve);
+	lx_hook_add(LX_NR_execveat, LX_FAM_NONE, load_execve);
+}
