@@ -23,6 +23,7 @@
 #     native: SYSCALL...         each served "native" at least once (only
 #                                checked in the run that traps everything)
 #     args: LXRUN-OPTIONS        extra lxrun options
+#     cflags: CC-OPTIONS         extra compiler options (e.g. -static)
 #     timeout: SECONDS           default 30
 # Lines starting with '#' are comments.
 #
@@ -66,7 +67,10 @@ run_diff() {
 	rm -rf "$_work"
 	mkdir -p "$_work/native" "$_work/filtered" "$_work/all"
 
-	if ! $CC -O1 -pthread -Wall -o "$_bin" "$_src"; then
+	# The cflags field is a list of options: split on purpose.
+	# shellcheck disable=SC2046
+	if ! $CC -O1 -pthread -Wall -o "$_bin" "$_src" \
+	    $(expect_field "$_name" cflags); then
 		echo "cannot compile $_src"
 		return 1
 	fi
