@@ -10,9 +10,12 @@
  * checks of parts exec ignores (section headers) do not reject a program
  * the kernel runs.
  *
- * Unlike the kernel, only ELFCLASS64 little-endian x86-64 files are
- * programs here: the kernel would run an i386 one through its compat
- * loader, as a BSD host without 32-bit Linux support would not.
+ * As the kernel's 64-bit loader, only e_machine says what a file is for:
+ * EI_CLASS and EI_DATA are not looked at (a file marked ELFCLASS32 but
+ * for EM_X86_64 is read as the 64-bit file it is).  Unlike the kernel,
+ * only x86-64 files are programs here: the kernel would run an i386 one
+ * through its compat loader, as a BSD host without 32-bit Linux support
+ * would not.
  */
 #include <string.h>
 
@@ -85,6 +88,9 @@ synth_header(const unsigned char *in, unsigned char out[EHDR_LEN],
 	Elf64_Ehdr h;
 
 	memcpy(&h, in, sizeof(h));
+	/* read as the kernel reads it: 64-bit, this machine's byte order */
+	h.e_ident[EI_CLASS] = ELFCLASS64;
+	h.e_ident[EI_DATA] = ELFDATA2LSB;
 	h.e_phoff = phnum > 0 ? EHDR_LEN : 0;
 	h.e_phnum = (Elf64_Half)phnum;
 	h.e_shoff = 0;
@@ -94,10 +100,9 @@ synth_header(const unsigned char *in, unsigned char out[EHDR_LEN],
 }
 
 static bool
-is_elf64_le(const unsigned char *h)
+is_elf(const unsigned char *h)
 {
-	return memcmp(h, ELFMAG, SELFMAG) == 0 &&
-	    h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB;
+	return memcmp(h, ELFMAG, SELFMAG) == 0;
 }
 
 /*
@@ -169,7 +174,7 @@ lx_elf_check_main(const unsigned char buf[LX_BINPRM_BUF],
 
 	memset(e, 0, sizeof(*e));
 	memcpy(&h, buf, sizeof(h));
-	if (!is_elf64_le(buf))
+	if (!is_elf(buf))
 		return -LX_ENOEXEC;
 	if (h.e_type != ET_EXEC && h.e_type != ET_DYN)
 		return -LX_ENOEXEC;
@@ -202,7 +207,7 @@ lx_elf_check_interp(lx_elf_pread_fn *rd, void *ctx, struct lx_elf *e)
 	if (got != EHDR_LEN)
 		return -LX_EIO;
 	memcpy(&h, raw, sizeof(h));
-	if (!is_elf64_le(raw) || h.e_machine != EM_X86_64)
+	if (!is_elf(raw) || h.e_machine != EM_X86_64)
 		return -LX_ELIBBAD;
 	if (read_phdrs(raw, rd, ctx, ph, &phnum) < 0)
 		return -LX_ELIBBAD;

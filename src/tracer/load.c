@@ -693,8 +693,6 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 		x.flags = (int)c->arg[4];
 		if (x.flags & LX_AT_EXECVE_CHECK)
 			return lx_native();	/* checks only: the kernel's */
-		if (x.flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
-			return lx_return(-LX_EINVAL);
 	} else {
 		x.dirfd = LX_AT_FDCWD;
 		x.path_ptr = c->arg[0];
@@ -706,6 +704,8 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 		return lx_return(r);
 	if (x.path[0] == '\0' && !(x.flags & LX_AT_EMPTY_PATH))
 		return lx_return(-LX_ENOENT);
+	if (x.flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+		return lx_return(-LX_EINVAL);
 	if ((x.scratch = scratch_slot(x.t)) == 0)
 		return lx_return(-LX_ENOMEM);
 	if ((le = calloc(1, sizeof(*le))) == NULL)
