@@ -84,6 +84,7 @@ int lx_script_parse(const unsigned char buf[LX_BINPRM_BUF],
 #define LX_OP_ANDBASE	((uint64_t)-3)	/* base &= a0 */
 #define LX_OPF_ADDBASE	1		/* a0 += base */
 #define LX_OPF_SETBASE	2		/* base = result */
+#define LX_OPF_FDREF	4		/* a4 = result of op a4 (an fd) */
 
 struct lx_op {
 	uint64_t nr;
@@ -225,7 +226,7 @@ void lx_stack_free(struct lx_stack *s);
  * The stub the kernel execs in place of the program: a tiny ELF that only
  * runs batches (its code is in elf_stub.c).  base: where it is linked.
  */
-#define LX_STUB_LEN		(3 * LX_ELF_PAGE)	/* mapped bytes */
+#define LX_STUB_LEN		(5 * LX_ELF_PAGE)	/* mapped bytes */
 #define LX_STUB_DATA		LX_ELF_PAGE	/* plan area: [base+DATA, +LEN) */
 size_t lx_stub_image(unsigned char *buf, size_t cap, uint64_t base);
 /* The batch runner's code (position-independent), its entry and marks. */

@@ -6,11 +6,13 @@
  * points it at a batch of syscalls (struct lx_op) and lets it go, so that
  * one stop covers the whole batch instead of two stops per injected call.
  *
- * The batch runner, entered with %rbx = the first op and %r12 = 0 (the
- * base register):
+ * The batch runner, entered with %rbx = the first op, %r12 = 0 (the base
+ * register) and %r13 = the batch's first op:
  *	op.nr == -1: done; -2: memset(a0, 0, a1); -3: base &= a0;
  *	else syscall(nr, a0 [+ base], a1..a5), result stored in the op;
- *	an error result stops the batch; SETBASE copies the result to base.
+ *	with FDREF, a4 is the index of an earlier op whose result (an fd)
+ *	is the argument; an error result stops the batch; SETBASE copies
+ *	the result to base.
  * It ends on int3 (SIGTRAP).  Its code is position-independent: the
  * supervisor also copies it elsewhere to run the last batch, which
  * unmaps the copy itself and so ends on a fault right after its syscall.
@@ -42,7 +44,11 @@ __asm__(
 	"	movq	32(%rbx), %r10\n"
 	"	movq	40(%rbx), %r8\n"
 	"	movq	48(%rbx), %r9\n"
-	"	syscall\n"
+	"	testb	$4, 56(%rbx)\n"
+	"	jz	4f\n"
+	"	imulq	$72, %r8, %r8\n"
+	"	movq	64(%r13,%r8), %r8\n"
+	"4:	syscall\n"
 	"lx_stub_syscall_end:\n"
 	"	movq	%rax, 64(%rbx)\n"
 	"	cmpq	$-4095, %rax\n"

@@ -22,9 +22,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -67,6 +70,8 @@ struct exec_req {
 	uint64_t path_ptr, argv, envp;
 	char path[LX_PATH_MAX];
 	bool fd_inaccessible;	/* a "/dev/fd/N/..." name with N close-on-exec */
+	bool same_view;		/* the thread sees files as lxrun (path_stat) */
+	uint64_t below_sp;	/* guest memory used below its stack pointer */
 	bool past_open;		/* argv/envp errors now come first */
 	/* a #! exec's argv: pre[] then the guest's argv from orig_from */
 	char *pre[MAX_PRE];
@@ -75,9 +80,14 @@ struct exec_req {
 	char interp_name[LX_PATH_MAX + 32];	/* bprm->interp */
 };
 
-/* A file opened for exec: the guest's fd and the supervisor's copy. */
+/*
+ * A file opened for exec: the guest's fd and the supervisor's copy, or
+ * (by_path) only the supervisor's, opened in the thread's own view, for
+ * the stub to open again after exec.
+ */
 struct opened {
 	int gfd, sfd;
+	bool by_path;
 	unsigned char buf[LX_BINPRM_BUF];
 };
 
@@ -107,6 +117,19 @@ opened_close(struct exec_req *x, struct opened *o)
 	o->sfd = -1;
 }
 
+/* The thread's scratch slot, with "" at SCR_EMPTY: 0 or -errno. */
+static int
+need_scratch(struct exec_req *x)
+{
+	if (x->scratch != 0)
+		return 0;
+	if ((x->scratch = scratch_slot(x->t)) == 0)
+		return -LX_ENOMEM;
+	if (mem_write(x->t, x->scratch + SCR_EMPTY, "", 1) < 0)
+		return -LX_EFAULT;
+	return 0;
+}
+
 /* Guest memory for n bytes (a long path, a #! argv): scratch or a map. */
 static uint64_t
 guest_area(struct exec_req *x, size_t n, uint64_t scratch_off, size_t room)
@@ -114,6 +137,8 @@ guest_area(struct exec_req *x, size_t n, uint64_t scratch_off, size_t room)
 	struct load_exec *le = x->le;
 	long r;
 
+	if (need_scratch(x) < 0)
+		return 0;
 	if (n <= room)
 		return x->scratch + scratch_off;
 	if (n <= le->tmp_len)
@@ -143,6 +168,53 @@ guest_path(struct exec_req *x, const char *path)
 	if (at == 0 || mem_write(x->t, at, path, n) < 0)
 		return 0;
 	return at;
+}
+
+/*
+ * n bytes of guest memory below the thread's stack pointer (past the red
+ * zone), which nothing uses while it is stopped in execve: no injected
+ * call needed.  0 if that memory cannot be written.
+ */
+static uint64_t
+below_sp(struct exec_req *x, const void *data, size_t n)
+{
+	uint64_t sp = x->t->call.sp, at;
+
+	if (x->below_sp + n > 16384 || sp < 32768)
+		return 0;
+	x->below_sp += (n + 15) & ~(size_t)15;
+	at = (sp - 1024 - x->below_sp) & ~(uint64_t)15;
+	return mem_write(x->t, at, data, n) < 0 ? 0 : at;
+}
+
+/*
+ * Open path (absolute, or relative to the thread's cwd) as the thread
+ * would, from the supervisor: only called once path_stat proved that the
+ * thread's credentials, root and mounts are lxrun's.  No magic link is
+ * followed (/proc/self would be lxrun).  -errno on failure.
+ */
+static int
+open_as_guest(struct task *t, const char *path, bool nofollow)
+{
+	struct open_how how;
+	char base[64];
+	int bfd = AT_FDCWD, fd;
+
+	if (path[0] != '/') {
+		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)t->tid);
+		if ((bfd = open(base, O_PATH | O_CLOEXEC)) < 0)
+			return -LX_EAGAIN;
+	}
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+	    (nofollow ? O_NOFOLLOW : 0);
+	how.resolve = RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, bfd, path, &how, sizeof(how));
+	if (fd < 0)
+		fd = -errno;
+	if (bfd >= 0)
+		close(bfd);
+	return fd;
 }
 
 static long
@@ -190,6 +262,8 @@ exec_stat(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
 	*same_view = r != -LX_EAGAIN;
 	if (r != -LX_EAGAIN)
 		return (int)r;
+	if ((r = need_scratch(x)) < 0)
+		return (int)r;
 	r = inject(x, LX_NR_newfstatat, (uint64_t)dirfd, gpath,
 	    x->scratch + SCR_STAT, nofollow ? LX_AT_SYMLINK_NOFOLLOW : 0, 0);
 	if (r < 0)
@@ -210,6 +284,7 @@ open_exec(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
 	long r;
 
 	o->gfd = o->sfd = -1;
+	o->by_path = false;
 	if (empty) {
 		char proc[64];
 
@@ -225,13 +300,33 @@ open_exec(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
 	} else {
 		if (path[0] == '\0')	/* exec's own "" is its cwd */
 			return -LX_EACCES;
-		if ((r = exec_stat(x, dirfd, gpath, path, nofollow, &st,
-		    &same)) < 0)
+		r = path_stat(x->t, dirfd, path, nofollow, &st);
+		same = r != -LX_EAGAIN;
+		if (!same) {
+			/* look in the guest: the path must be in its memory */
+			if (gpath == 0 && (gpath = guest_path(x, path)) == 0)
+				return -LX_ENOMEM;
+			r = exec_stat(x, dirfd, gpath, path, nofollow, &st,
+			    &same);
+		}
+		if (r < 0)
 			return (int)r;
 		if (nofollow && S_ISLNK(st.st_mode))
 			return -LX_ELOOP;
 		if (!S_ISREG(st.st_mode))
 			return -LX_EACCES;
+		x->same_view |= same;
+		/* lxrun's view is the thread's: no call in the guest */
+		if (same && (dirfd == LX_AT_FDCWD || path[0] == '/') &&
+		    strlen(path) < LX_PATH_MAX - 64 &&
+		    (o->sfd = open_as_guest(x->t, path, nofollow)) >= 0) {
+			o->by_path = true;
+			if (fstat(o->sfd, &st) < 0 || !S_ISREG(st.st_mode))
+				return -LX_EACCES;
+			goto opened;
+		}
+		if (gpath == 0 && (gpath = guest_path(x, path)) == 0)
+			return -LX_ENOMEM;
 		r = inject(x, LX_NR_openat, (uint64_t)dirfd, gpath,
 		    LX_O_RDONLY | LX_O_NONBLOCK | LX_O_NOCTTY |
 		    (nofollow ? LX_O_NOFOLLOW : 0), 0, 0);
@@ -249,11 +344,12 @@ open_exec(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
 		if ((o->sfd = open(proc, O_RDONLY | O_CLOEXEC)) < 0)
 			return -LX_EACCES;
 	}
+opened:
 	/* execute permission, noexec mounts, ACLs, LSMs: access(2)'s answer */
 	if (same)
 		r = syscall(SYS_faccessat2, o->sfd, "", X_OK,
 		    AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
-	else
+	else if ((r = need_scratch(x)) == 0)
 		r = inject(x, LX_NR_faccessat2, (uint64_t)o->gfd,
 		    x->scratch + SCR_EMPTY, X_OK,
 		    LX_AT_EMPTY_PATH | LX_AT_EACCESS, 0);
@@ -424,8 +520,12 @@ build_argv(struct exec_req *x)
 	for (int i = 0; i < x->npre; i++)
 		strs += strlen(x->pre[i]) + 1;
 	need = (size_t)((x->npre + n + 1) * 8 + strs);
-	if ((vec = guest_area(x, need, SCR_ARGV, LX_SCRATCH_MAX - SCR_ARGV))
-	    == 0)
+	if ((vec = below_sp(x, "", 1)) != 0 && need <= 8192)
+		vec = below_sp(x, "", need);
+	else
+		vec = 0;
+	if (vec == 0 && (vec = guest_area(x, need, SCR_ARGV,
+	    LX_SCRATCH_MAX - SCR_ARGV)) == 0)
 		return -LX_ENOMEM;
 	at = vec + (x->npre + n + 1) * 8;
 	for (int i = 0; i < x->npre; i++) {
@@ -489,6 +589,67 @@ stub_base(const struct load_exec *le)
 			return b;
 	}
 	return 0;
+}
+
+/*
+ * lxrun's own sealed memfd holding the stub linked at base, for the
+ * guest to exec as /proc/LXRUN/fd/N: -1 if it cannot be had.
+ */
+static int
+own_stub(uint64_t base)
+{
+	static struct {
+		uint64_t base;
+		int fd;
+	} made[8];
+	static int nmade, dumpable = -1;
+	unsigned char img[512];
+	size_t len;
+	int fd;
+
+	if (dumpable < 0)
+		dumpable = prctl(PR_GET_DUMPABLE) == 1;
+	if (!dumpable)
+		return -1;	/* the guest could not open our /proc/PID/fd */
+	for (int i = 0; i < nmade; i++)
+		if (made[i].base == base)
+			return made[i].fd;
+	if (nmade == 8 || (len = lx_stub_image(img, sizeof(img), base)) == 0)
+		return -1;
+	fd = (int)syscall(SYS_memfd_create, "lxrun-stub",
+	    MFD_CLOEXEC | MFD_ALLOW_SEALING | LX_MFD_EXEC);
+	if (fd < 0)
+		fd = (int)syscall(SYS_memfd_create, "lxrun-stub",
+		    MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -1;
+	if (pwrite(fd, img, len, 0) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK |
+	    F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		close(fd);
+		return -1;
+	}
+	made[nmade].base = base;
+	made[nmade].fd = fd;
+	nmade++;
+	return fd;
+}
+
+/*
+ * The path of the stub for a thread that sees files as lxrun does (so
+ * its exec of /proc/LXRUN/fd/N passes the same checks lxrun's would):
+ * its guest address below the stack pointer, or 0.
+ */
+static uint64_t
+stub_path(struct exec_req *x)
+{
+	char path[64];
+	int fd;
+
+	if (!x->same_view || (fd = own_stub(x->le->stub_base)) < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
+	return below_sp(x, path, strlen(path) + 1);
 }
 
 /* The stub in a memfd of the guest's: its fd. */
@@ -564,27 +725,44 @@ exec_names(struct exec_req *x, bool empty)
 	return 0;
 }
 
+/* A file the stub will open by path: what it must turn out to be. */
+static void
+note_path(struct load_path *lp, const struct opened *o, const char *path,
+    bool nofollow)
+{
+	struct stat st;
+
+	memset(lp, 0, sizeof(*lp));
+	if (!o->by_path || fstat(o->sfd, &st) < 0)
+		return;
+	lp->by_path = true;
+	lp->nofollow = nofollow;
+	lp->dev = st.st_dev;
+	lp->ino = st.st_ino;
+	snprintf(lp->path, sizeof(lp->path), "%s", path);
+}
+
 /* Open the chain of files down to the ELF program, as exec_binprm. */
 static int
 exec_checks(struct exec_req *x)
 {
 	struct load_exec *le = x->le;
 	bool empty = (x->flags & LX_AT_EMPTY_PATH) && x->path[0] == '\0';
+	bool nofollow = (x->flags & LX_AT_SYMLINK_NOFOLLOW) != 0;
+	static char cur[LX_PATH_MAX];
 	struct opened o, io;
 	struct lx_script s;
 	int r, depth = 0;
 
 	exec_names(x, empty);
-	r = open_exec(x, x->dirfd, x->path_ptr, x->path,
-	    (x->flags & LX_AT_SYMLINK_NOFOLLOW) != 0, empty, &o);
+	snprintf(cur, sizeof(cur), "%s", x->path);
+	r = open_exec(x, x->dirfd, x->path_ptr, x->path, nofollow, empty, &o);
 	if (r < 0) {
 		opened_close(x, &o);
 		return r;
 	}
 	x->past_open = true;
 	for (;;) {
-		uint64_t gp;
-
 		if ((r = lx_script_parse(o.buf, &s)) < 0)
 			goto bad;
 		if (r == 1)
@@ -596,9 +774,9 @@ exec_checks(struct exec_req *x)
 		opened_close(x, &o);
 		if ((r = script_argv(x, &s)) < 0)
 			return fail(x, r);
-		if ((gp = guest_path(x, s.name)) == 0)
-			return -LX_ENOMEM;
-		r = open_exec(x, LX_AT_FDCWD, gp, s.name, false, false, &o);
+		snprintf(cur, sizeof(cur), "%s", s.name);
+		nofollow = false;
+		r = open_exec(x, LX_AT_FDCWD, 0, s.name, false, false, &o);
 		if (r < 0)
 			goto bad;
 		if (++depth > LX_EXEC_MAXDEPTH) {
@@ -609,13 +787,7 @@ exec_checks(struct exec_req *x)
 	if ((r = lx_elf_check_main(o.buf, sfd_pread, &o.sfd, &le->main)) < 0)
 		goto bad;
 	if (le->main.has_interp) {
-		uint64_t gp = guest_path(x, le->main.interp);
-
-		if (gp == 0) {
-			r = -LX_ENOMEM;
-			goto bad;
-		}
-		r = open_exec(x, LX_AT_FDCWD, gp, le->main.interp, false,
+		r = open_exec(x, LX_AT_FDCWD, 0, le->main.interp, false,
 		    false, &io);
 		if (r == 0)
 			r = lx_elf_check_interp(sfd_pread, &io.sfd,
@@ -626,9 +798,11 @@ exec_checks(struct exec_req *x)
 		}
 		le->has_interp = true;
 		le->interp_gfd = io.gfd;
+		note_path(&le->interp_path, &io, le->main.interp, false);
 		close(io.sfd);
 	}
 	le->main_gfd = o.gfd;
+	note_path(&le->main_path, &o, cur, nofollow);
 	close(o.sfd);
 	return 0;
 bad:
@@ -680,6 +854,7 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 	struct exec_req x;
 	struct load_exec *le;
 	struct lx_action a;
+	uint64_t stub = 0;
 	long r, argv;
 
 	memset(&x, 0, sizeof(x));
@@ -706,21 +881,16 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 		return lx_return(-LX_ENOENT);
 	if (x.flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
 		return lx_return(-LX_EINVAL);
-	if ((x.scratch = scratch_slot(x.t)) == 0)
-		return lx_return(-LX_ENOMEM);
 	if ((le = calloc(1, sizeof(*le))) == NULL)
 		return lx_return(-LX_ENOMEM);
 	le->main_gfd = le->interp_gfd = le->stub_gfd = -1;
 	x.le = le;
-	if (mem_write(x.t, x.scratch + SCR_EMPTY, "", 1) < 0) {
-		free(le);
-		return lx_return(-LX_EFAULT);
-	}
 	argv = (long)x.argv;
 	r = exec_checks(&x);
 	if (r == 0 && (le->stub_base = stub_base(le)) == 0)
 		r = -LX_ENOMEM;
-	if (r == 0)
+	if (r == 0 && (stub = stub_path(&x)) == 0 &&
+	    (r = need_scratch(&x)) == 0)
 		r = make_stub(&x);
 	if (r == 0 && x.rewrite_argv && (argv = build_argv(&x)) < 0)
 		r = argv;
@@ -735,11 +905,16 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 	memset(&a, 0, sizeof(a));
 	a.kind = LX_REWRITE;
 	a.rewrite.nr = LX_NR_execveat;
-	a.rewrite.arg[0] = (uint64_t)le->stub_gfd;
-	a.rewrite.arg[1] = x.scratch + SCR_EMPTY;
 	a.rewrite.arg[2] = (uint64_t)argv;
 	a.rewrite.arg[3] = x.envp;
-	a.rewrite.arg[4] = LX_AT_EMPTY_PATH;
+	if (stub != 0) {
+		a.rewrite.arg[0] = (uint64_t)LX_AT_FDCWD;
+		a.rewrite.arg[1] = stub;
+	} else {
+		a.rewrite.arg[0] = (uint64_t)le->stub_gfd;
+		a.rewrite.arg[1] = x.scratch + SCR_EMPTY;
+		a.rewrite.arg[4] = LX_AT_EMPTY_PATH;
+	}
 	a.on_exit = load_exec_exit;
 	return a;
 }

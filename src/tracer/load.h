@@ -20,10 +20,26 @@ void load_enable(void);
 bool load_enabled(void);
 
 /* One exec in flight, from its checks to the new image's first step. */
+/*
+ * A file the stub opens itself after exec (the supervisor checked it in
+ * its own, provably identical view): by path, then its identity checked.
+ */
+struct load_path {
+	bool by_path;
+	bool nofollow;
+	char path[LX_PATH_MAX];
+	uint64_t dev, ino;
+};
+
+/* Marks, in a plan's mmap ops, of fds the stub opens (load_path). */
+#define LOAD_FD_MAIN		(-1000)
+#define LOAD_FD_INTERP		(-1001)
+
 struct load_exec {
 	struct lx_elf main, interp;
 	bool has_interp;
 	int main_gfd, interp_gfd;	/* the guest's fds, kept across exec */
+	struct load_path main_path, interp_path;
 	int stub_gfd;			/* the stub's memfd (close-on-exec) */
 	uint64_t stub_base;
 	uint64_t tmp_map, tmp_len;	/* argv of a #! exec, if not scratch */

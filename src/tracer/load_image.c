@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,8 +38,11 @@
 #define B_CODE		0	/* batch B's page: the runner ... */
 #define B_OPS		512	/* ... its ops ... */
 #define B_MAP		3072	/* ... and the PR_SET_MM_MAP record */
-#define A_COMM		(2 * LX_ELF_PAGE - 64)	/* in the stub's data area */
-#define A_MAXOPS	((A_COMM - 64) / sizeof(struct lx_op))
+/* The stub's data area: batch A's ops, the comm, the paths it opens. */
+#define A_COMM		(2 * LX_ELF_PAGE)
+#define A_PATH0		(A_COMM + 64)
+#define A_PATH1		(3 * LX_ELF_PAGE)
+#define A_MAXOPS	(A_COMM / sizeof(struct lx_op))
 
 /* struct prctl_mm_map, Linux's layout. */
 struct mm_map {
@@ -225,8 +229,9 @@ layout_in(struct task *t, const struct load_exec *le, struct lx_layout_in *in,
 	in->va_space = (int)va_space;
 	in->mmap_rnd = (random64() & ((1ULL << rnd_bits) - 1)) * LX_ELF_PAGE;
 	in->brk_rnd = random64();
-	in->main_fd = le->main_gfd;
-	in->interp_fd = le->interp_gfd;
+	in->main_fd = le->main_path.by_path ? LOAD_FD_MAIN : le->main_gfd;
+	in->interp_fd = le->interp_path.by_path ? LOAD_FD_INTERP :
+	    le->interp_gfd;
 	*align_rnd = in->randomize ? (random64() % 8192) : 0;
 }
 
@@ -249,6 +254,7 @@ run_batch(struct task *t, const struct user_regs_struct *base, uint64_t code,
 	r.rip = code;
 	r.rbx = ops;
 	r.r12 = 0;
+	r.r13 = ops;
 	if (regs_set(t->tid, &r) < 0)
 		return STOP_DEAD;
 	for (;;) {
@@ -314,7 +320,20 @@ op_set(struct lx_op *o, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 struct batch_a {
 	struct lx_op op[A_MAXOPS];
 	int n, plan_first, tramp;
+	int open_main, open_interp;	/* ops opening the files, or -1 */
 };
+
+/* openat of a file the stub opens itself; its op index, or -1. */
+static int
+open_op(struct batch_a *b, int *n, const struct load_path *lp, uint64_t at)
+{
+	if (!lp->by_path)
+		return -1;
+	op_set(&b->op[*n], LX_NR_openat, (uint64_t)LX_AT_FDCWD, at,
+	    LX_O_RDONLY | LX_O_NONBLOCK | LX_O_NOCTTY |
+	    (lp->nofollow ? LX_O_NOFOLLOW : 0), 0, 0, 0);
+	return (*n)++;
+}
 
 static int
 build_a(const struct stub_view *v, const struct lx_plan *p,
@@ -325,10 +344,26 @@ build_a(const struct stub_view *v, const struct lx_plan *p,
 	for (int i = 0; i < v->nvdso; i++)
 		op_set(&b->op[n++], LX_NR_munmap, v->vdso[i][0],
 		    v->vdso[i][1] - v->vdso[i][0], 0, 0, 0, 0);
+	b->open_main = open_op(b, &n, &le->main_path, data + A_PATH0);
+	b->open_interp = le->has_interp ?
+	    open_op(b, &n, &le->interp_path, data + A_PATH1) : -1;
 	if (n + p->nop + 4 > (int)A_MAXOPS)
 		return -1;
 	b->plan_first = n;
 	memcpy(&b->op[n], p->op, (size_t)p->nop * sizeof(p->op[0]));
+	for (int i = n; i < n + p->nop; i++) {
+		struct lx_op *o = &b->op[i];
+
+		if (o->nr != LX_NR_mmap || (o->a[3] & LX_MAP_ANONYMOUS))
+			continue;
+		if (o->a[4] == (uint64_t)(int64_t)LOAD_FD_MAIN) {
+			o->a[4] = (uint64_t)b->open_main;
+			o->flags |= LX_OPF_FDREF;
+		} else if (o->a[4] == (uint64_t)(int64_t)LOAD_FD_INTERP) {
+			o->a[4] = (uint64_t)b->open_interp;
+			o->flags |= LX_OPF_FDREF;
+		}
+	}
 	n += p->nop;
 	b->tramp = n;
 	op_set(&b->op[n++], LX_NR_mmap, 0, LX_ELF_PAGE,
@@ -415,6 +450,24 @@ run_b(struct task *t, const struct user_regs_struct *base, uint64_t tramp,
 	return -1;
 }
 
+/* The file the stub opened by path is the one the checks read. */
+static bool
+same_file(struct task *t, int gfd, const struct load_path *lp)
+{
+	struct stat st;
+	int fd;
+	bool same;
+
+	if (!lp->by_path)
+		return true;
+	if ((fd = guest_pull_fd(t, gfd)) < 0)
+		return false;
+	same = fstat(fd, &st) == 0 && st.st_dev == lp->dev &&
+	    st.st_ino == lp->ino;
+	close(fd);
+	return same;
+}
+
 static void
 fill_map(struct mm_map *m, const struct lx_mm *mm, const struct lx_stack *s,
     int exe_fd)
@@ -477,7 +530,12 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 	    &in) < 0 || p->doomed || build_a(v, p, le, data, a) < 0)
 		goto out;
 	if (mem_write(t, data, a->op, (size_t)a->n * sizeof(a->op[0])) < 0 ||
-	    mem_write(t, data + A_COMM, le->comm, sizeof(le->comm)) < 0)
+	    mem_write(t, data + A_COMM, le->comm, sizeof(le->comm)) < 0 ||
+	    (le->main_path.by_path && mem_write(t, data + A_PATH0,
+	    le->main_path.path, strlen(le->main_path.path) + 1) < 0) ||
+	    (le->has_interp && le->interp_path.by_path &&
+	    mem_write(t, data + A_PATH1, le->interp_path.path,
+	    strlen(le->interp_path.path) + 1) < 0))
 		goto out;
 	if (run_batch(t, r0, le->stub_base + lx_stub_code_offset(), data, 0,
 	    stash, nstash, &r) != STOP_TRAP ||
@@ -485,6 +543,13 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 	    a->op[a->n - 1].result != 0 ||
 	    r.rbx != data + (uint64_t)(a->n - 1) * sizeof(a->op[0]))
 		goto out;	/* a mapping failed: exec's own failure too */
+	if (a->open_main >= 0)
+		le->main_gfd = (int)a->op[a->open_main].result;
+	if (a->open_interp >= 0)
+		le->interp_gfd = (int)a->op[a->open_interp].result;
+	if (!same_file(t, le->main_gfd, &le->main_path) || (le->has_interp &&
+	    !same_file(t, le->interp_gfd, &le->interp_path)))
+		goto out;	/* replaced since it was checked */
 	for (int i = 0; i < p->nop; i++)
 		p->op[i].result = a->op[a->plan_first + i].result;
 	tramp = a->op[a->tramp].result;

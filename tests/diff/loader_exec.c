@@ -5,13 +5,17 @@
  * thread left), close-on-exec fds closed and the others kept (and no fd
  * of lxrun's left behind), handlers reset, ignored signals still ignored,
  * the blocked mask and a pending signal kept, no alternate signal stack;
- * vfork+exec and posix_spawn; and where the program, its interpreter, its
- * stack and its brk land: with ADDR_NO_RANDOMIZE at the kernel's very
- * addresses, else somewhere new each time.
+ * vfork+exec and posix_spawn; exec by a process that dropped root (it no
+ * longer sees files as lxrun does, so lxrun checks them from inside it);
+ * and where the program, its interpreter, its stack and its brk land:
+ * with ADDR_NO_RANDOMIZE at the kernel's very addresses, else somewhere
+ * new each time.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -227,6 +231,89 @@ randomized(void)
 	    same == 0 ? "all moved" : "SOME STAYED");
 }
 
+/* exec path in a child; print its errno or exit status. */
+static void
+run_as(const char *label, const char *path)
+{
+	int p[2], err = 0, st;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	if ((pid = fork()) == 0) {
+		execl(path, "x", "exit5", (char *)NULL);
+		err = errno;
+		(void)!write(p[1], &err, sizeof(err));
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], &err, sizeof(err)) == (ssize_t)sizeof(err))
+		printf("  %s: %s\n", label, strerrorname_np(err));
+	waitpid(pid, &st, 0);
+	if (err == 0)
+		printf("  %s: exit %d\n", label, WEXITSTATUS(st));
+	close(p[0]);
+}
+
+static void
+copy_self(const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open("/proc/self/exe", O_RDONLY);
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	ssize_t n;
+
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		(void)!write(out, buf, (size_t)n);
+	close(in);
+	close(out);
+	chmod(to, mode);
+}
+
+/* Files exec'd by a process that is not root any more. */
+static void
+as_nobody(const char *how)
+{
+	char ok[64], priv[64], script[64], text[128];
+	pid_t pid;
+	int st, fd;
+
+	(void)how;
+	if (getuid() != 0) {
+		printf("as nobody: not run (not root)\n");
+		exit(0);
+	}
+	snprintf(ok, sizeof(ok), "/dev/shm/lxrun-loader-exec-%d", getpid());
+	snprintf(priv, sizeof(priv), "%s-priv", ok);
+	snprintf(script, sizeof(script), "%s-script", ok);
+	copy_self(ok, 0755);
+	copy_self(priv, 0700);
+	snprintf(text, sizeof(text), "#!%s\n", ok);
+	fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	(void)!write(fd, text, strlen(text));
+	close(fd);
+	chmod(script, 0755);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) <
+		    0 || setresuid(65534, 65534, 65534) < 0)
+			_exit(3);
+		printf("as nobody:\n");
+		run_as("a world-executable copy", ok);
+		run_as("a root-only copy", priv);
+		run_as("a missing file", "/dev/shm/lxrun-no-such-file");
+		run_as("a script", script);
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	unlink(ok);
+	unlink(priv);
+	unlink(script);
+	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -238,7 +325,7 @@ main(int argc, char **argv)
 		return after(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "layout") == 0)
 		return layout(argv[2]);
-	if (argc == 2 && strcmp(argv[1], "exit5") == 0)
+	if (argc >= 2 && strcmp(argv[argc - 1], "exit5") == 0)
 		return 5;
 
 	in_child(threads_exec, "main");
@@ -262,6 +349,7 @@ main(int argc, char **argv)
 		    waitpid(pid, &st, 0) == pid)
 			printf("posix_spawnp true: exit %d\n", WEXITSTATUS(st));
 	}
+	in_child(as_nobody, "as nobody");
 	in_child(layout_child, "fixed");
 	randomized();
 	return 0;
