@@ -383,7 +383,11 @@ main(int argc, char **argv)
 	if ((r = loop_block_signals(&oldmask)) < 0)
 		lx_die("cannot set up signal handling: %s", strerror(-r));
 	signal(SIGPIPE, SIG_IGN);
+	if (load_enabled())
+		load_prepare();
 	pid = spawn_guest(prog, &filter, &oldmask, &errfd);
+	if (pid > 0 && load_enabled())
+		load_spawned(pid);
 	if (pid < 0) {
 		if (pid == -EPERM)
 			lx_die("cannot trace %s: ptrace(PTRACE_SEIZE): %s (is "

@@ -71,7 +71,6 @@ struct exec_req {
 	char path[LX_PATH_MAX];
 	bool fd_inaccessible;	/* a "/dev/fd/N/..." name with N close-on-exec */
 	bool same_view;		/* the thread sees files as lxrun (path_stat) */
-	uint64_t below_sp;	/* guest memory used below its stack pointer */
 	bool past_open;		/* argv/envp errors now come first */
 	/* a #! exec's argv: pre[] then the guest's argv from orig_from */
 	char *pre[MAX_PRE];
@@ -168,23 +167,6 @@ guest_path(struct exec_req *x, const char *path)
 	if (at == 0 || mem_write(x->t, at, path, n) < 0)
 		return 0;
 	return at;
-}
-
-/*
- * n bytes of guest memory below the thread's stack pointer (past the red
- * zone), which nothing uses while it is stopped in execve: no injected
- * call needed.  0 if that memory cannot be written.
- */
-static uint64_t
-below_sp(struct exec_req *x, const void *data, size_t n)
-{
-	uint64_t sp = x->t->call.sp, at;
-
-	if (x->below_sp + n > 16384 || sp < 32768)
-		return 0;
-	x->below_sp += (n + 15) & ~(size_t)15;
-	at = (sp - 1024 - x->below_sp) & ~(uint64_t)15;
-	return mem_write(x->t, at, data, n) < 0 ? 0 : at;
 }
 
 /*
@@ -520,12 +502,8 @@ build_argv(struct exec_req *x)
 	for (int i = 0; i < x->npre; i++)
 		strs += strlen(x->pre[i]) + 1;
 	need = (size_t)((x->npre + n + 1) * 8 + strs);
-	if ((vec = below_sp(x, "", 1)) != 0 && need <= 8192)
-		vec = below_sp(x, "", need);
-	else
-		vec = 0;
-	if (vec == 0 && (vec = guest_area(x, need, SCR_ARGV,
-	    LX_SCRATCH_MAX - SCR_ARGV)) == 0)
+	if ((vec = guest_area(x, need, SCR_ARGV, LX_SCRATCH_MAX - SCR_ARGV))
+	    == 0)
 		return -LX_ENOMEM;
 	at = vec + (x->npre + n + 1) * 8;
 	for (int i = 0; i < x->npre; i++) {
@@ -561,34 +539,6 @@ overlaps(const struct lx_elf *e, uint64_t lo, uint64_t hi)
 			return true;
 	}
 	return false;
-}
-
-/* Where to link the stub: low, unless an ET_EXEC program is there. */
-static uint64_t
-stub_base(const struct load_exec *le)
-{
-	static const uint64_t cand[] = {
-		0x10000, 0x100000000ULL, 0x300000000000ULL, 0x10000000000ULL,
-	};
-	uint64_t min = 65536;
-	FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "re");
-
-	if (f != NULL) {
-		unsigned long long v;
-
-		if (fscanf(f, "%llu", &v) == 1 && v > min)
-			min = (v + LX_ELF_PAGE - 1) & ~(LX_ELF_PAGE - 1);
-		fclose(f);
-	}
-	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
-		uint64_t b = cand[i] < min ? min : cand[i];
-
-		if (!overlaps(&le->main, b, b + LX_STUB_LEN) &&
-		    !(le->has_interp &&
-		    overlaps(&le->interp, b, b + LX_STUB_LEN)))
-			return b;
-	}
-	return 0;
 }
 
 /*
@@ -636,9 +586,60 @@ own_stub(uint64_t base)
 }
 
 /*
+ * The first program lxrun starts: its child, still running lxrun's own
+ * code, has a copy of lxrun's memory, so the stub's path is already in
+ * it at the same address (load_prepare() wrote it before the fork).
+ */
+static const uint64_t stub_cand[] = {
+	0x10000, 0x100000000ULL, 0x300000000000ULL, 0x10000000000ULL,
+};
+#define NCAND (sizeof(stub_cand) / sizeof(stub_cand[0]))
+static char spawn_path[NCAND][64];
+static pid_t spawn_pid;
+static bool spawn_execd;
+
+static uint64_t
+cand_base(size_t i)
+{
+	static uint64_t min;
+
+	if (min == 0) {
+		FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "re");
+		unsigned long long v;
+
+		min = 65536;
+		if (f != NULL) {
+			if (fscanf(f, "%llu", &v) == 1 && v > min)
+				min = (v + LX_ELF_PAGE - 1) &
+				    ~(LX_ELF_PAGE - 1);
+			fclose(f);
+		}
+	}
+	return stub_cand[i] < min ? min : stub_cand[i];
+}
+
+void
+load_prepare(void)
+{
+	for (size_t i = 0; i < NCAND; i++) {
+		int fd = own_stub(cand_base(i));
+
+		if (fd >= 0)
+			snprintf(spawn_path[i], sizeof(spawn_path[i]),
+			    "/proc/%d/fd/%d", (int)getpid(), fd);
+	}
+}
+
+void
+load_spawned(pid_t pid)
+{
+	spawn_pid = pid;
+}
+
+/*
  * The path of the stub for a thread that sees files as lxrun does (so
  * its exec of /proc/LXRUN/fd/N passes the same checks lxrun's would):
- * its guest address below the stack pointer, or 0.
+ * its guest address, or 0 to use a memfd of the guest's.
  */
 static uint64_t
 stub_path(struct exec_req *x)
@@ -649,7 +650,29 @@ stub_path(struct exec_req *x)
 	if (!x->same_view || (fd = own_stub(x->le->stub_base)) < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
-	return below_sp(x, path, strlen(path) + 1);
+	if (x->t->proc->pid == spawn_pid && !spawn_execd)
+		for (size_t i = 0; i < NCAND; i++)
+			if (strcmp(spawn_path[i], path) == 0)
+				return (uint64_t)(uintptr_t)spawn_path[i];
+	if (need_scratch(x) < 0 ||
+	    mem_write(x->t, x->scratch + SCR_PATH, path, strlen(path) + 1) < 0)
+		return 0;
+	return x->scratch + SCR_PATH;
+}
+
+/* Where to link the stub: low, unless an ET_EXEC program is there. */
+static uint64_t
+stub_base(const struct load_exec *le)
+{
+	for (size_t i = 0; i < NCAND; i++) {
+		uint64_t b = cand_base(i);
+
+		if (!overlaps(&le->main, b, b + LX_STUB_LEN) &&
+		    !(le->has_interp &&
+		    overlaps(&le->interp, b, b + LX_STUB_LEN)))
+			return b;
+	}
+	return 0;
 }
 
 /* The stub in a memfd of the guest's: its fd. */
@@ -844,6 +867,8 @@ load_exec_exit(struct lx_call *c, struct lx_guest *g, long ret)
 		exec_cleanup(&x);
 		return ret;
 	}
+	if (((struct task *)g->priv)->proc->pid == spawn_pid)
+		spawn_execd = true;
 	load_image(g->priv, le);
 	return 0;
 }

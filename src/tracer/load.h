@@ -18,6 +18,10 @@
 /* Turn the loader on: trap execve and execveat, serve them. */
 void load_enable(void);
 bool load_enabled(void);
+/* Before the first program is forked: the stubs its exec will use. */
+void load_prepare(void);
+/* The first program's pid (its first exec finds the stub's path). */
+void load_spawned(pid_t pid);
 
 /* One exec in flight, from its checks to the new image's first step. */
 /*
