@@ -4,6 +4,7 @@
 #
 #   make                 build ./lxrun
 #   make check           install test dependencies (Debian) and run every test
+#                        (check-loader: again with --loader=elf)
 #   make install PREFIX=/usr/local
 #   make demo            trace a real program and print the compat report
 #   make bench           print lxrun vs native and vs strace ratios
@@ -65,6 +66,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) check-diff
 	$(MAKE) check-programs
+	$(MAKE) check-loader
 
 unit-build: $(UNIT_BIN)
 
@@ -74,8 +76,26 @@ check-diff: lxrun
 check-programs: lxrun
 	@sh tests/programs/run.sh
 
+# Tests run again with lxrun's own ELF loader, so that every exec in them
+# is lxrun's (the loader_* differential tests run in check-diff already).
+# A subset, to keep make check short: execs of every kind (pipelines,
+# fork trees, vfork, threads), signals, fds and emulated objects across
+# exec, the trace, and the Go and C programs that start in seconds;
+# syncthing and nebula (minutes each) pass too: run them with
+# LXRUN_LOADER=elf sh tests/programs/run.sh syncthing nebula.
+LOADER_DIFF := core_pipeline core_forktree core_vfork core_threads \
+	core_sigstop core_sigterm core_exit3 core_fdlinks core_int80 \
+	epoll_fork memfd_share inotify_fds misc_waitid misc_stat \
+	exit_status json_trace trace_golden signals_forwarded kill9_cleanup
+LOADER_PROGRAMS := epoll_go inotify_go epoll_echo500 inotify_tools
+
+check-loader: lxrun
+	@LXRUN_LOADER=elf sh tests/diff/run.sh $(LOADER_DIFF)
+	@LXRUN_LOADER=elf sh tests/programs/run.sh $(LOADER_PROGRAMS)
+
 bench: lxrun
 	@sh bench/run.sh
+	@sh bench/startup.sh
 
 demo: lxrun
 	@sh tools/demo.sh
@@ -88,5 +108,6 @@ install: lxrun
 clean:
 	rm -rf $(BUILD) lxrun
 
-.PHONY: all unit unit-build deps check check-diff check-programs bench demo \
+.PHONY: all unit unit-build deps check check-diff check-programs check-loader \
+        bench demo \
         install clean

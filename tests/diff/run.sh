@@ -34,7 +34,9 @@
 # test.  Prints one line per test and ends with "N passed, N failed" (and
 # ", N skipped").  Exits 1 if any test failed.
 #
-# Environment: LXRUN (default ./lxrun), CC (default cc), LXTEST_KEEP=1 keeps
+# Environment: LXRUN (default ./lxrun), CC (default cc), LXRUN_LOADER=elf
+# (lxrun's ELF loader; then every trace must show execve served emulated),
+# LXTEST_KEEP=1 keeps
 # the temporary directories, LXTEST_VERBOSE=1 prints the details of passing
 # tests too.
 
@@ -74,6 +76,9 @@ run_diff() {
 		echo "cannot compile $_src"
 		return 1
 	fi
+	# Under LXRUN_LOADER=elf every run starts with lxrun's own exec.
+	_loader_exec=
+	[ "${LXRUN_LOADER:-}" = elf ] && _loader_exec=execve
 	_to=$(expect_field "$_name" timeout)
 	_to=${_to:-30}
 	_args=$(expect_field "$_name" args)
@@ -101,7 +106,7 @@ run_diff() {
 		    echo "lxrun run timed out after ${_to}s"
 		# shellcheck disable=SC2046
 		"$PYTHON" "$CHECK_TRACE" "$_trace" \
-		    --emulated $(expect_field "$_name" emulated) \
+		    --emulated $(expect_field "$_name" emulated) $_loader_exec \
 		    --unsupported $(expect_field "$_name" unsupported) \
 		    --native $_native || _rc=1
 	done
