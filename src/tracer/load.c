@@ -708,6 +708,7 @@ static int
 exec_names(struct exec_req *x, bool empty)
 {
 	struct load_exec *le = x->le;
+	char target[LX_PATH_MAX];
 	const char *base;
 
 	if (x->dirfd == LX_AT_FDCWD || x->path[0] == '/') {
@@ -726,7 +727,7 @@ exec_names(struct exec_req *x, bool empty)
 	}
 	if (empty) {
 		/* comm from the file's own name, as exec's dentry name */
-		char proc[64], target[LX_PATH_MAX];
+		char proc[64];
 		ssize_t n;
 		char *del;
 

@@ -206,6 +206,7 @@ test_elf_headers(void **state)
 	assert_int_equal(check(&bad, &e), 0);
 
 	/* the interpreter: EIO when short, ELIBBAD when not x86-64 ELF */
+	free(im.data);
 	load_file("/lib64/ld-linux-x86-64.so.2", &im);
 	free(bad.data);
 	bad.data = malloc(im.len);
