@@ -26,31 +26,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "load.h"
+#include "load_int.h"
 #include "lxrun/linux_abi.h"
 #include "lxrun/trace.h"
-
-#define LX_AT_EXECVE_CHECK	0x10000
-#define LX_MFD_CLOEXEC		0x0001U
-#define LX_MFD_EXEC		0x0010U
-#define MAX_ARG_STRLEN		(32 * 4096)
-#define MAX_ARG_STRINGS		0x7fffffff
-#define MAX_PRE			(2 + 2 * LX_EXEC_MAXDEPTH + 2)
-
-/* Where things go in the thread's scratch slot during the checks. */
-#define SCR_EMPTY	0	/* "": stays until exec (execveat's path) */
-#define SCR_PATH	8	/* a path for openat */
-#define SCR_PATH_MAX	1016
-#define SCR_STAT	1024	/* struct stat of an injected fstatat */
-#define SCR_STUB	1024	/* the stub's image, written to its memfd */
-#define SCR_ARGV	1536	/* a short #! argv: up to the slot's end */
 
 static bool enabled;
 
@@ -60,38 +42,8 @@ load_enabled(void)
 	return enabled;
 }
 
-/* One exec's checks. */
-struct exec_req {
-	struct task *t;
-	struct lx_guest *g;
-	struct load_exec *le;
-	uint64_t scratch;
-	int dirfd, flags;
-	uint64_t path_ptr, argv, envp;
-	char path[LX_PATH_MAX];
-	bool fd_inaccessible;	/* a "/dev/fd/N/..." name with N close-on-exec */
-	bool same_view;		/* the thread sees files as lxrun (path_stat) */
-	bool past_open;		/* argv/envp errors now come first */
-	/* a #! exec's argv: pre[] then the guest's argv from orig_from */
-	char *pre[MAX_PRE];
-	int npre, orig_from;
-	bool rewrite_argv;
-	char interp_name[LX_PATH_MAX + 32];	/* bprm->interp */
-};
-
-/*
- * A file opened for exec: the guest's fd and the supervisor's copy, or
- * (by_path) only the supervisor's, opened in the thread's own view, for
- * the stub to open again after exec.
- */
-struct opened {
-	int gfd, sfd;
-	bool by_path;
-	unsigned char buf[LX_BINPRM_BUF];
-};
-
-static long
-inject(struct exec_req *x, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+long
+load_inject(struct exec_req *x, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
     uint64_t a3, uint64_t a4)
 {
 	uint64_t a[6] = { a0, a1, a2, a3, a4, 0 };
@@ -103,7 +55,7 @@ static void
 gclose(struct exec_req *x, int *gfd)
 {
 	if (*gfd >= 0)
-		inject(x, LX_NR_close, (uint64_t)*gfd, 0, 0, 0, 0);
+		load_inject(x, LX_NR_close, (uint64_t)*gfd, 0, 0, 0, 0);
 	*gfd = -1;
 }
 
@@ -117,8 +69,8 @@ opened_close(struct exec_req *x, struct opened *o)
 }
 
 /* The thread's scratch slot, with "" at SCR_EMPTY: 0 or -errno. */
-static int
-need_scratch(struct exec_req *x)
+int
+load_need_scratch(struct exec_req *x)
 {
 	if (x->scratch != 0)
 		return 0;
@@ -130,23 +82,23 @@ need_scratch(struct exec_req *x)
 }
 
 /* Guest memory for n bytes (a long path, a #! argv): scratch or a map. */
-static uint64_t
-guest_area(struct exec_req *x, size_t n, uint64_t scratch_off, size_t room)
+uint64_t
+load_guest_area(struct exec_req *x, size_t n, uint64_t scratch_off, size_t room)
 {
 	struct load_exec *le = x->le;
 	long r;
 
-	if (need_scratch(x) < 0)
+	if (load_need_scratch(x) < 0)
 		return 0;
 	if (n <= room)
 		return x->scratch + scratch_off;
 	if (n <= le->tmp_len)
 		return le->tmp_map;
 	if (le->tmp_map != 0)
-		inject(x, LX_NR_munmap, le->tmp_map, le->tmp_len, 0, 0, 0);
+		load_inject(x, LX_NR_munmap, le->tmp_map, le->tmp_len, 0, 0, 0);
 	le->tmp_map = 0;
 	le->tmp_len = (n + 65535) & ~(size_t)65535;
-	r = inject(x, LX_NR_mmap, 0, le->tmp_len,
+	r = load_inject(x, LX_NR_mmap, 0, le->tmp_len,
 	    LX_PROT_READ | LX_PROT_WRITE,
 	    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, (uint64_t)-1);
 	if (r < 0 && r > -4096) {
@@ -162,7 +114,7 @@ static uint64_t
 guest_path(struct exec_req *x, const char *path)
 {
 	size_t n = strlen(path) + 1;
-	uint64_t at = guest_area(x, n, SCR_PATH, SCR_PATH_MAX);
+	uint64_t at = load_guest_area(x, n, SCR_PATH, SCR_PATH_MAX);
 
 	if (at == 0 || mem_write(x->t, at, path, n) < 0)
 		return 0;
@@ -234,19 +186,16 @@ text_busy(int sfd)
 	return errno == EAGAIN ? -LX_ETXTBSY : 0;
 }
 
-/* The file's stat as the guest's own path walk sees it. */
+/* The file's stat by the guest's own fstatat (another view than lxrun's). */
 static int
-exec_stat(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
-    bool nofollow, struct stat *st, bool *same_view)
+exec_stat(struct exec_req *x, int dirfd, uint64_t gpath, bool nofollow,
+    struct stat *st)
 {
-	long r = path_stat(x->t, dirfd, path, nofollow, st);
+	long r;
 
-	*same_view = r != -LX_EAGAIN;
-	if (r != -LX_EAGAIN)
+	if ((r = load_need_scratch(x)) < 0)
 		return (int)r;
-	if ((r = need_scratch(x)) < 0)
-		return (int)r;
-	r = inject(x, LX_NR_newfstatat, (uint64_t)dirfd, gpath,
+	r = load_inject(x, LX_NR_newfstatat, (uint64_t)dirfd, gpath,
 	    x->scratch + SCR_STAT, nofollow ? LX_AT_SYMLINK_NOFOLLOW : 0, 0);
 	if (r < 0)
 		return (int)r;
@@ -277,7 +226,7 @@ open_exec(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
 		if ((gpath = guest_path(x, proc)) == 0)
 			return -LX_ENOMEM;
-		r = inject(x, LX_NR_openat, (uint64_t)LX_AT_FDCWD, gpath,
+		r = load_inject(x, LX_NR_openat, (uint64_t)LX_AT_FDCWD, gpath,
 		    LX_O_RDONLY | LX_O_NONBLOCK | LX_O_NOCTTY, 0, 0);
 	} else {
 		if (path[0] == '\0')	/* exec's own "" is its cwd */
@@ -288,8 +237,7 @@ open_exec(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
 			/* look in the guest: the path must be in its memory */
 			if (gpath == 0 && (gpath = guest_path(x, path)) == 0)
 				return -LX_ENOMEM;
-			r = exec_stat(x, dirfd, gpath, path, nofollow, &st,
-			    &same);
+			r = exec_stat(x, dirfd, gpath, nofollow, &st);
 		}
 		if (r < 0)
 			return (int)r;
@@ -309,7 +257,7 @@ open_exec(struct exec_req *x, int dirfd, uint64_t gpath, const char *path,
 		}
 		if (gpath == 0 && (gpath = guest_path(x, path)) == 0)
 			return -LX_ENOMEM;
-		r = inject(x, LX_NR_openat, (uint64_t)dirfd, gpath,
+		r = load_inject(x, LX_NR_openat, (uint64_t)dirfd, gpath,
 		    LX_O_RDONLY | LX_O_NONBLOCK | LX_O_NOCTTY |
 		    (nofollow ? LX_O_NOFOLLOW : 0), 0, 0);
 	}
@@ -331,8 +279,8 @@ opened:
 	if (same)
 		r = syscall(SYS_faccessat2, o->sfd, "", X_OK,
 		    AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
-	else if ((r = need_scratch(x)) == 0)
-		r = inject(x, LX_NR_faccessat2, (uint64_t)o->gfd,
+	else if ((r = load_need_scratch(x)) == 0)
+		r = load_inject(x, LX_NR_faccessat2, (uint64_t)o->gfd,
 		    x->scratch + SCR_EMPTY, X_OK,
 		    LX_AT_EMPTY_PATH | LX_AT_EACCESS, 0);
 	if (r < 0)
@@ -344,363 +292,15 @@ opened:
 	return r < 0 ? (int)r : 0;
 }
 
-/* Read a NULL-terminated pointer array's entry i. */
-static int
-vec_entry(struct exec_req *x, uint64_t vec, uint64_t i, uint64_t *p)
-{
-	return mem_read(x->t, p, vec + 8 * i, sizeof(*p)) < 0 ? -LX_EFAULT : 0;
-}
-
-static long
-vec_count(struct exec_req *x, uint64_t vec)
-{
-	uint64_t p, n = 0;
-
-	if (vec == 0)
-		return 0;
-	for (;;) {
-		if (n >= MAX_ARG_STRINGS)
-			return -LX_E2BIG;
-		if (vec_entry(x, vec, n, &p) < 0)
-			return -LX_EFAULT;
-		if (p == 0)
-			return (long)n;
-		n++;
-	}
-}
-
-/* copy_strings(): each string's length and the running total. */
-static int
-vec_strings(struct exec_req *x, uint64_t vec, long n, uint64_t *total,
-    uint64_t limit)
-{
-	static char s[MAX_ARG_STRLEN + 1];
-
-	for (long i = n - 1; i >= 0; i--) {
-		uint64_t p;
-		long len;
-
-		if (vec_entry(x, vec, (uint64_t)i, &p) < 0)
-			return -LX_EFAULT;
-		len = mem_read_string(x->t, s, p, sizeof(s));
-		if (len == -LX_ENAMETOOLONG)
-			return -LX_E2BIG;
-		if (len < 0)
-			return -LX_EFAULT;
-		if (len + 1 > MAX_ARG_STRLEN)
-			return -LX_E2BIG;
-		*total += (uint64_t)len + 1;
-		if (*total > limit)
-			return -LX_E2BIG;
-	}
-	return 0;
-}
-
-/*
- * What exec finds in argv and envp before it looks at the file's format
- * (count, bprm_stack_limits, copy_strings): 0 or EFAULT/E2BIG.
- */
-static int
-argv_check(struct exec_req *x)
-{
-	struct rlimit rl;
-	uint64_t limit = 6ULL << 20, total, ptrs;
-	long argc, envc;
-	int r;
-
-	if ((argc = vec_count(x, x->argv)) < 0)
-		return (int)argc;
-	if ((envc = vec_count(x, x->envp)) < 0)
-		return (int)envc;
-	if (prlimit(x->t->proc->pid, RLIMIT_STACK, NULL, &rl) == 0 &&
-	    rl.rlim_cur / 4 < limit)
-		limit = rl.rlim_cur / 4;
-	if (limit < 32 * 4096)
-		limit = 32 * 4096;
-	ptrs = (uint64_t)((argc > 1 ? argc : 1) + envc) * 8;
-	if (limit <= ptrs)
-		return -LX_E2BIG;
-	limit -= ptrs;
-	total = strlen(x->le->execfn) + 1;
-	if (total > limit)
-		return -LX_E2BIG;
-	if ((r = vec_strings(x, x->envp, envc, &total, limit)) < 0)
-		return r;
-	return vec_strings(x, x->argv, argc, &total, limit);
-}
-
 /* An error after the open of the program: argv/envp errors come first. */
 static int
 fail(struct exec_req *x, int err)
 {
 	int r;
 
-	if (x->past_open && (r = argv_check(x)) < 0)
+	if (x->past_open && (r = load_argv_check(x)) < 0)
 		return r;
 	return err;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		lx_die("out of memory");
-	return d;
-}
-
-/*
- * load_script(): argv[0] goes, then the script's name (bprm->interp),
- * the optional argument and the interpreter's name come first.
- */
-static int
-script_argv(struct exec_req *x, const struct lx_script *s)
-{
-	char *add[3];
-	int nadd = 0;
-
-	if (x->npre + 3 > MAX_PRE)
-		return -LX_E2BIG;
-	if (x->npre > 0) {
-		free(x->pre[0]);
-		memmove(x->pre, x->pre + 1, (size_t)(x->npre - 1) *
-		    sizeof(x->pre[0]));
-		x->npre--;
-	} else {
-		uint64_t p;
-
-		/* argc 0 became [""]: that is what goes */
-		if (vec_entry(x, x->argv, (uint64_t)x->orig_from, &p) == 0 &&
-		    p != 0)
-			x->orig_from++;
-	}
-	add[nadd++] = xstrdup(s->name);
-	if (s->has_arg)
-		add[nadd++] = xstrdup(s->arg);
-	add[nadd++] = xstrdup(x->interp_name);
-	memmove(x->pre + nadd, x->pre, (size_t)x->npre * sizeof(x->pre[0]));
-	memcpy(x->pre, add, (size_t)nadd * sizeof(add[0]));
-	x->npre += nadd;
-	x->rewrite_argv = true;
-	snprintf(x->interp_name, sizeof(x->interp_name), "%s", s->name);
-	return 0;
-}
-
-/* The #!-rewritten argv in guest memory: its address, or -errno. */
-static long
-build_argv(struct exec_req *x)
-{
-	uint64_t n = 0, p, strs = 0, at, vec;
-	size_t need;
-	long rest;
-
-	if ((rest = vec_count(x, x->argv)) < 0)
-		return rest;
-	if ((uint64_t)rest > (uint64_t)x->orig_from)
-		n = (uint64_t)rest - (uint64_t)x->orig_from;
-	for (int i = 0; i < x->npre; i++)
-		strs += strlen(x->pre[i]) + 1;
-	need = (size_t)((x->npre + n + 1) * 8 + strs);
-	if ((vec = guest_area(x, need, SCR_ARGV, LX_SCRATCH_MAX - SCR_ARGV))
-	    == 0)
-		return -LX_ENOMEM;
-	at = vec + (x->npre + n + 1) * 8;
-	for (int i = 0; i < x->npre; i++) {
-		size_t len = strlen(x->pre[i]) + 1;
-
-		if (mem_write(x->t, at, x->pre[i], len) < 0 ||
-		    mem_write(x->t, vec + 8 * (uint64_t)i, &at, 8) < 0)
-			return -LX_EFAULT;
-		at += len;
-	}
-	for (uint64_t i = 0; i < n; i++) {
-		if (vec_entry(x, x->argv, (uint64_t)x->orig_from + i, &p) < 0 ||
-		    mem_write(x->t, vec + 8 * (x->npre + i), &p, 8) < 0)
-			return -LX_EFAULT;
-	}
-	p = 0;
-	if (mem_write(x->t, vec + 8 * (x->npre + n), &p, 8) < 0)
-		return -LX_EFAULT;
-	return (long)vec;
-}
-
-static bool
-overlaps(const struct lx_elf *e, uint64_t lo, uint64_t hi)
-{
-	if (e->eh.e_type != ET_EXEC)
-		return false;
-	for (int i = 0; i < e->phnum; i++) {
-		const GElf_Phdr *ph = &e->ph[i];
-		uint64_t a = ph->p_vaddr & ~(LX_ELF_PAGE - 1);
-		uint64_t b = ph->p_vaddr + ph->p_memsz + LX_ELF_PAGE;
-
-		if (ph->p_type == PT_LOAD && a < hi && lo < b)
-			return true;
-	}
-	return false;
-}
-
-/*
- * lxrun's own sealed memfd holding the stub linked at base, for the
- * guest to exec as /proc/LXRUN/fd/N: -1 if it cannot be had.
- */
-static int
-own_stub(uint64_t base)
-{
-	static struct {
-		uint64_t base;
-		int fd;
-	} made[8];
-	static int nmade, dumpable = -1;
-	unsigned char img[512];
-	size_t len;
-	int fd;
-
-	if (dumpable < 0)
-		dumpable = prctl(PR_GET_DUMPABLE) == 1;
-	if (!dumpable)
-		return -1;	/* the guest could not open our /proc/PID/fd */
-	for (int i = 0; i < nmade; i++)
-		if (made[i].base == base)
-			return made[i].fd;
-	if (nmade == 8 || (len = lx_stub_image(img, sizeof(img), base)) == 0)
-		return -1;
-	fd = (int)syscall(SYS_memfd_create, "lxrun-stub",
-	    MFD_CLOEXEC | MFD_ALLOW_SEALING | LX_MFD_EXEC);
-	if (fd < 0)
-		fd = (int)syscall(SYS_memfd_create, "lxrun-stub",
-		    MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return -1;
-	if (pwrite(fd, img, len, 0) != (ssize_t)len ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK |
-	    F_SEAL_GROW | F_SEAL_SEAL) < 0) {
-		close(fd);
-		return -1;
-	}
-	made[nmade].base = base;
-	made[nmade].fd = fd;
-	nmade++;
-	return fd;
-}
-
-/*
- * The first program lxrun starts: its child, still running lxrun's own
- * code, has a copy of lxrun's memory, so the stub's path is already in
- * it at the same address (load_prepare() wrote it before the fork).
- */
-static const uint64_t stub_cand[] = {
-	0x10000, 0x100000000ULL, 0x300000000000ULL, 0x10000000000ULL,
-};
-#define NCAND (sizeof(stub_cand) / sizeof(stub_cand[0]))
-static char spawn_path[NCAND][64];
-static pid_t spawn_pid;
-static bool spawn_execd;
-
-static uint64_t
-cand_base(size_t i)
-{
-	static uint64_t min;
-
-	if (min == 0) {
-		FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "re");
-		unsigned long long v;
-
-		min = 65536;
-		if (f != NULL) {
-			if (fscanf(f, "%llu", &v) == 1 && v > min)
-				min = (v + LX_ELF_PAGE - 1) &
-				    ~(LX_ELF_PAGE - 1);
-			fclose(f);
-		}
-	}
-	return stub_cand[i] < min ? min : stub_cand[i];
-}
-
-void
-load_prepare(void)
-{
-	for (size_t i = 0; i < NCAND; i++) {
-		int fd = own_stub(cand_base(i));
-
-		if (fd >= 0)
-			snprintf(spawn_path[i], sizeof(spawn_path[i]),
-			    "/proc/%d/fd/%d", (int)getpid(), fd);
-	}
-}
-
-void
-load_spawned(pid_t pid)
-{
-	spawn_pid = pid;
-}
-
-/*
- * The path of the stub for a thread that sees files as lxrun does (so
- * its exec of /proc/LXRUN/fd/N passes the same checks lxrun's would):
- * its guest address, or 0 to use a memfd of the guest's.
- */
-static uint64_t
-stub_path(struct exec_req *x)
-{
-	char path[64];
-	int fd;
-
-	if (!x->same_view || (fd = own_stub(x->le->stub_base)) < 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
-	if (x->t->proc->pid == spawn_pid && !spawn_execd)
-		for (size_t i = 0; i < NCAND; i++)
-			if (strcmp(spawn_path[i], path) == 0)
-				return (uint64_t)(uintptr_t)spawn_path[i];
-	if (need_scratch(x) < 0 ||
-	    mem_write(x->t, x->scratch + SCR_PATH, path, strlen(path) + 1) < 0)
-		return 0;
-	return x->scratch + SCR_PATH;
-}
-
-/* Where to link the stub: low, unless an ET_EXEC program is there. */
-static uint64_t
-stub_base(const struct load_exec *le)
-{
-	for (size_t i = 0; i < NCAND; i++) {
-		uint64_t b = cand_base(i);
-
-		if (!overlaps(&le->main, b, b + LX_STUB_LEN) &&
-		    !(le->has_interp &&
-		    overlaps(&le->interp, b, b + LX_STUB_LEN)))
-			return b;
-	}
-	return 0;
-}
-
-/* The stub in a memfd of the guest's: its fd. */
-static int
-make_stub(struct exec_req *x)
-{
-	unsigned char img[512];
-	size_t len = lx_stub_image(img, sizeof(img), x->le->stub_base);
-	static const char name[] = "lxrun-stub";
-	uint64_t at = x->scratch + SCR_PATH;
-	long fd, r;
-
-	if (len == 0 || mem_write(x->t, at, name, sizeof(name)) < 0 ||
-	    mem_write(x->t, x->scratch + SCR_STUB, img, len) < 0)
-		return -LX_EFAULT;
-	fd = inject(x, LX_NR_memfd_create, at, LX_MFD_CLOEXEC | LX_MFD_EXEC,
-	    0, 0, 0);
-	if (fd == -LX_EINVAL)	/* before Linux 6.3: no MFD_EXEC */
-		fd = inject(x, LX_NR_memfd_create, at, LX_MFD_CLOEXEC, 0, 0,
-		    0);
-	if (fd < 0)
-		return (int)fd;
-	x->le->stub_gfd = (int)fd;
-	r = inject(x, LX_NR_pwrite64, (uint64_t)fd, x->scratch + SCR_STUB,
-	    len, 0, 0);
-	if (r != (long)len)
-		return r < 0 ? (int)r : -LX_EIO;
-	return 0;
 }
 
 /* bprm->filename and the comm exec gives the process. */
@@ -796,7 +396,7 @@ exec_checks(struct exec_req *x)
 			goto bad;
 		}
 		opened_close(x, &o);
-		if ((r = script_argv(x, &s)) < 0)
+		if ((r = load_script_argv(x, &s)) < 0)
 			return fail(x, r);
 		snprintf(cur, sizeof(cur), "%s", s.name);
 		nofollow = false;
@@ -844,7 +444,7 @@ exec_cleanup(struct exec_req *x)
 	gclose(x, &le->interp_gfd);
 	gclose(x, &le->stub_gfd);
 	if (le->tmp_map != 0)
-		inject(x, LX_NR_munmap, le->tmp_map, le->tmp_len, 0, 0, 0);
+		load_inject(x, LX_NR_munmap, le->tmp_map, le->tmp_len, 0, 0, 0);
 	le->tmp_map = 0;
 	for (int i = 0; i < x->npre; i++)
 		free(x->pre[i]);
@@ -868,8 +468,7 @@ load_exec_exit(struct lx_call *c, struct lx_guest *g, long ret)
 		exec_cleanup(&x);
 		return ret;
 	}
-	if (((struct task *)g->priv)->proc->pid == spawn_pid)
-		spawn_execd = true;
+	load_stub_execd(g->priv);
 	load_image(g->priv, le);
 	return 0;
 }
@@ -913,12 +512,12 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 	x.le = le;
 	argv = (long)x.argv;
 	r = exec_checks(&x);
-	if (r == 0 && (le->stub_base = stub_base(le)) == 0)
+	if (r == 0 && (le->stub_base = load_stub_base(le)) == 0)
 		r = -LX_ENOMEM;
-	if (r == 0 && (stub = stub_path(&x)) == 0 &&
-	    (r = need_scratch(&x)) == 0)
-		r = make_stub(&x);
-	if (r == 0 && x.rewrite_argv && (argv = build_argv(&x)) < 0)
+	if (r == 0 && (stub = load_stub_path(&x)) == 0 &&
+	    (r = load_need_scratch(&x)) == 0)
+		r = load_make_stub(&x);
+	if (r == 0 && x.rewrite_argv && (argv = load_build_argv(&x)) < 0)
 		r = argv;
 	if (r < 0) {
 		exec_cleanup(&x);
