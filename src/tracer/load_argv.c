@@ -23,18 +23,25 @@ vec_entry(struct exec_req *x, uint64_t vec, uint64_t i, uint64_t *p)
 static long
 vec_count(struct exec_req *x, uint64_t vec)
 {
-	uint64_t p, n = 0;
+	uint64_t p[512], n = 0;
 
 	if (vec == 0)
 		return 0;
 	for (;;) {
-		if (n >= MAX_ARG_STRINGS)
-			return -LX_E2BIG;
-		if (vec_entry(x, vec, n, &p) < 0)
-			return -LX_EFAULT;
-		if (p == 0)
-			return (long)n;
-		n++;
+		/* up to the end of a page at a time; one entry if that fails */
+		size_t k = 512 - (size_t)(((vec + 8 * n) & 4095) / 8);
+
+		if (mem_read(x->t, p, vec + 8 * n, 8 * k) < 0) {
+			k = 1;
+			if (vec_entry(x, vec, n, &p[0]) < 0)
+				return -LX_EFAULT;
+		}
+		for (size_t i = 0; i < k; i++, n++) {
+			if (n >= MAX_ARG_STRINGS)
+				return -LX_E2BIG;
+			if (p[i] == 0)
+				return (long)n;
+		}
 	}
 }
 
