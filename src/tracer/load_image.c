@@ -380,6 +380,55 @@ build_a(const struct stub_view *v, const struct lx_plan *p,
 	return 0;
 }
 
+/* What the program's initial stack is made of (its addresses aside). */
+static void
+stack_in(const struct stub_view *v, const struct load_exec *le,
+    uint64_t align_rnd, struct lx_stack_in *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->top = v->stack_hi;
+	si->argc = v->argc;
+	si->argv = v->argv;
+	si->envc = v->envc;
+	si->envp = v->envp;
+	si->execfn = le->execfn;
+	si->platform = v->platform;
+	memcpy(si->random, v->random, sizeof(si->random));
+	si->align_rnd = align_rnd;
+	si->auxv = (const uint64_t (*)[2])v->auxv;
+	si->nauxv = v->nauxv;
+}
+
+/*
+ * The stack mapping the kernel made for the stub ends a little below its
+ * stack pointer when argv is long; the program's stack may need a few
+ * bytes more (a longer AT_EXECFN).  Batch A then touches them, which
+ * grows the stack as the program's own access would.
+ */
+static int
+grow_stack(struct stub_view *v, const struct lx_stack_in *si,
+    struct batch_a *b)
+{
+	struct lx_stack s;
+	uint64_t low;
+
+	if (lx_stack_build(si, (size_t)(si->top - LX_ELF_PAGE), &s) < 0)
+		return -1;
+	low = (s.sp & ~(LX_ELF_PAGE - 1)) - LX_ELF_PAGE;
+	lx_stack_free(&s);
+	if (low >= v->stack_lo)
+		return 0;
+	if (b->n + 1 > (int)A_MAXOPS)
+		return -1;
+	/* before the end marker */
+	b->op[b->n] = b->op[b->n - 1];
+	op_set(&b->op[b->n - 1], LX_OP_MEMSET, low, v->stack_lo - low, 0, 0,
+	    0, 0);
+	b->n++;
+	v->stack_lo = low;
+	return 0;
+}
+
 /* The process dies as exec's failures past the point of no return. */
 static void
 doom(struct task *t, const struct user_regs_struct *regs)
@@ -388,6 +437,34 @@ doom(struct task *t, const struct user_regs_struct *regs)
 	t->saved.rip = 0;	/* faults even if SIGSEGV is ignored */
 	t->have_saved = true;
 	syscall(SYS_tgkill, t->proc->pid, t->tid, SIGSEGV);
+}
+
+/*
+ * Bounds a program without a code or data segment gets from exec, which
+ * PR_SET_MM_MAP refuses (it wants start_code < end_code, all of them
+ * mapped-able addresses): made acceptable, once.  False if nothing to do.
+ */
+static bool
+sane_map(struct mm_map *m)
+{
+	uint64_t *f[] = { &m->start_code, &m->end_code, &m->start_data,
+		&m->end_data };
+	bool changed = false;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (*f[i] < 65536 || *f[i] >= LX_TASK_SIZE) {
+			*f[i] = m->start_brk;
+			changed = true;
+		}
+	if (m->start_code >= m->end_code) {
+		m->start_code = m->end_code - 1;
+		changed = true;
+	}
+	if (m->start_data > m->end_data) {
+		m->start_data = m->end_data;
+		changed = true;
+	}
+	return changed;
 }
 
 /* Batch B: unmap the stub, fix /proc, close the fds, unmap itself. */
@@ -441,6 +518,13 @@ run_b(struct task *t, const struct user_regs_struct *base, uint64_t tramp,
 		    map->exe_fd != (uint32_t)-1) {
 			/* no CAP_CHECKPOINT_RESTORE: the rest without exe */
 			map->exe_fd = (uint32_t)-1;
+			if (mem_write(t, tramp + B_MAP, map, sizeof(*map)) < 0)
+				return -1;
+			continue;
+		}
+		if (at == prctl_op && failed.result == (uint64_t)-LX_EINVAL &&
+		    sane_map(map)) {
+			/* bounds prctl cannot take (no code segment...) */
 			if (mem_write(t, tramp + B_MAP, map, sizeof(*map)) < 0)
 				return -1;
 			continue;
@@ -526,8 +610,10 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 	if (p == NULL || a == NULL)
 		goto out;
 	layout_in(t, le, &in, &align_rnd);
+	stack_in(v, le, align_rnd, &si);
 	if (lx_plan_build(p, &le->main, le->has_interp ? &le->interp : NULL,
-	    &in) < 0 || p->doomed || build_a(v, p, le, data, a) < 0)
+	    &in) < 0 || p->doomed || build_a(v, p, le, data, a) < 0 ||
+	    grow_stack(v, &si, a) < 0)
 		goto out;
 	if (mem_write(t, data, a->op, (size_t)a->n * sizeof(a->op[0])) < 0 ||
 	    mem_write(t, data + A_COMM, le->comm, sizeof(le->comm)) < 0 ||
@@ -555,18 +641,6 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 	tramp = a->op[a->tramp].result;
 	lx_plan_mm(p, &le->main, &in, &mm);
 
-	memset(&si, 0, sizeof(si));
-	si.top = v->stack_hi;
-	si.argc = v->argc;
-	si.argv = v->argv;
-	si.envc = v->envc;
-	si.envp = v->envp;
-	si.execfn = le->execfn;
-	si.platform = v->platform;
-	memcpy(si.random, v->random, sizeof(si.random));
-	si.align_rnd = align_rnd;
-	si.auxv = (const uint64_t (*)[2])v->auxv;
-	si.nauxv = v->nauxv;
 	si.at_phdr = mm.phdr;
 	si.at_phnum = le->main.eh.e_phnum;
 	si.at_base = mm.base;

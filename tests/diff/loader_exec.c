@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -275,7 +276,7 @@ copy_self(const char *to, mode_t mode)
 static void
 as_nobody(const char *how)
 {
-	char ok[64], priv[64], script[64], text[128];
+	char ok[64], priv[96], script[96], text[128];
 	pid_t pid;
 	int st, fd;
 
@@ -314,6 +315,48 @@ as_nobody(const char *how)
 	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
 }
 
+/*
+ * Many arguments (their pointers alone fill more than the 128 KiB exec
+ * leaves below them, so the stack mapping ends right under the pointer
+ * table) and a program path of 3000 bytes (AT_EXECFN takes that much more
+ * room than the stub's own name did): the program must still get them.
+ */
+static void
+many_args(void)
+{
+	static char *args[100002];
+	char path[4096] = ".", cwd[64];
+	int ran = 0;
+
+	for (int d = 0; d < 14; d++) {
+		strcat(path, "/");
+		for (int i = 0; i < 200; i++)
+			strcat(path, "d");
+		mkdir(path, 0755);
+	}
+	strcat(path, "/prog");
+	copy_self(path, 0755);
+	args[0] = "count";
+	for (int i = 1; i < 100001; i++)
+		args[i] = "x";
+	args[100001] = NULL;
+	for (int k = 0; k < 20; k++) {
+		pid_t pid;
+		int st;
+
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			execv(path, args);
+			_exit(127);
+		}
+		waitpid(pid, &st, 0);
+		ran += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	(void)cwd;
+	printf("100001 arguments, a %zu-byte path: %d of 20 runs got them "
+	    "all\n", strlen(path), ran);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -327,6 +370,9 @@ main(int argc, char **argv)
 		return layout(argv[2]);
 	if (argc >= 2 && strcmp(argv[argc - 1], "exit5") == 0)
 		return 5;
+	if (strcmp(argv[0], "count") == 0)
+		return argc == 100001 && strcmp(argv[argc - 1], "x") == 0 ?
+		    0 : 1;
 
 	in_child(threads_exec, "main");
 	in_child(threads_exec, "thread");
@@ -350,6 +396,7 @@ main(int argc, char **argv)
 			printf("posix_spawnp true: exit %d\n", WEXITSTATUS(st));
 	}
 	in_child(as_nobody, "as nobody");
+	many_args();
 	in_child(layout_child, "fixed");
 	randomized();
 	return 0;
