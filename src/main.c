@@ -22,6 +22,7 @@
 #include "lxrun/host.h"
 #include "lxrun/kernel.h"
 #include "lxrun/trace.h"
+#include "tracer/load.h"
 #include "tracer/loop.h"
 #include "tracer/spawn.h"
 #include "tracer/tracer.h"
@@ -31,6 +32,7 @@
 enum {
 	OPT_TRACE = 256, OPT_TRACE_FORMAT, OPT_REPORT, OPT_REPORT_FORMAT,
 	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PIN,
+	OPT_LOADER,
 };
 
 /* --pin: the CPU that supervisor and guest share, -1 for none. */
@@ -54,6 +56,7 @@ static const struct option long_options[] = {
 	{ "pin", optional_argument, NULL, OPT_PIN },
 	{ "daemonize", no_argument, NULL, 'D' },
 	{ "attach", required_argument, NULL, 'p' },
+	{ "loader", required_argument, NULL, OPT_LOADER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -100,6 +103,9 @@ usage(FILE *f)
 "  --pin[=CPU]           run lxrun and the program on one CPU (default: the\n"
 "                        current one): a stop then costs a fraction of a\n"
 "                        cross-CPU one, but the program sees one CPU\n"
+"  --loader=LOADER       kernel (default: the kernel execs programs) or elf\n"
+"                        (lxrun loads the ELF itself, as on a BSD host);\n"
+"                        also LXRUN_LOADER in the environment\n"
 "  --list-syscalls[=FMT] print the syscall table (text, json, md)\n"
 "  -h, --help            this text\n"
 "  -V, --version         version\n");
@@ -189,10 +195,25 @@ parse_pids(const char *spec)
 	free(copy);
 }
 
+/* --loader and LXRUN_LOADER: who puts programs into processes. */
+static void
+parse_loader(const char *v, const char *from)
+{
+	if (strcmp(v, "elf") == 0)
+		load_enable();
+	else if (strcmp(v, "kernel") != 0 && strcmp(v, "") != 0) {
+		fprintf(stderr, "lxrun: %s takes kernel or elf, not '%s'\n",
+		    from, v);
+		exit(125);
+	}
+}
+
 static char **
 parse_args(int argc, char **argv)
 {
 	const char *outfile = NULL, *list = NULL;
+	const char *loader = getenv("LXRUN_LOADER");
+	const char *loader_from = "LXRUN_LOADER";
 	bool want_list = false, trap_given = false;
 	int c;
 
@@ -269,6 +290,10 @@ parse_args(int argc, char **argv)
 				bad_usage("bad CPU for --pin: '%s'",
 				    optarg != NULL ? optarg : "?");
 			break;
+		case OPT_LOADER:
+			loader = optarg;
+			loader_from = "--loader";
+			break;
 		case OPT_LIST:
 			want_list = true;
 			list = optarg;
@@ -298,6 +323,8 @@ parse_args(int argc, char **argv)
 			exit(125);
 		}
 	}
+	if (loader != NULL)
+		parse_loader(loader, loader_from);
 	if (want_list) {
 		if (lx_sysent_list(stdout, list != NULL ? list : "text") < 0)
 			bad_usage("unknown --list-syscalls format '%s'", list);
@@ -428,8 +455,12 @@ main(int argc, char **argv)
 			fclose(lx_opt.out);
 		exit(0);
 	}
+	if (load_enabled())
+		load_prepare();
 	pid = detach ? spawn_guest_detached(prog, &filter, &oldmask, &errfd) :
 	    spawn_guest(prog, &filter, &oldmask, &errfd);
+	if (pid > 0 && load_enabled())
+		load_spawned(pid);
 	if (pid < 0) {
 		if (pid == -EPERM)
 			lx_die("cannot trace %s: ptrace(PTRACE_SEIZE): %s (is "

@@ -185,12 +185,18 @@ event_exec(struct task *t)
 	}
 	scratch_release(t);	/* a vfork parent may still use that mm */
 	/*
-	 * An exec a handler rewrote (memfd runs its copy) succeeded: the
-	 * registers are the new image's, so its exit stop only reports.
+	 * An exec a handler rewrote (memfd runs its copy, the ELF loader
+	 * its stub) succeeded: the registers its exit stop puts back are the
+	 * new image's, not the old call's; the handler's on_exit still runs
+	 * (and the loader's replaces them with the program's).
 	 */
 	if (t->wait == TW_EXIT_REWRITE) {
-		t->wait = TW_EXIT_NATIVE;
-		t->action.on_exit = NULL;
+		struct user_regs_struct r;
+
+		if (regs_get(t->tid, &r) == 0) {
+			t->saved = r;
+			t->have_saved = true;
+		}
 	}
 	t->view = 0;		/* set-uid programs change credentials */
 	mm_put(t->mm);

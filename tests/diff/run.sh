@@ -23,6 +23,7 @@
 #     native: SYSCALL...         each served "native" at least once (only
 #                                checked in the run that traps everything)
 #     args: LXRUN-OPTIONS        extra lxrun options
+#     cflags: CC-OPTIONS         extra compiler options (e.g. -static)
 #     timeout: SECONDS           default 30
 # Lines starting with '#' are comments.  A program that exits 77 in its
 # native run could not set up what it needs (a loop mount, say): the test
@@ -35,7 +36,9 @@
 # test.  Prints one line per test and ends with "N passed, N failed" (and
 # ", N skipped").  Exits 1 if any test failed.
 #
-# Environment: LXRUN (default ./lxrun), CC (default cc), LXTEST_KEEP=1 keeps
+# Environment: LXRUN (default ./lxrun), CC (default cc), LXRUN_LOADER=elf
+# (lxrun's ELF loader; then every trace must show execve served emulated),
+# LXTEST_KEEP=1 keeps
 # the temporary directories, LXTEST_VERBOSE=1 prints the details of passing
 # tests too, LXTEST_TIMEOUT_SCALE=N multiplies each differential test's
 # timeout (an emulated VM runs 7-20 times slower; check-vm sets it).
@@ -69,10 +72,16 @@ run_diff() {
 	rm -rf "$_work"
 	mkdir -p "$_work/native" "$_work/filtered" "$_work/all"
 
-	if ! $CC -O1 -pthread -Wall -o "$_bin" "$_src"; then
+	# The cflags field is a list of options: split on purpose.
+	# shellcheck disable=SC2046
+	if ! $CC -O1 -pthread -Wall -o "$_bin" "$_src" \
+	    $(expect_field "$_name" cflags); then
 		echo "cannot compile $_src"
 		return 1
 	fi
+	# Under LXRUN_LOADER=elf every run starts with lxrun's own exec.
+	_loader_exec=
+	[ "${LXRUN_LOADER:-}" = elf ] && _loader_exec=execve
 	_to=$(expect_field "$_name" timeout)
 	_to=$((${_to:-30} * ${LXTEST_TIMEOUT_SCALE:-1}))
 	_args=$(expect_field "$_name" args)
@@ -104,7 +113,7 @@ run_diff() {
 		    echo "lxrun run timed out after ${_to}s"
 		# shellcheck disable=SC2046
 		"$PYTHON" "$CHECK_TRACE" "$_trace" \
-		    --emulated $(expect_field "$_name" emulated) \
+		    --emulated $(expect_field "$_name" emulated) $_loader_exec \
 		    --unsupported $(expect_field "$_name" unsupported) \
 		    --native $_native || _rc=1
 	done

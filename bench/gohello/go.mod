@@ -1,0 +1,3 @@
+module lxrun.bench/gohello
+
+go 1.19
