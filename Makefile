@@ -17,6 +17,12 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
 LDLIBS   +=
+PKG_CONFIG ?= pkg-config
+# lxrun scan and crash reports: libelf reads ELF files, capstone
+# disassembles x86-64.
+SCAN_PKGS := libelf capstone
+CPPFLAGS += $(shell $(PKG_CONFIG) --cflags $(SCAN_PKGS))
+LDLIBS   += $(shell $(PKG_CONFIG) --libs $(SCAN_PKGS))
 
 BUILD    := build
 HOST_OS  ?= linux
