@@ -213,6 +213,9 @@ classify_data(const cs_insn *ci, struct insn *in)
 			in->imm = b->mem.disp;
 		}
 		return;
+	case X86_INS_NOP:
+		in->op = OP_NOP;
+		return;
 	case X86_INS_PUSH:
 		if (x->op_count == 1 && a->type == X86_OP_IMM) {
 			in->op = OP_PUSH_IMM;

@@ -242,6 +242,16 @@ seen_before(struct walk *w, int pred, struct loc l)
 
 static void walk_from(struct walk *w, int j, struct loc l);
 
+/* Alignment padding after a jump: no path runs through it. */
+static bool
+padding(const struct func *f, int b)
+{
+	for (int i = f->bstart[b]; i < f->nin && f->block[i] == b; i++)
+		if (f->in[i].op != OP_NOP)
+			return false;
+	return true;
+}
+
 /* Follow l from just before instruction i. */
 static void
 walk_before(struct walk *w, int i, struct loc l)
@@ -258,7 +268,8 @@ walk_before(struct walk *w, int i, struct loc l)
 		return;
 	}
 	if (f->npreds[b] == 0) {
-		unknown(w->out, "reached by an indirect jump");
+		if (!padding(f, b))
+			unknown(w->out, "reached by an indirect jump");
 		return;
 	}
 	for (int k = 0; k < f->npreds[b]; k++) {

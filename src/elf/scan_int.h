@@ -55,6 +55,7 @@ enum insn_op {
 	OP_POP,			/* reg <- (%rsp); rsp += 8 */
 	OP_SP_ADD,		/* rsp += imm (sub: negative) */
 	OP_SP_LOST,		/* rsp set from something we do not follow */
+	OP_NOP,			/* padding */
 };
 
 struct insn {
