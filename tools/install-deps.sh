@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential clang pkg-config libelf-dev libcapstone-dev libcmocka-dev
 strace python3 golang-go inotify-tools coreutils procps iproute2 redis-server
-redis-tools syncthing nebula iputils-ping"
+redis-tools syncthing nebula iputils-ping chromium"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
