@@ -461,6 +461,7 @@ main(int argc, char **argv)
 			    strerror(-pid));
 		lx_die("cannot start %s: %s", prog[0], strerror(-pid));
 	}
+	lx_report_set_subject(prog[0]);
 	r = tracer_run(pid, &status);
 	report_spawn_failure(errfd, prog[0]);
 	if (lx_opt.summary)

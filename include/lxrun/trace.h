@@ -55,6 +55,8 @@ void lx_stats_add(long nr, enum lx_served s, long ret, int64_t dur_ns);
 /* At exit: the -c table and the --report verdict. */
 void lx_stats_print(FILE *out);
 void lx_report_print(FILE *out, enum lx_format fmt);
+/* The program the report is about, for the HTML page's title. */
+void lx_report_set_subject(const char *prog);
 
 /*
  * --list-syscalls: write the table to a stdio stream in "text", "json" or
