@@ -337,7 +337,8 @@ static void
 scan_usage(FILE *f)
 {
 	fprintf(f,
-"usage: lxrun scan [--format=text|json|html] [-o FILE] [-v] PROGRAM...\n"
+"usage: lxrun scan [--format=text|json|html] [-o FILE] [-v] [--all-code]\n"
+"                  PROGRAM...\n"
 "\n"
 "Without running PROGRAM: which syscalls it and the libraries ld.so would\n"
 "load for it can make, found by disassembling every syscall site, and what\n"
@@ -346,6 +347,8 @@ scan_usage(FILE *f)
 "  --format=FMT          text (default), json or html (one page)\n"
 "  -o, --output FILE     write there instead of stdout\n"
 "  -v, --verbose         list every site whose number stays unknown\n"
+"  --all-code            count the sites of all code, also of functions\n"
+"                        no path from the program's entry gets to\n"
 "  -h, --help            this text\n");
 }
 
@@ -357,6 +360,7 @@ scan_main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "all-code", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -364,6 +368,7 @@ scan_main(int argc, char **argv)
 	const char *outfile = NULL;
 	struct lx_scan *s;
 	bool verbose = false;
+	unsigned flags = 0;
 	int c, n = 0, status = 0;
 	FILE *out = stdout;
 
@@ -378,6 +383,9 @@ scan_main(int argc, char **argv)
 			break;
 		case 'v':
 			verbose = true;
+			break;
+		case 'A':
+			flags |= LX_SCAN_ALL_CODE;
 			break;
 		case 'h':
 			scan_usage(stdout);
@@ -398,7 +406,7 @@ scan_main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		char err[512];
 
-		if (lx_scan_run(argv[i], &s[n], err, sizeof(err)) < 0) {
+		if (lx_scan_run(argv[i], flags, &s[n], err, sizeof(err)) < 0) {
 			fprintf(stderr, "lxrun: scan: %s\n", err);
 			lx_scan_free(&s[n]);
 			status = 1;

@@ -27,7 +27,8 @@ struct lx_scan_obj {
 	const char *role;	/* "program", "interpreter", "library" */
 	char *error;		/* NULL, or why it could not be scanned */
 	bool is_go;
-	unsigned sites;		/* syscall instructions found */
+	unsigned sites;		/* syscall instructions in code that can run */
+	unsigned unreached;	/* ... in code no path gets to (not counted) */
 	unsigned resolved;	/* ... whose numbers are all known */
 	unsigned via_callers;	/* ... numbers from callers' arguments */
 	unsigned unresolved;	/* ... with a path to an unknown number */
@@ -55,14 +56,19 @@ struct lx_scan {
 	struct lx_scan_unknown *unknown;
 	int nunknown;
 	double seconds;		/* wall time of the scan */
+	bool all_code;		/* LX_SCAN_ALL_CODE: no pruning */
 };
+
+/* Count the sites of all code, not only of code a path gets to. */
+#define LX_SCAN_ALL_CODE 1
 
 /*
  * Scan path and its libraries into *s.  0, or -1 with a message in err
  * when path itself cannot be scanned (a missing library is reported in
  * s->missing, not as a failure).
  */
-int lx_scan_run(const char *path, struct lx_scan *s, char *err, size_t errlen);
+int lx_scan_run(const char *path, unsigned flags, struct lx_scan *s,
+    char *err, size_t errlen);
 void lx_scan_free(struct lx_scan *s);
 
 /*

@@ -38,92 +38,6 @@ struct ctx {
 	int nw, cw;
 };
 
-/* A small open-addressing map from addresses to a chain of ints. */
-struct amap {
-	uint64_t *key;
-	int *head;
-	size_t cap;
-	int *next, *val;
-	int n, cn;
-};
-
-static void
-amap_free(struct amap *m)
-{
-	free(m->key);
-	free(m->head);
-	free(m->next);
-	free(m->val);
-	memset(m, 0, sizeof(*m));
-}
-
-static size_t
-amap_slot(const struct amap *m, uint64_t k)
-{
-	size_t i = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & (m->cap - 1);
-
-	while (m->head[i] >= 0 && m->key[i] != k)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static int
-amap_add(struct amap *m, uint64_t k, int v)
-{
-	size_t i;
-
-	if (m->cap == 0 || (size_t)(m->n + 1) * 2 > m->cap) {
-		struct amap g = { 0 };
-
-		g.cap = m->cap ? 2 * m->cap : 64;
-		g.key = calloc(g.cap, sizeof(*g.key));
-		g.head = malloc(g.cap * sizeof(*g.head));
-		if (g.key == NULL || g.head == NULL) {
-			amap_free(&g);
-			return -1;
-		}
-		memset(g.head, 0xff, g.cap * sizeof(*g.head));
-		for (size_t j = 0; j < m->cap; j++)
-			if (m->head[j] >= 0) {
-				size_t s = amap_slot(&g, m->key[j]);
-
-				g.key[s] = m->key[j];
-				g.head[s] = m->head[j];
-			}
-		free(m->key);
-		free(m->head);
-		m->key = g.key;
-		m->head = g.head;
-		m->cap = g.cap;
-	}
-	if (m->n == m->cn) {
-		int c = m->cn ? 2 * m->cn : 64;
-		int *nx = realloc(m->next, (size_t)c * sizeof(int));
-		int *vl = nx != NULL ? realloc(m->val, (size_t)c * sizeof(int)) :
-		    NULL;
-
-		if (nx != NULL)
-			m->next = nx;
-		if (vl == NULL)
-			return -1;
-		m->val = vl;
-		m->cn = c;
-	}
-	i = amap_slot(m, k);
-	m->key[i] = k;
-	m->val[m->n] = v;
-	m->next[m->n] = m->head[i];	/* -1 when the slot was empty */
-	m->head[i] = m->n++;
-	return 0;
-}
-
-/* First entry for k (follow m->next), or -1. */
-static int
-amap_get(const struct amap *m, uint64_t k)
-{
-	return m->cap ? m->head[amap_slot(m, k)] : -1;
-}
-
 static void
 note_unknown(struct ctx *c, int obj, uint64_t addr, const struct func *f,
     const char *why)
@@ -226,6 +140,10 @@ scan_site(struct ctx *c, int obj, uint64_t addr)
 	if (f->in[i].op != OP_SYSCALL && f->in[i].op != OP_INT80 &&
 	    f->in[i].op != OP_SYSENTER)
 		return;		/* the bytes were part of another instruction */
+	if (!f->reached && !c->s->all_code) {
+		so->unreached++;
+		return;
+	}
 	i386 = f->in[i].op != OP_SYSCALL;
 	so->sites++;
 	find_value(f, i, rax, c->o[obj].is_go, &fd);
@@ -333,7 +251,8 @@ calls_to(struct ctx *c, int obj, const struct amap *direct,
 				continue;
 			}
 			if ((e = amap_get(m, t)) < 0 ||
-			    (f = check_call(c, obj, at, kind, t, &idx)) == NULL)
+			    (f = check_call(c, obj, at, kind, t, &idx)) == NULL ||
+			    (!f->reached && !c->s->all_code))
 				continue;
 			for (; e >= 0; e = m->next[e])
 				scan_call(c, obj, f, idx, &c->w[m->val[e]]);
@@ -498,8 +417,22 @@ script_interp(const char *path)
 	return *p ? strdup(p) : NULL;
 }
 
+/* Which code can run: Go programs and the interpreter count whole. */
+static void
+mark_reached(struct ctx *c)
+{
+	bool whole[MAX_OBJS];
+
+	for (int i = 0; i < c->s->nobjs; i++)
+		whole[i] = c->s->objs[i].is_go ||
+		    strcmp(c->s->objs[i].role, "interpreter") == 0;
+	if (reach_mark(c->o, c->s->nobjs, whole) < 0)
+		c->s->all_code = true;	/* out of memory: count everything */
+}
+
 int
-lx_scan_run(const char *path, struct lx_scan *s, char *err, size_t errlen)
+lx_scan_run(const char *path, unsigned flags, struct lx_scan *s, char *err,
+    size_t errlen)
 {
 	struct ctx c = { 0 };
 	struct timespec t0, t1;
@@ -510,6 +443,7 @@ lx_scan_run(const char *path, struct lx_scan *s, char *err, size_t errlen)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(s, 0, sizeof(*s));
 	s->prog = strdup(path);
+	s->all_code = (flags & LX_SCAN_ALL_CODE) != 0;
 	if (interp != NULL) {
 		size_t n = strlen(interp) + 64;
 
@@ -535,12 +469,14 @@ lx_scan_run(const char *path, struct lx_scan *s, char *err, size_t errlen)
 	if (c.o[0].interp != NULL)
 		add_obj(&c, c.o[0].interp, c.o[0].interp, "interpreter", 0);
 	load_needed(&c);
-	for (int i = 0; i < s->nobjs; i++) {
-		if (s->objs[i].error != NULL)
-			continue;
-		sobj_plt(&c.o[i], c.d);
-		scan_sites(&c, i);
-	}
+	for (int i = 0; i < s->nobjs; i++)
+		if (s->objs[i].error == NULL)
+			sobj_plt(&c.o[i], c.d);
+	if (!s->all_code)
+		mark_reached(&c);
+	for (int i = 0; i < s->nobjs; i++)
+		if (s->objs[i].error == NULL)
+			scan_sites(&c, i);
 	resolve_wrappers(&c);
 	r = 0;
 out:

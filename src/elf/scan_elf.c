@@ -448,7 +448,61 @@ by_got(const void *a, const void *b)
 	return x->got < y->got ? -1 : x->got > y->got;
 }
 
-/* GOT slots filled with another object's symbol: JUMP_SLOT, GLOB_DAT. */
+static int
+add_root(struct sobj *o, uint64_t addr)
+{
+	uint64_t *n;
+
+	if (sect_of(o, addr) == NULL)
+		return 0;
+	if ((n = realloc(o->roots, (size_t)(o->nroots + 1) * sizeof(*n))) == NULL)
+		return -1;
+	o->roots = n;
+	o->roots[o->nroots++] = addr;
+	return 0;
+}
+
+static int
+add_root_name(struct sobj *o, const char *name)
+{
+	const char **n = realloc(o->root_names,
+	    (size_t)(o->nroot_names + 1) * sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	o->root_names = n;
+	o->root_names[o->nroot_names++] = name;
+	return 0;
+}
+
+/*
+ * A relocation that puts a code address in data is a function pointer:
+ * RELATIVE and IRELATIVE addends (vtables, init arrays, ifunc
+ * resolvers), R_X86_64_64 to a symbol here or in another object.
+ */
+static int
+reloc_root(struct sobj *o, Elf *e, const GElf_Rela *r, Elf_Data *sd,
+    size_t strndx)
+{
+	unsigned t = (unsigned)GELF_R_TYPE(r->r_info);
+	GElf_Sym s;
+	const char *name;
+
+	if (t == R_X86_64_RELATIVE || t == R_X86_64_IRELATIVE)
+		return add_root(o, (uint64_t)r->r_addend);
+	if (t != R_X86_64_64 || sd == NULL ||
+	    gelf_getsym(sd, (int)GELF_R_SYM(r->r_info), &s) == NULL)
+		return 0;
+	if (s.st_shndx != SHN_UNDEF)
+		return add_root(o, s.st_value + (uint64_t)r->r_addend);
+	name = elf_strptr(e, strndx, s.st_name);
+	return name != NULL && *name ? add_root_name(o, name) : 0;
+}
+
+/*
+ * GOT slots filled with another object's symbol (JUMP_SLOT, GLOB_DAT),
+ * and the function pointers other relocations put in data.
+ */
 static int
 load_imports(struct sobj *o, Elf *e)
 {
@@ -461,12 +515,14 @@ load_imports(struct sobj *o, Elf *e)
 		GElf_Shdr ssh;
 
 		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_RELA ||
-		    sh.sh_entsize == 0 || (d = elf_getdata(scn, NULL)) == NULL ||
-		    (symscn = elf_getscn(e, sh.sh_link)) == NULL ||
-		    gelf_getshdr(symscn, &ssh) == NULL ||
-		    ssh.sh_type != SHT_DYNSYM ||
-		    (sd = elf_getdata(symscn, NULL)) == NULL)
+		    sh.sh_entsize == 0 || (d = elf_getdata(scn, NULL)) == NULL)
 			continue;
+		sd = NULL;
+		ssh.sh_link = 0;
+		if ((symscn = elf_getscn(e, sh.sh_link)) != NULL &&
+		    gelf_getshdr(symscn, &ssh) != NULL &&
+		    ssh.sh_type == SHT_DYNSYM)
+			sd = elf_getdata(symscn, NULL);
 		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
 			GElf_Rela r;
 			GElf_Sym s;
@@ -476,8 +532,11 @@ load_imports(struct sobj *o, Elf *e)
 
 			if (gelf_getrela(d, (int)i, &r) == NULL)
 				break;
+			if (reloc_root(o, e, &r, sd, ssh.sh_link) < 0)
+				return -1;
 			t = (unsigned)GELF_R_TYPE(r.r_info);
-			if ((t != R_X86_64_JUMP_SLOT && t != R_X86_64_GLOB_DAT) ||
+			if (sd == NULL ||
+			    (t != R_X86_64_JUMP_SLOT && t != R_X86_64_GLOB_DAT) ||
 			    gelf_getsym(sd, (int)GELF_R_SYM(r.r_info), &s) == NULL ||
 			    (name = elf_strptr(e, ssh.sh_link, s.st_name)) == NULL ||
 			    *name == '\0')
@@ -534,6 +593,49 @@ sobj_plt(struct sobj *o, struct decoder *d)
 			continue;
 		decode_plt(d, p, (size_t)sh.sh_size, sh.sh_addr, plt_stub, o);
 	}
+}
+
+/*
+ * A position-dependent program has no relocations for its function
+ * pointers: every aligned word of its data that is a code address is
+ * taken as one.
+ */
+static int
+load_data_roots(struct sobj *o, Elf *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+
+	if (gelf_getehdr(e, &eh) == NULL)
+		return 0;
+	o->entry = eh.e_entry;
+	o->fixed = eh.e_type == ET_EXEC;
+	if (!o->fixed)
+		return 0;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		const uint8_t *p;
+
+		if (gelf_getshdr(scn, &sh) == NULL ||
+		    (sh.sh_type != SHT_PROGBITS && sh.sh_type != SHT_INIT_ARRAY &&
+		    sh.sh_type != SHT_FINI_ARRAY &&
+		    sh.sh_type != SHT_PREINIT_ARRAY) ||
+		    (sh.sh_flags & SHF_EXECINSTR) || !(sh.sh_flags & SHF_ALLOC) ||
+		    (p = file_range(o, sh.sh_offset, sh.sh_size)) == NULL)
+			continue;
+		for (uint64_t i = (8 - sh.sh_addr % 8) % 8; i + 8 <= sh.sh_size;
+		    i += 8)
+			if (add_root(o, rd(p + i, 8)) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct export *)a)->name,
+	    ((const struct export *)b)->name);
 }
 
 static int
@@ -596,13 +698,14 @@ sobj_open(struct sobj *o, const char *path, char *err, size_t errlen)
 	if (load_code(o, e) < 0 || load_symbols(o, e, &fl) < 0 ||
 	    load_gopclntab(o, e, &fl) < 0 || load_eh_frame_hdr(o, e, &fl) < 0 ||
 	    finish_funcs(o, &fl) < 0 || load_dynamic(o, e) < 0 ||
-	    load_imports(o, e) < 0) {
+	    load_imports(o, e) < 0 || load_data_roots(o, e) < 0) {
 		free(fl.f);
 		o->func = NULL;
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	load_interp(o, e);
+	qsort(o->exp, (size_t)o->nexp, sizeof(*o->exp), by_name);
 	if (!o->is_go) {
 		GElf_Shdr sh;
 
@@ -627,6 +730,8 @@ sobj_close(struct sobj *o)
 	free(o->sect);
 	free(o->imp);
 	free(o->exp);
+	free(o->roots);
+	free(o->root_names);
 	if (o->elf != NULL)
 		elf_end(o->elf);
 	if (o->map != NULL)

@@ -78,6 +78,7 @@ struct func {
 	uint64_t start, end;
 	const char *name;	/* from the symbols or gopclntab, or NULL */
 	bool entry;		/* start is a real entry (arguments live) */
+	bool reached;		/* some path from a root gets here */
 	struct insn *in;
 	int nin;
 	int *block;		/* block of each instruction */
@@ -149,6 +150,18 @@ struct export {
 	uint64_t addr;
 };
 
+/* scan_map.c: address -> chain of ints (follow next[] from amap_get). */
+struct amap {
+	uint64_t *key;
+	int *head;
+	size_t cap;
+	int *next, *val;
+	int n, cn;
+};
+int amap_add(struct amap *m, uint64_t k, int v);
+int amap_get(const struct amap *m, uint64_t k);	/* first entry or -1 */
+void amap_free(struct amap *m);
+
 /* One ELF file opened for scanning (scan_elf.c). */
 struct sobj {
 	char *path;
@@ -162,8 +175,15 @@ struct sobj {
 	size_t nfunc;
 	struct import *imp;	/* sorted by got */
 	int nimp;
-	struct export *exp;
+	struct export *exp;	/* sorted by name */
 	int nexp;
+	/* what the code can be entered by (scan_reach.c) */
+	uint64_t entry;		/* e_entry, or 0 */
+	bool fixed;		/* ET_EXEC: code may hold absolute addresses */
+	uint64_t *roots;	/* addresses taken in data (relocations) */
+	int nroots;
+	const char **root_names;	/* functions of others taken so */
+	int nroot_names;
 	/* dynamic section, for the library search (scan_deps.c) */
 	char **needed;
 	int nneeded;
@@ -179,6 +199,13 @@ const uint8_t *sobj_code(const struct sobj *o, uint64_t addr, size_t *n);
 struct func *sobj_func(struct sobj *o, struct decoder *d, uint64_t addr);
 /* Fill o->imp stubs from the PLT sections. */
 void sobj_plt(struct sobj *o, struct decoder *d);
+
+/*
+ * scan_reach.c: mark the functions a path from the objects' entry points,
+ * initialisers and taken addresses can get to.  Objects in all[] (Go
+ * programs, the interpreter) count as reached whole.
+ */
+int reach_mark(struct sobj *o, int n, const bool *all);
 
 /*
  * scan_deps.c: the file ld.so would load for a DT_NEEDED name asked by

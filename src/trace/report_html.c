@@ -248,7 +248,8 @@ libraries(struct lx_sbuf *b, const struct lx_rdoc *d)
 
 	sb_puts(b, "<h2>Per library</h2><div class=\"scroll\"><table><tr>"
 	    "<th>object</th><th>role</th><th class=\"num\">sites</th>"
-	    "<th class=\"num\">unresolved</th><th class=\"num\">wrapper calls"
+	    "<th class=\"num\">unresolved</th><th class=\"num\">unreached</th>"
+	    "<th class=\"num\">wrapper calls"
 	    "</th><th class=\"num\">syscalls</th><th>missing on NetBSD</th>"
 	    "<th>missing on FreeBSD</th></tr>");
 	for (int i = 0; i < s->nobjs; i++) {
@@ -276,14 +277,15 @@ libraries(struct lx_sbuf *b, const struct lx_rdoc *d)
 		lx_html_str(b, o->path);
 		sb_printf(b, "</code></td><td>%s</td>", o->role);
 		if (o->error != NULL) {
-			sb_puts(b, "<td colspan=\"6\">not scanned: ");
+			sb_puts(b, "<td colspan=\"7\">not scanned: ");
 			lx_html_str(b, o->error);
 			sb_puts(b, "</td></tr>");
 			continue;
 		}
 		sb_printf(b, "<td class=\"num\">%u</td><td class=\"num\">%u</td>"
-		    "<td class=\"num\">%u</td><td class=\"num\">%d</td>",
-		    o->sites, o->unresolved, o->call_sites, n);
+		    "<td class=\"num\">%u</td><td class=\"num\">%u</td>"
+		    "<td class=\"num\">%d</td>", o->sites, o->unresolved,
+		    o->unreached, o->call_sites, n);
 		for (int k = 0; k < 2; k++) {
 			sb_puts(b, "<td>");
 			lx_html_str(b, miss[k].len ? sb_str(&miss[k]) : "-");
@@ -295,7 +297,7 @@ libraries(struct lx_sbuf *b, const struct lx_rdoc *d)
 	for (int i = 0; i < s->nmissing; i++) {
 		sb_puts(b, "<tr><td><code>");
 		lx_html_str(b, s->missing[i]);
-		sb_puts(b, "</code></td><td colspan=\"7\" class=\"fail\">not found"
+		sb_puts(b, "</code></td><td colspan=\"8\" class=\"fail\">not found"
 		    " (ld.so would fail)</td></tr>");
 	}
 	sb_puts(b, "</table></div>");
@@ -318,10 +320,15 @@ summary_line(struct lx_sbuf *b, const struct lx_rdoc *d)
 			sites += d->s->objs[i].sites;
 			cu += d->s->objs[i].call_unresolved;
 		}
+		unsigned un = 0;
+
+		for (int i = 0; i < d->s->nobjs; i++)
+			un += d->s->objs[i].unreached;
 		sb_printf(b, " in %d objects; %u of %u syscall instructions and "
 		    "%u calls to wrappers have a number not known statically; "
-		    "scanned in %.2f s", d->s->nobjs, u, sites, cu,
-		    d->s->seconds);
+		    "%u instructions in code no path reaches are left out%s; "
+		    "scanned in %.2f s", d->s->nobjs, u, sites, cu, un,
+		    d->s->all_code ? " (no: --all-code)" : "", d->s->seconds);
 		if (d->s->note != NULL) {
 			sb_puts(b, " (");
 			lx_html_str(b, d->s->note);

@@ -186,9 +186,9 @@ total(const struct lx_scan *s, size_t off)
 static void
 text_objects(struct lx_sbuf *b, const struct lx_scan *s)
 {
-	sb_printf(b, "  %-40s %-11s %6s %8s %7s %10s %7s %10s\n", "object",
+	sb_printf(b, "  %-40s %-11s %6s %8s %7s %10s %7s %10s %9s\n", "object",
 	    "role", "sites", "resolved", "callers", "unresolved", "calls",
-	    "unresolved");
+	    "unresolved", "unreached");
 	for (int i = 0; i < s->nobjs; i++) {
 		const struct lx_scan_obj *o = &s->objs[i];
 
@@ -197,9 +197,10 @@ text_objects(struct lx_sbuf *b, const struct lx_scan *s)
 			    o->role, o->error);
 			continue;
 		}
-		sb_printf(b, "  %-40s %-11s %6u %8u %7u %10u %7u %10u\n",
+		sb_printf(b, "  %-40s %-11s %6u %8u %7u %10u %7u %10u %9u\n",
 		    o->path, o->role, o->sites, o->resolved, o->via_callers,
-		    o->unresolved, o->call_sites, o->call_unresolved);
+		    o->unresolved, o->call_sites, o->call_unresolved,
+		    o->unreached);
 	}
 	for (int i = 0; i < s->nmissing; i++)
 		sb_printf(b, "  %-40s not found (ld.so would fail)\n",
@@ -263,8 +264,9 @@ print_text(struct lx_sbuf *b, const struct lx_scan *s, bool verbose)
 	if (s->note != NULL)
 		sb_printf(b, "  (%s)\n", s->note);
 	text_objects(b, s);
-	sb_printf(b, "\n%d syscalls the program and its libraries can make:\n",
-	    d.nrows);
+	sb_printf(b, "\n%d syscalls the program and its libraries can make%s:\n",
+	    d.nrows, s->all_code ? " (all code counted)" :
+	    " (sites in code no path reaches are left out)");
 	sb_printf(b, "  %-22s %4s %6s  %-24s %-14s %-14s %s\n", "syscall", "nr",
 	    "sites", "lxrun", "NetBSD", "FreeBSD", "in");
 	for (int i = 0; i < d.nrows; i++) {
@@ -307,9 +309,9 @@ json_objects(struct lx_sbuf *b, const struct lx_scan *s)
 		}
 		sb_printf(b, ",\"sites\":%u,\"resolved\":%u,\"via_callers\":%u,"
 		    "\"unresolved\":%u,\"wrapper_calls\":%u,"
-		    "\"wrapper_calls_unresolved\":%u}", o->sites, o->resolved,
-		    o->via_callers, o->unresolved, o->call_sites,
-		    o->call_unresolved);
+		    "\"wrapper_calls_unresolved\":%u,\"unreached\":%u}",
+		    o->sites, o->resolved, o->via_callers, o->unresolved,
+		    o->call_sites, o->call_unresolved, o->unreached);
 	}
 	sb_puts(b, "],\"missing_libraries\":[");
 	for (int i = 0; i < s->nmissing; i++) {
@@ -392,7 +394,8 @@ print_json(struct lx_sbuf *b, const struct lx_scan *s, bool verbose)
 		sb_puts(b, ",\"note\":");
 		lx_json_str(b, s->note);
 	}
-	sb_printf(b, ",\"seconds\":%.3f", s->seconds);
+	sb_printf(b, ",\"seconds\":%.3f,\"all_code\":%s", s->seconds,
+	    s->all_code ? "true" : "false");
 	json_objects(b, s);
 	json_syscalls(b, &d);
 	for (int k = 0; k < 2; k++)
