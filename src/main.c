@@ -338,7 +338,7 @@ scan_usage(FILE *f)
 {
 	fprintf(f,
 "usage: lxrun scan [--format=text|json|html] [-o FILE] [-v] [--all-code]\n"
-"                  PROGRAM...\n"
+"                  [--dlopen LIB]... PROGRAM...\n"
 "\n"
 "Without running PROGRAM: which syscalls it and the libraries ld.so would\n"
 "load for it can make, found by disassembling every syscall site, and what\n"
@@ -349,6 +349,8 @@ scan_usage(FILE *f)
 "  -v, --verbose         list every site whose number stays unknown\n"
 "  --all-code            count the sites of all code, also of functions\n"
 "                        no path from the program's entry gets to\n"
+"  --dlopen LIB          LIB (and what it needs) is loaded by the program\n"
+"                        at run time: scan it as part of it (repeatable)\n"
 "  -h, --help            this text\n");
 }
 
@@ -356,11 +358,12 @@ scan_usage(FILE *f)
 static int
 scan_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "all-code", no_argument, NULL, 'A' },
+		{ "dlopen", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -368,12 +371,13 @@ scan_main(int argc, char **argv)
 	const char *outfile = NULL;
 	struct lx_scan *s;
 	bool verbose = false;
-	unsigned flags = 0;
+	struct lx_scan_opts opts = { 0 };
+	const char **dl = calloc((size_t)argc + 1, sizeof(*dl));
 	int c, n = 0, status = 0;
 	FILE *out = stdout;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			fmt = parse_format(optarg, true);
@@ -385,7 +389,12 @@ scan_main(int argc, char **argv)
 			verbose = true;
 			break;
 		case 'A':
-			flags |= LX_SCAN_ALL_CODE;
+			opts.all_code = true;
+			break;
+		case 'D':
+			if (dl == NULL)
+				exit(125);
+			dl[opts.ndlopen++] = optarg;
 			break;
 		case 'h':
 			scan_usage(stdout);
@@ -401,12 +410,13 @@ scan_main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		bad_usage("%s", "scan: no program given");
+	opts.dlopen = dl;
 	if ((s = calloc((size_t)(argc - optind), sizeof(*s))) == NULL)
 		exit(125);
 	for (int i = optind; i < argc; i++) {
 		char err[512];
 
-		if (lx_scan_run(argv[i], flags, &s[n], err, sizeof(err)) < 0) {
+		if (lx_scan_run(argv[i], &opts, &s[n], err, sizeof(err)) < 0) {
 			fprintf(stderr, "lxrun: scan: %s\n", err);
 			lx_scan_free(&s[n]);
 			status = 1;
@@ -424,6 +434,7 @@ scan_main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		lx_scan_free(&s[i]);
 	free(s);
+	free(dl);
 	if (fclose(out) != 0 && n > 0) {
 		fprintf(stderr, "lxrun: writing the scan: %s\n",
 		    strerror(errno));

@@ -24,7 +24,8 @@
 struct lx_scan_obj {
 	char *path;		/* as opened */
 	char *name;		/* DT_NEEDED name, or the path given */
-	const char *role;	/* "program", "interpreter", "library" */
+	const char *role;	/* "program", "interpreter", "library",
+				   "dlopen" (given with --dlopen) */
 	char *error;		/* NULL, or why it could not be scanned */
 	bool is_go;
 	unsigned sites;		/* syscall instructions in code that can run */
@@ -56,19 +57,24 @@ struct lx_scan {
 	struct lx_scan_unknown *unknown;
 	int nunknown;
 	double seconds;		/* wall time of the scan */
-	bool all_code;		/* LX_SCAN_ALL_CODE: no pruning */
+	bool all_code;		/* no pruning (opts or out of memory) */
 };
 
-/* Count the sites of all code, not only of code a path gets to. */
-#define LX_SCAN_ALL_CODE 1
+/* What to scan besides the program and the libraries it needs. */
+struct lx_scan_opts {
+	bool all_code;		/* count the sites of all code, not only of
+				   code a path gets to */
+	const char *const *dlopen;	/* libraries the program dlopens */
+	int ndlopen;
+};
 
 /*
  * Scan path and its libraries into *s.  0, or -1 with a message in err
  * when path itself cannot be scanned (a missing library is reported in
  * s->missing, not as a failure).
  */
-int lx_scan_run(const char *path, unsigned flags, struct lx_scan *s,
-    char *err, size_t errlen);
+int lx_scan_run(const char *path, const struct lx_scan_opts *opts,
+    struct lx_scan *s, char *err, size_t errlen);
 void lx_scan_free(struct lx_scan *s);
 
 /*

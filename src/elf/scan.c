@@ -417,22 +417,31 @@ script_interp(const char *path)
 	return *p ? strdup(p) : NULL;
 }
 
-/* Which code can run: Go programs and the interpreter count whole. */
+/*
+ * Which code can run: Go programs and the interpreter count whole, a
+ * dlopen'ed library with all its exports (dlsym may find any).
+ */
 static void
 mark_reached(struct ctx *c)
 {
-	bool whole[MAX_OBJS];
+	uint8_t how[MAX_OBJS];
 
-	for (int i = 0; i < c->s->nobjs; i++)
-		whole[i] = c->s->objs[i].is_go ||
-		    strcmp(c->s->objs[i].role, "interpreter") == 0;
-	if (reach_mark(c->o, c->s->nobjs, whole) < 0)
+	for (int i = 0; i < c->s->nobjs; i++) {
+		const struct lx_scan_obj *so = &c->s->objs[i];
+
+		how[i] = REACH_ROOTS;
+		if (so->is_go || strcmp(so->role, "interpreter") == 0)
+			how[i] = REACH_WHOLE;
+		else if (strcmp(so->role, "dlopen") == 0)
+			how[i] = REACH_EXPORTS;
+	}
+	if (reach_mark(c->o, c->s->nobjs, how) < 0)
 		c->s->all_code = true;	/* out of memory: count everything */
 }
 
 int
-lx_scan_run(const char *path, unsigned flags, struct lx_scan *s, char *err,
-    size_t errlen)
+lx_scan_run(const char *path, const struct lx_scan_opts *opts,
+    struct lx_scan *s, char *err, size_t errlen)
 {
 	struct ctx c = { 0 };
 	struct timespec t0, t1;
@@ -443,7 +452,7 @@ lx_scan_run(const char *path, unsigned flags, struct lx_scan *s, char *err,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(s, 0, sizeof(*s));
 	s->prog = strdup(path);
-	s->all_code = (flags & LX_SCAN_ALL_CODE) != 0;
+	s->all_code = opts->all_code;
 	if (interp != NULL) {
 		size_t n = strlen(interp) + 64;
 
@@ -468,6 +477,11 @@ lx_scan_run(const char *path, unsigned flags, struct lx_scan *s, char *err,
 	}
 	if (c.o[0].interp != NULL)
 		add_obj(&c, c.o[0].interp, c.o[0].interp, "interpreter", 0);
+	/* dlopen'ed after start-up: its needs come after the program's */
+	load_needed(&c);
+	for (int i = 0; i < opts->ndlopen; i++)
+		if (!loaded(&c, opts->dlopen[i], opts->dlopen[i]))
+			add_obj(&c, opts->dlopen[i], opts->dlopen[i], "dlopen", 0);
 	load_needed(&c);
 	for (int i = 0; i < s->nobjs; i++)
 		if (s->objs[i].error == NULL)

@@ -202,10 +202,15 @@ void sobj_plt(struct sobj *o, struct decoder *d);
 
 /*
  * scan_reach.c: mark the functions a path from the objects' entry points,
- * initialisers and taken addresses can get to.  Objects in all[] (Go
- * programs, the interpreter) count as reached whole.
+ * initialisers and taken addresses can get to.  how[k] says where object
+ * k's roots are.
  */
-int reach_mark(struct sobj *o, int n, const bool *all);
+enum reach_how {
+	REACH_ROOTS,		/* entry, initialisers, taken addresses */
+	REACH_WHOLE,		/* all of it (Go programs, the interpreter) */
+	REACH_EXPORTS,		/* also every export (dlopen: dlsym finds them) */
+};
+int reach_mark(struct sobj *o, int n, const uint8_t *how);
 
 /*
  * scan_deps.c: the file ld.so would load for a DT_NEEDED name asked by

@@ -12,8 +12,9 @@
  * the sweep can only over-approximate, never lose a path the code has.
  *
  * What it cannot see: a function pointer computed by arithmetic, or a
- * symbol looked up with dlsym.  Go programs and the interpreter are
- * taken whole (Go's linker already dropped unreachable code).
+ * symbol looked up with dlsym (a library given as dlopen'ed has all its
+ * exports for roots).  Go programs and the interpreter are taken whole
+ * (Go's linker already dropped unreachable code).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -194,7 +195,7 @@ index_imports(struct reach *r, int obj)
 }
 
 static int
-roots(struct reach *r, int obj, bool whole)
+roots(struct reach *r, int obj, enum reach_how how)
 {
 	const struct sobj *o = &r->o[obj];
 	bool any_entry = false;
@@ -202,7 +203,7 @@ roots(struct reach *r, int obj, bool whole)
 	for (size_t i = 0; i < o->nfunc; i++)
 		any_entry |= o->func[i].entry;
 	/* no function table: nothing to prune by */
-	if (whole || !any_entry) {
+	if (how == REACH_WHOLE || !any_entry) {
 		for (size_t i = 0; i < o->nfunc; i++)
 			if (push(r, obj, (long)i) < 0)
 				return -1;
@@ -216,11 +217,14 @@ roots(struct reach *r, int obj, bool whole)
 	for (int i = 0; i < o->nroot_names; i++)
 		if (push_name(r, o->root_names[i]) < 0)
 			return -1;
+	for (int i = 0; how == REACH_EXPORTS && i < o->nexp; i++)
+		if (push(r, obj, func_at(o, o->exp[i].addr)) < 0)
+			return -1;
 	return 0;
 }
 
 int
-reach_mark(struct sobj *o, int n, const bool *all)
+reach_mark(struct sobj *o, int n, const uint8_t *how)
 {
 	struct reach r = { 0 };
 	int rc = -1;
@@ -235,7 +239,7 @@ reach_mark(struct sobj *o, int n, const bool *all)
 		if (index_imports(&r, k) < 0)
 			goto out;
 	for (int k = 0; k < n; k++)
-		if (roots(&r, k, all[k]) < 0)
+		if (roots(&r, k, (enum reach_how)how[k]) < 0)
 			goto out;
 	while (r.nq > 0) {
 		struct work w = r.q[--r.nq];
