@@ -33,23 +33,28 @@ struct reach {
 	size_t nq, cq;
 };
 
-/* The function that starts exactly at addr, or -1. */
+/*
+ * The function that holds addr, or -1.  Not only its start: glibc's
+ * signal restorer is pointed at one byte into its unwind entry, and code
+ * may jump into another function's tail.
+ */
 static long
 func_at(const struct sobj *o, uint64_t addr)
 {
 	size_t lo = 0, hi = o->nfunc;
 
-	while (lo < hi) {
+	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 
-		if (o->func[mid].start == addr)
-			return (long)mid;
-		if (o->func[mid].start < addr)
-			lo = mid + 1;
+		if (o->func[mid].start <= addr)
+			lo = mid;
 		else
 			hi = mid;
 	}
-	return -1;
+	if (o->nfunc == 0 || addr < o->func[lo].start ||
+	    addr >= o->func[lo].end)
+		return -1;
+	return (long)lo;
 }
 
 static int

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # lxrun scan against dynamic runs: each program is scanned, then run under
-# `lxrun -c` with a small workload; every syscall the run made must be in
+# lxrun with a JSON trace and a small workload (a child's calls after it
+# exec'ed another program are not counted); every syscall the run made must be in
 # the scan's set (a miss fails the test unless it is explained in
 # KNOWN_MISSES below).  Prints per program: syscalls observed, found by
 # the scan, missed, the ratio found/observed (how much the scan
@@ -35,7 +36,7 @@ measure() {
 	shift 2
 	"$LXRUN" scan --format=json -o "$tmp/$_n.json" "$@" "$_p" ||
 	    fail "$_n: lxrun scan failed"
-	[ -s "$tmp/$_n.c" ] || fail "$_n: the run left no -c table"
+	[ -s "$tmp/$_n.c" ] || fail "$_n: the run left no trace"
 	# shellcheck disable=SC2086
 	_allow=$(echo "$KNOWN_MISSES" | awk -v n="$_n" '$1 == n { print $2 }')
 	if ! $CHECK "$tmp/$_n.json" --observed "$tmp/$_n.c" --summary \
@@ -49,12 +50,12 @@ measure() {
 }
 
 # ls and tar
-(cd "$tmp" && "$LXRUN" -c -o "$tmp/ls.c" ls -l /etc >/dev/null) ||
+(cd "$tmp" && "$LXRUN" --trace-format=json -o "$tmp/ls.c" ls -l /etc >/dev/null) ||
     fail "ls under lxrun"
 measure ls "$(command -v ls)"
-# tar c, then tar t: the two -c tables read as one
-(cd "$tmp" && "$LXRUN" -c -o "$tmp/tar1.c" tar cf x.tar -C /usr/include \
-    stdio.h linux && "$LXRUN" -c -o "$tmp/tar2.c" tar tvf x.tar \
+# tar c, then tar t: the two traces read as one
+(cd "$tmp" && "$LXRUN" --trace-format=json -o "$tmp/tar1.c" tar cf x.tar -C /usr/include \
+    stdio.h linux && "$LXRUN" --trace-format=json -o "$tmp/tar2.c" tar tvf x.tar \
     >/dev/null) || fail "tar under lxrun"
 cat "$tmp/tar1.c" "$tmp/tar2.c" >"$tmp/tar.c"
 measure tar "$(command -v tar)"
@@ -62,7 +63,7 @@ measure tar "$(command -v tar)"
 # python3 (the real binary: a pyenv shim is a script)
 py=/usr/bin/python3
 [ -x "$py" ] || py=$(command -v python3)
-"$LXRUN" -c -o "$tmp/python3.c" "$py" -c '
+"$LXRUN" --trace-format=json -o "$tmp/python3.c" "$py" -c '
 import json, socket, threading, hashlib, sqlite3, os, tempfile
 def work():
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -92,7 +93,8 @@ measure python3 "$py" "$@"
 if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null
 then
 	set -- $("$PYTHON" "$PROGTOOL" freeports 1)
-	bg_start "$tmp/redis.log" "$LXRUN" -c -o "$tmp/redis-server.c" \
+	bg_start "$tmp/redis.log" "$LXRUN" --trace-format=json \
+	    -o "$tmp/redis-server.c" \
 	    redis-server --port "$1" --save "" --appendonly no --dir "$tmp"
 	rpid=$BG_PID
 	wait_until 30 redis-cli -p "$1" ping >/dev/null 2>&1 ||
@@ -112,7 +114,7 @@ if command -v go >/dev/null; then
 	    GOTOOLCHAIN=local
 	(cd "$ROOT/tests/programs/go_http" &&
 	    timeout 300 go build -o "$tmp/go_http" .) || fail "go build"
-	"$LXRUN" -c -o "$tmp/go_http.c" "$tmp/go_http" >/dev/null ||
+	"$LXRUN" --trace-format=json -o "$tmp/go_http.c" "$tmp/go_http" >/dev/null ||
 	    fail "go_http under lxrun"
 	measure go_http "$tmp/go_http"
 fi
@@ -130,7 +132,8 @@ listen: { host: 127.0.0.1, port: $1 }
 tun: { disabled: true }
 logging: { level: info }
 YML
-	bg_start "$tmp/nebula.log" "$LXRUN" -c -o "$tmp/nebula.c" \
+	bg_start "$tmp/nebula.log" "$LXRUN" --trace-format=json \
+	    -o "$tmp/nebula.c" \
 	    nebula -config "$tmp/lh.yml"
 	npid=$BG_PID
 	sleep 5
@@ -149,7 +152,8 @@ if command -v syncthing >/dev/null; then
 	"$PYTHON" "$PROGTOOL" stconfig "$tmp/home" name=S listen="$1" \
 	    gui="$2" folder="scan,$tmp/data,1" || fail "syncthing config"
 	bg_start "$tmp/st.log" env HOME="$tmp/user" STNORESTART=1 \
-	    STNOUPGRADE=1 "$LXRUN" -c -o "$tmp/syncthing.c" -- syncthing serve \
+	    STNOUPGRADE=1 "$LXRUN" --trace-format=json -o "$tmp/syncthing.c" \
+	    -- syncthing serve \
 	    --home "$tmp/home" --no-browser --no-restart --no-upgrade \
 	    --gui-address="http://127.0.0.1:$2"
 	spid=$BG_PID

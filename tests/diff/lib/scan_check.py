@@ -5,8 +5,11 @@ made, and check expectations on it.
 
   scan_check.py SCAN.json [options]
   --observed FILE      the run's syscalls: an lxrun JSON trace
-                       (--trace-format=json) or a -c table; every one
-                       must be in scan's set (else listed, exit 1)
+                       (--trace-format=json; a child's calls after it
+                       exec'ed another program are not the program's) or
+                       a -c table; every one must be in scan's set (else
+                       listed, exit 1); restart_syscall, which the kernel
+                       makes itself, is not counted
   --allow NAME...      observed names that may be missing from the scan
   --exactly OBJ=A,B..  the syscalls found in object OBJ (its file name)
                        are exactly these
@@ -25,11 +28,19 @@ import re
 import sys
 
 
+# Made by the kernel on the program's behalf: a call interrupted by a
+# signal is restarted through it, no code of the program has it.
+KERNEL_MADE = {"restart_syscall"}
+
+
 def observed_names(path):
     """The run's syscall names, less the execve by which lxrun started
-    the program (the first call, or a -c row of one execve)."""
+    the program (the first call, or a -c row of one execve), less what
+    the kernel makes itself, and (in a JSON trace) less the calls of a
+    process after it exec'ed another program."""
     names = set()
     first = True
+    execd = set()
     with open(path) as f:
         text = f.read()
     if text.lstrip().startswith("{"):
@@ -38,11 +49,18 @@ def observed_names(path):
             if not line.startswith("{"):
                 continue
             rec = json.loads(line)
-            if "name" in rec and "event" not in rec:
-                if not (first and rec["name"] == "execve"):
-                    names.add(rec["name"])
+            if "name" not in rec or "event" in rec:
+                continue
+            if first and rec["name"] == "execve":
                 first = False
-        return names
+                continue
+            first = False
+            if rec["pid"] in execd:
+                continue
+            names.add(rec["name"])
+            if rec["name"] in ("execve", "execveat") and rec["ret"] == 0:
+                execd.add(rec["pid"])
+        return names - KERNEL_MADE
     # a -c table: rows between the dashed lines end "NAME SERVED"
     rows = False
     for line in text.splitlines():
@@ -55,7 +73,7 @@ def observed_names(path):
                 if parts[-2] == "execve" and parts[3] == "1":
                     continue
                 names.add(parts[-2])
-    return names
+    return names - KERNEL_MADE
 
 
 def obj_sets(scan):
