@@ -165,6 +165,20 @@ os_table(struct lx_sbuf *b, const struct lx_rdoc *d, int which)
 	sb_puts(b, "</table></div>");
 }
 
+/* Missing on a BSD first (they must be on the chart), then by count. */
+static int
+by_weight(const void *a, const void *b)
+{
+	const struct lx_rrow *x = *(const struct lx_rrow *const *)a;
+	const struct lx_rrow *y = *(const struct lx_rrow *const *)b;
+
+	if (missing_anywhere(x) != missing_anywhere(y))
+		return missing_anywhere(x) ? -1 : 1;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
 static int
 by_count(const void *a, const void *b)
 {
@@ -220,7 +234,9 @@ chart(struct lx_sbuf *b, const struct lx_rdoc *d)
 		abort();
 	for (int i = 0; i < d->nrows; i++)
 		top[i] = &d->row[i];
-	qsort(top, (size_t)d->nrows, sizeof(*top), by_count);
+	/* the n to show: what a BSD lacks, then the most frequent */
+	qsort(top, (size_t)d->nrows, sizeof(*top), by_weight);
+	qsort(top, (size_t)n, sizeof(*top), by_count);
 	sb_puts(b, "<p class=\"legend\">");
 	for (int s = 0; s < 3; s++)
 		sb_printf(b, "<span><i style=\"background:%s\"></i>%s</span>",
@@ -228,8 +244,8 @@ chart(struct lx_sbuf *b, const struct lx_rdoc *d)
 	sb_puts(b, "<span class=\"fail\">red name: missing on NetBSD or "
 	    "FreeBSD</span>");
 	if (n < d->nrows)
-		sb_printf(b, "<span>the %d most frequent of %d</span>", n,
-		    d->nrows);
+		sb_printf(b, "<span>%d of %d: all that a BSD lacks, then the "
+		    "most frequent</span>", n, d->nrows);
 	sb_printf(b, "</p><svg class=\"chart\" id=\"chart\" role=\"img\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\">"
 	    "<title>%s per syscall</title>", CHART_W, n * CHART_ROW_H + 4,

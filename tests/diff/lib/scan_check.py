@@ -34,8 +34,9 @@ KERNEL_MADE = {"restart_syscall"}
 
 
 def observed_names(path):
-    """The run's syscall names, less the execve by which lxrun started
-    the program (the first call, or a -c row of one execve), less what
+    """The run's syscall names, less the execve calls by which lxrun
+    started the program (up to the first that worked, or a -c row of one
+    execve), less what
     the kernel makes itself, and (in a JSON trace) less the calls of a
     process after it exec'ed another program."""
     names = set()
@@ -51,10 +52,10 @@ def observed_names(path):
             rec = json.loads(line)
             if "name" not in rec or "event" in rec:
                 continue
-            if first and rec["name"] == "execve":
-                first = False
+            # lxrun's start: its PATH search, up to the execve that works
+            if first:
+                first = not (rec["name"] == "execve" and rec["ret"] == 0)
                 continue
-            first = False
             if rec["pid"] in execd:
                 continue
             names.add(rec["name"])
