@@ -27,6 +27,7 @@ struct wrapper {
 	struct loc arg;
 	bool i386;
 	int round;
+	int calls;		/* calls to it found */
 };
 
 struct ctx {
@@ -100,6 +101,7 @@ add_wrapper(struct ctx *c, int obj, const struct func *f, struct loc arg,
 	c->w[c->nw].arg = arg;
 	c->w[c->nw].i386 = i386;
 	c->w[c->nw].round = round;
+	c->w[c->nw].calls = 0;
 	c->nw++;
 	return 0;
 }
@@ -185,8 +187,7 @@ rel32(const uint8_t *p)
 
 /* One call (or tail jump) to wrapper w at instruction i of f in obj. */
 static void
-scan_call(struct ctx *c, int obj, struct func *f, int i,
-    const struct wrapper *w)
+scan_call(struct ctx *c, int obj, struct func *f, int i, struct wrapper *w)
 {
 	struct lx_scan_obj *so = &c->s->objs[obj];
 	const struct insn *in = &f->in[i];
@@ -194,6 +195,7 @@ scan_call(struct ctx *c, int obj, struct func *f, int i,
 	struct finding fd;
 
 	so->call_sites++;
+	w->calls++;
 	find_value(f, i, loc_at_call(w->arg, tail), c->o[obj].is_go, &fd);
 	if (take_finding(c, obj, f, in->addr, &fd, w->i386, w->round))
 		so->call_unresolved++;
@@ -297,6 +299,24 @@ round_callers(struct ctx *c, int obj, int round)
 	return r;
 }
 
+/*
+ * A wrapper no call was found to is called through a pointer (or not
+ * at all): its numbers are not known.
+ */
+static void
+uncalled_wrappers(struct ctx *c)
+{
+	for (int i = 0; i < c->nw; i++) {
+		const struct wrapper *w = &c->w[i];
+
+		if (w->calls > 0)
+			continue;
+		c->s->objs[w->obj].call_unresolved++;
+		note_unknown(c, w->obj, w->entry, sobj_func(&c->o[w->obj], c->d,
+		    w->entry), "a wrapper no direct call was found to");
+	}
+}
+
 static void
 resolve_wrappers(struct ctx *c)
 {
@@ -306,11 +326,12 @@ resolve_wrappers(struct ctx *c)
 		for (int i = 0; i < c->nw; i++)
 			any |= c->w[i].round == round;
 		if (!any)
-			return;
+			break;
 		for (int obj = 0; obj < c->s->nobjs; obj++)
 			if (c->s->objs[obj].error == NULL)
 				round_callers(c, obj, round);
 	}
+	uncalled_wrappers(c);
 }
 
 static int

@@ -268,11 +268,37 @@ load_gopclntab(struct sobj *o, Elf *e, struct flist *fl)
 	return 0;
 }
 
+/*
+ * A signal frame's FDE (augmentation "S", glibc's __restore_rt) starts
+ * one byte before the code, since unwinders look up pc - 1 only for
+ * other frames: the function itself starts one byte later.
+ */
+static bool
+signal_frame(const struct sobj *o, const GElf_Shdr *eh, uint64_t fde)
+{
+	uint64_t off, cie;
+	const uint8_t *p;
+
+	if (fde < eh->sh_addr || fde - eh->sh_addr + 8 > eh->sh_size)
+		return false;
+	off = eh->sh_offset + (fde - eh->sh_addr);
+	if ((p = file_range(o, off, 8)) == NULL || rd(p, 4) == 0xffffffff)
+		return false;
+	cie = off + 4 - rd(p + 4, 4);
+	if (cie < eh->sh_offset || (p = file_range(o, cie, 16)) == NULL ||
+	    rd(p + 4, 4) != 0)
+		return false;
+	for (int i = 9; i < 16 && p[i] != '\0'; i++)
+		if (p[i] == 'S')
+			return true;
+	return false;
+}
+
 /* .eh_frame_hdr's sorted table: one entry per function with unwind info. */
 static int
 load_eh_frame_hdr(struct sobj *o, Elf *e, struct flist *fl)
 {
-	GElf_Shdr sh;
+	GElf_Shdr sh, eh = { 0 };
 	const uint8_t *h;
 	uint64_t count;
 
@@ -284,10 +310,14 @@ load_eh_frame_hdr(struct sobj *o, Elf *e, struct flist *fl)
 	if (h[0] != 1 || (h[1] & 0x0f) != 0x0b || h[2] != 0x03 || h[3] != 0x3b)
 		return 0;
 	count = rd(h + 8, 4);
+	scn_by_name(e, ".eh_frame", &eh);
 	for (uint64_t i = 0; i < count && 12 + 8 * i + 8 <= sh.sh_size; i++) {
 		int32_t rel = (int32_t)rd(h + 12 + 8 * i, 4);
+		int32_t frel = (int32_t)rd(h + 16 + 8 * i, 4);
 		uint64_t start = sh.sh_addr + (uint64_t)(int64_t)rel;
 
+		if (signal_frame(o, &eh, sh.sh_addr + (uint64_t)(int64_t)frel))
+			start++;
 		if (sect_of(o, start) != NULL && flist_add(fl, start, NULL) < 0)
 			return -1;
 	}
