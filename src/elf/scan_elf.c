@@ -350,7 +350,8 @@ finish_funcs(struct sobj *o, struct flist *fl)
 			return -1;
 		else
 			fl->f[fl->n - 1].entry = false;
-	qsort(fl->f, fl->n, sizeof(*fl->f), by_start);
+	if (fl->n > 0)
+		qsort(fl->f, fl->n, sizeof(*fl->f), by_start);
 	for (size_t i = 0; i < fl->n; i++) {
 		if (n > 0 && fl->f[n - 1].start == fl->f[i].start) {
 			fl->f[n - 1].entry |= fl->f[i].entry;
@@ -581,7 +582,8 @@ load_imports(struct sobj *o, Elf *e)
 			o->nimp++;
 		}
 	}
-	qsort(o->imp, (size_t)o->nimp, sizeof(*o->imp), by_got);
+	if (o->nimp > 0)
+		qsort(o->imp, (size_t)o->nimp, sizeof(*o->imp), by_got);
 	return 0;
 }
 
@@ -735,7 +737,8 @@ sobj_open(struct sobj *o, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	load_interp(o, e);
-	qsort(o->exp, (size_t)o->nexp, sizeof(*o->exp), by_name);
+	if (o->nexp > 0)
+		qsort(o->exp, (size_t)o->nexp, sizeof(*o->exp), by_name);
 	if (!o->is_go) {
 		GElf_Shdr sh;
 
