@@ -372,13 +372,10 @@ finish_funcs(struct sobj *o, struct flist *fl)
 	return 0;
 }
 
-struct func *
-sobj_func(struct sobj *o, struct decoder *d, uint64_t addr)
+long
+sobj_func_index(const struct sobj *o, uint64_t addr)
 {
 	size_t lo = 0, hi = o->nfunc;
-	struct func *f;
-	size_t n;
-	const uint8_t *code;
 
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
@@ -390,8 +387,21 @@ sobj_func(struct sobj *o, struct decoder *d, uint64_t addr)
 	}
 	if (o->nfunc == 0 || addr < o->func[lo].start ||
 	    addr >= o->func[lo].end)
+		return -1;
+	return (long)lo;
+}
+
+struct func *
+sobj_func(struct sobj *o, struct decoder *d, uint64_t addr)
+{
+	long i = sobj_func_index(o, addr);
+	struct func *f;
+	size_t n;
+	const uint8_t *code;
+
+	if (i < 0)
 		return NULL;
-	f = &o->func[lo];
+	f = &o->func[i];
 	if (f->in == NULL) {
 		code = sobj_code(o, f->start, &n);
 		if (code == NULL || n < f->end - f->start ||

@@ -195,6 +195,8 @@ int sobj_open(struct sobj *o, const char *path, char *err, size_t errlen);
 void sobj_close(struct sobj *o);
 /* Code bytes at addr (n of them readable), or NULL. */
 const uint8_t *sobj_code(const struct sobj *o, uint64_t addr, size_t *n);
+/* Index of the function holding addr, or -1. */
+long sobj_func_index(const struct sobj *o, uint64_t addr);
 /* The function holding addr, decoded; NULL if addr is not code. */
 struct func *sobj_func(struct sobj *o, struct decoder *d, uint64_t addr);
 /* Fill o->imp stubs from the PLT sections. */

@@ -34,27 +34,14 @@ struct reach {
 };
 
 /*
- * The function that holds addr, or -1.  Not only its start: glibc's
- * signal restorer is pointed at one byte into its unwind entry, and code
+ * The function that holds addr, not only one starting there: glibc's
+ * signal restorer is pointed at past its unwind entry's start, and code
  * may jump into another function's tail.
  */
 static long
 func_at(const struct sobj *o, uint64_t addr)
 {
-	size_t lo = 0, hi = o->nfunc;
-
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (o->func[mid].start <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (o->nfunc == 0 || addr < o->func[lo].start ||
-	    addr >= o->func[lo].end)
-		return -1;
-	return (long)lo;
+	return sobj_func_index(o, addr);
 }
 
 static int
