@@ -6,6 +6,8 @@
 # page loads with no error in the console, refers to nothing outside
 # itself, and its DOM has the verdict and the SVG chart with bars; a
 # screenshot of each is taken (a PNG, kept with LXTEST_KEEP=1).
+#
+# lxtest-timeout: 480
 . "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/diff/lib/common.sh"
 need_lxrun
 need_cmd "$PYTHON"

@@ -5,6 +5,8 @@
 # sysinfo through syscall.RawSyscall6 (numbers the runtime never uses)
 # are found at their call sites, whichever ABI the toolchain uses, and
 # every syscall a run makes is in the set.
+#
+# lxtest-timeout: 480
 . "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/diff/lib/common.sh"
 need_lxrun
 need_cmd "$PYTHON" go
