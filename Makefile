@@ -19,11 +19,13 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-missing-field-initializers
 PKG_CONFIG ?= pkg-config
-# The ELF loader (src/elf) reads programs with libelf.
-ELF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libelf 2>/dev/null)
-ELF_LIBS   := $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null || echo -lelf)
-CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE $(ELF_CFLAGS)
-LDLIBS   += $(ELF_LIBS)
+# libelf reads ELF files (the ELF loader in src/elf, lxrun scan, crash
+# reports); capstone disassembles x86-64 (scan, crash reports).
+DEP_PKGS := libelf capstone
+CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE \
+            $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || \
+              echo -lelf -lcapstone)
 
 BUILD    := build
 HOST_OS  ?= linux

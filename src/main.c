@@ -21,6 +21,7 @@
 
 #include "lxrun/host.h"
 #include "lxrun/kernel.h"
+#include "lxrun/scan.h"
 #include "lxrun/trace.h"
 #include "tracer/load.h"
 #include "tracer/loop.h"
@@ -67,6 +68,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: lxrun [options] [--] PROGRAM [ARGS...]\n"
+"       lxrun scan [--format=text|json|html] [-o FILE] [-v] PROGRAM...\n"
 "       lxrun --list-syscalls[=text|json|md]\n"
 "\n"
 "Run a Linux x86-64 program under a ptrace supervisor that emulates epoll,\n"
@@ -88,7 +90,7 @@ usage(FILE *f)
 "  -c, --summary         count calls, errors and time; table at exit\n"
 "  --report              at exit, what NetBSD's and FreeBSD's compat\n"
 "                        layers lack of the syscalls the run used\n"
-"  --report-format=FMT   text (default) or json\n"
+"  --report-format=FMT   text (default), json or html\n"
 "  --emulate=LIST        all (default), none, or families: epoll,\n"
 "                        inotify, memfd, getrandom, waitid, stat,\n"
 "                        close_range, readahead, ioprio, rseq,\n"
@@ -121,14 +123,14 @@ bad_usage(const char *fmt, const char *arg)
 }
 
 static enum lx_format
-parse_format(const char *s, bool allow_md)
+parse_format(const char *s, bool allow_html)
 {
 	if (strcmp(s, "text") == 0)
 		return LX_FMT_TEXT;
 	if (strcmp(s, "json") == 0)
 		return LX_FMT_JSON;
-	if (allow_md && strcmp(s, "md") == 0)
-		return LX_FMT_MD;
+	if (allow_html && strcmp(s, "html") == 0)
+		return LX_FMT_HTML;
 	bad_usage("unknown format '%s'", s);
 	return LX_FMT_TEXT;
 }
@@ -268,7 +270,7 @@ parse_args(int argc, char **argv)
 			lx_opt.report = true;
 			break;
 		case OPT_REPORT_FORMAT:
-			lx_opt.report_format = parse_format(optarg, false);
+			lx_opt.report_format = parse_format(optarg, true);
 			lx_opt.report = true;
 			break;
 		case OPT_EMULATE:
@@ -410,15 +412,128 @@ exit_like(int status)
 	exit(WEXITSTATUS(status));
 }
 
+static void
+scan_usage(FILE *f)
+{
+	fprintf(f,
+"usage: lxrun scan [--format=text|json|html] [-o FILE] [-v] [--all-code]\n"
+"                  [--dlopen LIB]... PROGRAM...\n"
+"\n"
+"Without running PROGRAM: which syscalls it and the libraries ld.so would\n"
+"load for it can make, found by disassembling every syscall site, and what\n"
+"NetBSD's and FreeBSD's Linux layers and lxrun have of them.\n"
+"\n"
+"  --format=FMT          text (default), json or html (one page)\n"
+"  -o, --output FILE     write there instead of stdout\n"
+"  -v, --verbose         list every site whose number stays unknown\n"
+"  --all-code            count the sites of all code, also of functions\n"
+"                        no path from the program's entry gets to\n"
+"  --dlopen LIB          LIB (and what it needs) is loaded by the program\n"
+"                        at run time: scan it as part of it (repeatable)\n"
+"  -h, --help            this text\n");
+}
+
+/* lxrun scan ...: exit 0, 1 if a program could not be scanned, 125. */
+static int
+scan_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "all-code", no_argument, NULL, 'A' },
+		{ "dlopen", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum lx_format fmt = LX_FMT_TEXT;
+	const char *outfile = NULL;
+	struct lx_scan *s;
+	bool verbose = false;
+	struct lx_scan_opts opts = { 0 };
+	const char **dl = calloc((size_t)argc + 1, sizeof(*dl));
+	int c, n = 0, status = 0;
+	FILE *out = stdout;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			fmt = parse_format(optarg, true);
+			break;
+		case 'o':
+			outfile = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'A':
+			opts.all_code = true;
+			break;
+		case 'D':
+			if (dl == NULL)
+				exit(125);
+			dl[opts.ndlopen++] = optarg;
+			break;
+		case 'h':
+			scan_usage(stdout);
+			exit(0);
+		case ':':
+			bad_usage("option '%s' needs an argument",
+			    argv[optind - 1]);
+			break;
+		default:
+			bad_usage("unknown option '%s' for scan",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		bad_usage("%s", "scan: no program given");
+	opts.dlopen = dl;
+	if ((s = calloc((size_t)(argc - optind), sizeof(*s))) == NULL)
+		exit(125);
+	for (int i = optind; i < argc; i++) {
+		char err[512];
+
+		if (lx_scan_run(argv[i], &opts, &s[n], err, sizeof(err)) < 0) {
+			fprintf(stderr, "lxrun: scan: %s\n", err);
+			lx_scan_free(&s[n]);
+			status = 1;
+			continue;
+		}
+		n++;
+	}
+	if (n > 0 && outfile != NULL && (out = fopen(outfile, "we")) == NULL) {
+		fprintf(stderr, "lxrun: cannot open %s: %s\n", outfile,
+		    strerror(errno));
+		exit(125);
+	}
+	if (n > 0)
+		lx_scan_print(out, s, n, fmt, verbose);
+	for (int i = 0; i < n; i++)
+		lx_scan_free(&s[i]);
+	free(s);
+	free(dl);
+	if (fclose(out) != 0 && n > 0) {
+		fprintf(stderr, "lxrun: writing the scan: %s\n",
+		    strerror(errno));
+		return 125;
+	}
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
-	char **prog = parse_args(argc, argv);
+	char **prog;
 	struct sock_fprog filter;
 	sigset_t oldmask;
 	int errfd, status = 0, r;
 	pid_t pid;
 
+	if (argc > 1 && strcmp(argv[1], "scan") == 0)
+		return scan_main(argc - 1, argv + 1);
+	prog = parse_args(argc, argv);
 	probe_kernel();
 	lx_kernel_probe();
 	if (pin_cpu >= 0) {
@@ -469,6 +584,7 @@ main(int argc, char **argv)
 			    strerror(-pid));
 		lx_die("cannot start %s: %s", prog[0], strerror(-pid));
 	}
+	lx_report_set_subject(prog[0]);
 	r = tracer_run(pid, &status);
 	if (!detach)
 		report_spawn_failure(errfd, prog[0]);

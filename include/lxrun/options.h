@@ -14,7 +14,7 @@
 
 #include "lxrun/sysent.h"
 
-enum lx_format { LX_FMT_TEXT = 0, LX_FMT_JSON, LX_FMT_MD };
+enum lx_format { LX_FMT_TEXT = 0, LX_FMT_JSON, LX_FMT_MD, LX_FMT_HTML };
 
 struct lx_options {
 	bool trace;		/* --trace: print each syscall */

@@ -50,11 +50,38 @@ void lx_trace_note(int tid, const char *note);
 /* Whether a "[pid N] " prefix is needed: more than one task was seen. */
 void lx_trace_set_multi(bool multi);
 
+/*
+ * A crash report: a thread stopped with SIGSEGV, SIGBUS, SIGILL, SIGFPE or
+ * SIGSYS that it does not catch, so the process dies of it next.  The
+ * tracer (src/tracer/crash.c) gathers what the report needs; src/trace
+ * prints it with the code disassembled and the thread's last syscalls.
+ * reraised: the program's own handler caught the fault and raised the
+ * signal again; siginfo, registers and code are then the fault's.
+ */
+#define LX_CRASH_NREGS 18	/* rip rsp rbp rax rbx rcx rdx rsi rdi
+				   r8..r15 eflags */
+#define LX_CRASH_BEFORE 64	/* code bytes read before the pc */
+#define LX_CRASH_AFTER 32
+struct lx_crash {
+	int pid, tid, sig;
+	bool reraised;
+	unsigned char siginfo[128];
+	uint64_t regs[LX_CRASH_NREGS];
+	uint64_t code_addr;	/* address of code[0] */
+	unsigned char code[LX_CRASH_BEFORE + LX_CRASH_AFTER];
+	size_t ncode;		/* 0: the pc is not readable */
+	char map_pc[256];	/* the /proc/PID/maps line of the pc, or "" */
+	char map_addr[256];	/* ... of the fault address, or "" */
+};
+void lx_trace_crash(const struct lx_crash *c);
+
 /* Counting without printing (when -c or --report but not --trace). */
 void lx_stats_add(long nr, enum lx_served s, long ret, int64_t dur_ns);
 /* At exit: the -c table and the --report verdict. */
 void lx_stats_print(FILE *out);
 void lx_report_print(FILE *out, enum lx_format fmt);
+/* The program the report is about, for the HTML page's title. */
+void lx_report_set_subject(const char *prog);
 
 /*
  * --list-syscalls: write the table to a stdio stream in "text", "json" or

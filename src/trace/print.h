@@ -129,6 +129,7 @@ void lx_print_sigset(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr);
 void lx_print_sigaction(struct lx_pctx *p, struct lx_sbuf *b,
     uint64_t addr);
 void lx_print_siginfo_buf(struct lx_sbuf *b, const unsigned char *si);
+const char *lx_si_code_name(int sig, int code);
 void lx_print_siginfo(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr);
 void lx_print_wstatus_val(struct lx_sbuf *b, int st);
 void lx_print_wstatus(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr);

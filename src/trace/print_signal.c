@@ -161,6 +161,20 @@ print_child(struct lx_sbuf *b, const unsigned char *si, int code)
 	    (long long)si64(si, 32), (long long)si64(si, 40));
 }
 
+/* "SEGV_MAPERR", "SI_USER"...; NULL if the code has no name. */
+const char *
+lx_si_code_name(int sig, int code)
+{
+	const struct lx_xlat *tab = code_table(sig);
+	const char *name = NULL;
+
+	if (sig == 31 && code == 1)
+		return "SYS_SECCOMP";
+	if (code > 0 && code != 0x80 && tab != NULL)
+		name = lx_xlat_name(tab, (uint64_t)code);
+	return name != NULL ? name : lx_xlat_name(lx_x_si_code, (uint32_t)code);
+}
+
 /* Linux siginfo_t (128 bytes): signo, errno, code, then the union at 16. */
 void
 lx_print_siginfo_buf(struct lx_sbuf *b, const unsigned char *si)

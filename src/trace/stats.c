@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "trace/print.h"
+#include "trace/report.h"
 
 #define NSERVED 3
 #define MAX_UNKNOWN 64
@@ -376,6 +377,52 @@ report_json(struct lx_sbuf *b, const struct used *u, int n)
 	    served_all(u, n) ? "true" : "false");
 }
 
+static const char *report_subject;
+
+void
+lx_report_set_subject(const char *prog)
+{
+	report_subject = prog;
+}
+
+/* --report-format=html: the rows and verdict lines for report_html.c. */
+static void
+report_html(struct lx_sbuf *b, const struct used *u, int n)
+{
+	struct lx_rdoc d = { 0 };
+
+	d.subject = report_subject;
+	d.row = calloc((size_t)n + 1, sizeof(*d.row));
+	if (d.row == NULL)
+		abort();
+	for (int i = 0; i < n; i++) {
+		struct lx_rrow *r = &d.row[i];
+
+		r->nr = u[i].nr;
+		snprintf(r->name, sizeof(r->name), "%s", u[i].name);
+		r->ent = u[i].ent;
+		r->count = u[i].s->calls;
+		memcpy(r->served, u[i].s->served, sizeof(r->served));
+		r->fate = fate(u[i].s);
+		r->by_lxrun = all_emulated(u[i].s);
+	}
+	d.nrows = n;
+	d.served_all = served_all(u, n);
+	for (int k = 0; k < 2; k++) {
+		struct lx_sbuf v = { 0 };
+
+		report_verdict(&v, u, n, &oses[k]);
+		if (v.len > 0 && v.s[v.len - 1] == '\n')
+			v.s[--v.len] = '\0';
+		d.verdict[k] = strdup(sb_str(&v));
+		sb_free(&v);
+	}
+	lx_report_html(b, &d, 1);
+	free(d.verdict[0]);
+	free(d.verdict[1]);
+	free(d.row);
+}
+
 void
 lx_report_print(FILE *out, enum lx_format fmt)
 {
@@ -383,7 +430,9 @@ lx_report_print(FILE *out, enum lx_format fmt)
 	struct used *u;
 	int n = collect(&u, false);
 
-	if (fmt == LX_FMT_JSON)
+	if (fmt == LX_FMT_HTML)
+		report_html(&b, u, n);
+	else if (fmt == LX_FMT_JSON)
 		report_json(&b, u, n);
 	else
 		report_text(&b, u, n);

@@ -13,6 +13,7 @@
 
 #include "lxrun/linux_abi.h"
 #include "trace/print.h"
+#include "trace/recent.h"
 
 struct lx_trace_rec {
 	struct lx_call call;		/* as it was at entry */
@@ -445,12 +446,27 @@ print_call(struct lx_trace_rec *r, const long *ret, enum lx_served served,
 	emit(&line);
 }
 
+/* For a crash report's "last syscalls" (recent.c). */
+static void
+record_recent(const struct lx_call *c, long ret, enum lx_served served)
+{
+	const struct lx_sysent *ent = row_of(c);
+	char name[32];
+
+	if (call_known(c) && ent->name != NULL)
+		snprintf(name, sizeof(name), "%s", ent->name);
+	else
+		unknown_name(name, sizeof(name), c);
+	lx_recent_add(c, name, ret, served);
+}
+
 void
 lx_trace_end(struct lx_trace_rec *r, const struct lx_call *c,
     struct lx_guest *g, long ret, enum lx_served served, int64_t start_ns,
     int64_t dur_ns)
 {
 	lx_stats_count(row_of(c), stats_key(c), served, ret, dur_ns);
+	record_recent(c, ret, served);
 	if (!lx_opt.trace || !selected(c->nr)) {
 		r->active = false;
 		return;

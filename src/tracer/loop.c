@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "crash.h"
 #include "lxrun/linux_abi.h"
 #include "loop.h"
 #include "lxrun/host.h"
@@ -290,6 +291,8 @@ signal_stop(struct task *t, int sig)
 		ptrace(PTRACE_GETSIGINFO, t->tid, 0, si);
 		lx_trace_signal(t->tid, sig, si);
 	}
+	if (main_execd && crash_is_fault(sig))
+		crash_at_signal_stop(t, sig);
 	if (signal_before_entry(t))
 		t->wait = TW_RUNNING;
 	task_resume(t, sig);

@@ -120,9 +120,14 @@ run_diff() {
 	return $_rc
 }
 
-# run_integration NAME LOG: one tests/integration script.
+# run_integration NAME LOG: one tests/integration script, within 120 s
+# or the script's own "# lxtest-timeout: SECONDS" line (a test that builds
+# a Go program or starts a browser needs more on a loaded machine);
+# LXTEST_INTEGRATION_TIMEOUT overrides both.
 run_integration() {
-	timeout -k 5 "$(( ${LXTEST_INTEGRATION_TIMEOUT:-120} * \
+	_to=$(sed -n 's/^# lxtest-timeout: *\([0-9][0-9]*\).*/\1/p' \
+	    "$ROOT/tests/integration/$1.sh" | head -n 1)
+	timeout -k 5 "$(( ${LXTEST_INTEGRATION_TIMEOUT:-${_to:-120}} * \
 	    ${LXTEST_TIMEOUT_SCALE:-1} ))" \
 	    sh "$ROOT/tests/integration/$1.sh" </dev/null
 }

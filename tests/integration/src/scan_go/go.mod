@@ -1,0 +1,3 @@
+module lxrun.test/scan_go
+
+go 1.19
