@@ -158,15 +158,56 @@ run_native() {
 	echo $? >"$_dir/status"
 }
 
+# lx_snapshot PID: the process tree under PID, each process's state,
+# what it waits in, its tracer and its signals (pending, blocked,
+# caught), for the log of a run that timed out.
+lx_snapshot() {
+	for _p in $(ps -e -o pid=,ppid= | awk -v root="$1" '
+	    { parent[$1] = $2 }
+	    END { for (p in parent) { q = p
+		while (q != "" && q != 0 && q != root) q = parent[q]
+		if (q == root) print p } }' | sort -n); do
+		[ -r "/proc/$_p/status" ] || continue
+		printf '%s %s wchan=%s' "$_p" "$(tr '\0' ' ' \
+		    <"/proc/$_p/cmdline" 2>/dev/null | cut -c1-60)" \
+		    "$(cat "/proc/$_p/wchan" 2>/dev/null)"
+		sed -n 's/^\(State\|TracerPid\|SigPnd\|ShdPnd\|SigBlk\|SigCgt\):[[:space:]]*/ \1=/p' \
+		    "/proc/$_p/status" 2>/dev/null | tr -d '\n'
+		for _t in /proc/$_p/task/*; do
+			[ "${_t##*/}" = "$_p" ] && continue
+			printf ' [thread %s %s]' "${_t##*/}" \
+			    "$(sed -n 's/^State:[[:space:]]*//p' "$_t/status" \
+			    2>/dev/null)"
+		done
+		echo
+	done
+}
+
 # run_lxrun DIR [LXRUN-OPTIONS...] -- PROG [ARGS...]: the same under lxrun.
+# A run that is about to time out leaves DIR/hang: the state of every
+# process under lxrun a second before it is killed.
 run_lxrun() {
 	_dir=$1
 	shift
 	_cwd=${LXTEST_CWD:-$_dir/cwd}
 	mkdir -p "$_cwd"
+	rm -f "$_dir/hang" "$_dir/hang.part"
 	(cd "$_cwd" && exec timeout -k 5 "${LXTEST_TIMEOUT:-30}" "$LXRUN" "$@" \
-	    </dev/null >"$_dir/out" 2>"$_dir/err")
+	    </dev/null >"$_dir/out" 2>"$_dir/err") &
+	_run=$!
+	(_i=1; while [ $_i -lt "${LXTEST_TIMEOUT:-30}" ]; do
+		sleep 1
+		kill -0 "$_run" 2>/dev/null || exit 0
+		_i=$((_i + 1))
+	done; lx_snapshot "$_run" >"$_dir/hang.part"
+	mv "$_dir/hang.part" "$_dir/hang") </dev/null >/dev/null 2>&1 &
+	_watch=$!
+	wait "$_run"
 	echo $? >"$_dir/status"
+	# a snapshot under way is let finish
+	[ -e "$_dir/hang.part" ] || kill "$_watch" 2>/dev/null
+	wait "$_watch" 2>/dev/null
+	return 0
 }
 
 # compare_runs NATIVE-DIR LXRUN-DIR: stdout, stderr and status equal.
@@ -178,6 +219,10 @@ compare_runs() {
 		echo "exit status: native $(cat "$1/status")," \
 		    "lxrun $(cat "$2/status")" >&2
 		_ok=1
+	fi
+	if [ $_ok -ne 0 ] && [ -s "$2/hang" ]; then
+		echo "processes a second before the timeout:" >&2
+		sed 's/^/  /' "$2/hang" >&2
 	fi
 	return $_ok
 }
