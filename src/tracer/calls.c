@@ -70,6 +70,16 @@ task_resume(struct task *t, int sig)
 
 	if (t->wait == TW_RUNNING)
 		inject_unsuspend(t);
+	/*
+	 * A group stop that came during lxrun's calls: the thread traps
+	 * before its program runs again, and that trap says whether the
+	 * group is still stopped (then it stays, PTRACE_LISTEN) or a
+	 * SIGCONT came meanwhile.
+	 */
+	if (t->wait == TW_RUNNING && t->stop_owed) {
+		t->stop_owed = false;
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+	}
 	if (ptrace(req, t->tid, 0, sig) < 0)
 		return -errno;
 	return 0;

@@ -90,6 +90,14 @@ inject_wait_exit(struct task *t, bool expect_entry)
 				return (long)r.rax;
 			}
 			sig = 0;
+		} else if (ev == PTRACE_EVENT_STOP && is_stop_signal(sig)) {
+			/*
+			 * Its group is stopping (another thread took the stop
+			 * signal): this thread's part of the stop comes once
+			 * lxrun's calls in it are done (task_resume).
+			 */
+			t->stop_owed = true;
+			sig = 0;
 		} else if (ev != 0) {
 			/* seccomp stop of the injected call, interrupts */
 			sig = 0;

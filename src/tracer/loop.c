@@ -225,13 +225,6 @@ task_gone(struct task *t, int status)
 	task_free(t);
 }
 
-static bool
-is_stop_signal(int sig)
-{
-	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-	    sig == SIGTTOU;
-}
-
 /*
  * A stop signal arrives as an emulated wait returns ERESTARTNOHAND: the
  * calls Linux ends with EINTR after a stop and SIGCONT (signal(7):

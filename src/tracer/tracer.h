@@ -7,6 +7,7 @@
 #ifndef LXRUN_TRACER_H
 #define LXRUN_TRACER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -99,6 +100,14 @@ enum task_wait {
 	TW_EXIT_PARK,		/* exit stop of a park (ppoll) */
 };
 
+/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the signals that stop a group. */
+static inline bool
+is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU;
+}
+
 struct task {
 	pid_t tid;
 	struct proc *proc;
@@ -108,6 +117,8 @@ struct task {
 	enum task_wait wait;
 	bool attached;		/* saw its first stop */
 	bool in_group_stop;	/* PTRACE_LISTEN'ed */
+	bool stop_owed;		/* its group stopped while lxrun ran calls in
+				   it: it stops before its program runs */
 	bool pass_next;		/* next seccomp stop of this call runs native */
 	uint64_t pass_ip;	/* ... if it comes from this address */
 	bool expect_entry;	/* rewound: an entry stop comes before exit */
