@@ -17,6 +17,8 @@
 #include "epoll/epoll_int.h"
 
 struct ep_inst_list ep_all = LIST_HEAD_INITIALIZER(ep_all);
+/* Released instances whose struct the loop may still name (ep_inst_reap). */
+static struct ep_inst_list ep_dead = LIST_HEAD_INITIALIZER(ep_dead);
 
 #define EP_IN_BITS	(LX_EPOLLIN | LX_EPOLLPRI | LX_EPOLLRDNORM | \
 	LX_EPOLLRDBAND | LX_EPOLLMSG | LX_EPOLLRDHUP)
@@ -97,6 +99,9 @@ ep_fire(struct lx_source *src, const struct hq_event *ev)
 	    offsetof(struct ep_inst, src));
 
 	(void)ev;
+	/* released in this batch of the loop's events: nothing to do */
+	if (ep->dead)
+		return;
 	ep_refresh(ep);
 }
 
@@ -154,8 +159,26 @@ ep_inst_free(struct ep_inst *ep)
 	}
 	hq_destroy(ep->hq);
 	ep_host_close(ep->o.sup_fd);
+	ep->o.sup_fd = -1;
 	LIST_REMOVE(ep, all);
-	free(ep);
+	/*
+	 * The loop may be dispatching a batch of events that still names
+	 * ep->src (its queue was ready when the batch was taken): the struct
+	 * lives until the next epoll call, which never runs inside a batch.
+	 */
+	ep->dead = true;
+	LIST_INSERT_HEAD(&ep_dead, ep, all);
+}
+
+void
+ep_inst_reap(void)
+{
+	struct ep_inst *ep;
+
+	while ((ep = LIST_FIRST(&ep_dead)) != NULL) {
+		LIST_REMOVE(ep, all);
+		free(ep);
+	}
 }
 
 struct ep_item *

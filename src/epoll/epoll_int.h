@@ -63,6 +63,7 @@ struct ep_inst {
 	int nnested;			/* items that are emulated epolls */
 	bool byte;			/* the marker byte is in the pipe */
 	bool watched;			/* src is in the loop's queue */
+	bool dead;			/* released; memory kept for the loop */
 	unsigned pass;			/* harvest pass number */
 	struct hq *loop;		/* the queue src is in */
 	LIST_ENTRY(ep_inst) all;
@@ -76,8 +77,13 @@ struct ep_inst {
 
 /* A new instance over sup_fd (the pipe's write end); NULL: no memory. */
 struct ep_inst *ep_inst_new(int sup_fd);
-/* Free every registration, the host queue and sup_fd. */
+/*
+ * Release: every registration, the host queue and sup_fd go now; the
+ * struct itself when no event the loop already holds can name it.
+ */
 void ep_inst_free(struct ep_inst *ep);
+/* Free the structs of released instances (never from a loop callback). */
+void ep_inst_reap(void);
 /* Watch the instance's queue from the supervisor's loop (lx_loop_hq). */
 int ep_inst_watch(struct ep_inst *ep, struct hq *loop);
 

@@ -39,6 +39,7 @@ ep_create(struct lx_guest *g, int flags)
 	struct ep_inst *ep;
 	int gfd, sup = -1, r;
 
+	ep_inst_reap();
 	ep_life_seen(g);
 	gfd = lx_object_make_pipe(g, flags & LX_O_CLOEXEC, &sup);
 	if (gfd < 0)
@@ -182,6 +183,7 @@ ep_ctl(struct lx_call *c, struct lx_guest *g)
 struct lx_action
 lx_sys_epoll_ctl(struct lx_call *c, struct lx_guest *g)
 {
+	ep_inst_reap();
 	ep_life_seen(g);
 	ep_cur_tid = g->tid;
 	return lx_return(ep_ctl(c, g));
@@ -259,6 +261,7 @@ ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
 	struct lx_action a;
 	long r;
 
+	ep_inst_reap();
 	ep_life_seen(g);
 	ep_cur_tid = g->tid;
 	if ((r = wait_check(g, w, &ep)) < 0) {

@@ -39,6 +39,7 @@ teardown(void **state)
 	struct fix *f = *state;
 
 	ep_inst_free(f->ep);
+	ep_inst_reap();
 	close(f->marker);
 	return 0;
 }
@@ -194,6 +195,7 @@ test_nesting_limits(void **state)
 	assert_true(ep_would_loop(e[0], e[3]));
 	for (int i = 6; i >= 0; i--)
 		ep_inst_free(e[i]);
+	ep_inst_reap();
 }
 
 int
