@@ -18,10 +18,16 @@
  *             entry per (file, fd number) and read and write wake-ups
  *             must activate different knotes);
  *   q->ifd    inotify, for HQ_VNODE (hq_linux_vnode.c);
+ *   q->pset   an epoll set of the HQ_POLL files, level-triggered items
+ *             that hold no reference (hq_linux_poll.c);
  *   q->bell   an eventfd that is readable while the active queue is not
  *             empty (level knotes, HQ_USER triggers), so hq_fd() polls
  *             readable exactly while kqueue's would;
  *   own fds   one signalfd, timerfd or pidfd per SIGNAL, TIMER, PROC knote.
+ *
+ * rset, wset, ifd and pset are made when the first knote needs them, so
+ * that a queue costs the host what its knotes use (an inotify instance
+ * only with a VNODE knote: the host's max_user_instances is small).
  *
  * Closed fds.  kqueue forgets a knote when its fd is closed; epoll forgets
  * an entry only when the open file dies, and keeps an entry of a file that
@@ -43,12 +49,6 @@
 #include <sys/eventfd.h>
 
 #include "host/hq_linux_int.h"
-
-/* Tags of the fixed sources in q->epfd; knote tags have bit 63 clear. */
-#define TAG_RSET	(UINT64_C(1) << 63 | 1)
-#define TAG_WSET	(UINT64_C(1) << 63 | 2)
-#define TAG_INOTIFY	(UINT64_C(1) << 63 | 3)
-#define TAG_BELL	(UINT64_C(1) << 63 | 4)
 
 #define HQ_BATCH	64
 
@@ -97,6 +97,12 @@ kn_lookup(struct hq *q, uintptr_t ident, int filter)
 	return NULL;
 }
 
+struct knote *
+hq_knote_lookup(struct hq *q, uintptr_t ident, int filter)
+{
+	return kn_lookup(q, ident, filter);
+}
+
 static int
 slot_grow(struct hq *q)
 {
@@ -143,6 +149,7 @@ kn_alloc(struct hq *q, const struct hq_event *ev)
 	kn->sdata = ev->data;
 	kn->udata = ev->udata;
 	kn->fd = -1;
+	kn->num = -1;
 	kn->slot = q->freeslots[--q->nfree];
 	kn->gen = (q->slotgen[kn->slot] + 1) & 0x7fffffff;
 	q->slotgen[kn->slot] = kn->gen;
@@ -190,6 +197,8 @@ hq_knote_drop(struct hq *q, struct knote *kn)
 		hqf_detach(q, kn);
 	else if (kn->filter == HQ_VNODE)
 		hqv_detach(q, kn);
+	else if (kn->filter == HQ_POLL)
+		hqp_detach(q, kn);
 	if (kn->fd >= 0)
 		close(kn->fd);
 	for (pp = &q->hash[kn_hash(kn->ident, kn->filter)]; *pp != kn;
@@ -220,12 +229,53 @@ bell_sync(struct hq *q)
 
 /* --- create / destroy ------------------------------------------------- */
 
-static int
-nest(int epfd, int fd, uint64_t tag)
+int
+hq_nest(struct hq *q, int fd, uint64_t tag)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.u64 = tag };
 
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e);
+	return epoll_ctl(q->epfd, EPOLL_CTL_ADD, fd, &e) < 0 ? -errno : 0;
+}
+
+/* The READ and WRITE sets, at the first READ or WRITE knote. */
+int
+hq_need_sets(struct hq *q)
+{
+	int error;
+
+	if (q->rset >= 0)
+		return 0;
+	q->rset = epoll_create1(EPOLL_CLOEXEC);
+	q->wset = epoll_create1(EPOLL_CLOEXEC);
+	if (q->rset < 0 || q->wset < 0 ||
+	    (error = hq_nest(q, q->rset, TAG_RSET)) < 0 ||
+	    (error = hq_nest(q, q->wset, TAG_WSET)) < 0) {
+		error = q->rset < 0 || q->wset < 0 ? -errno : error;
+		if (q->rset >= 0)
+			close(q->rset);
+		if (q->wset >= 0)
+			close(q->wset);
+		q->rset = q->wset = -1;
+		return error;
+	}
+	return 0;
+}
+
+/* The inotify instance, at the first VNODE knote. */
+static int
+need_inotify(struct hq *q)
+{
+	int error;
+
+	if (q->ifd >= 0)
+		return 0;
+	if ((error = hqv_init(q)) < 0)
+		return error;
+	if ((error = hq_nest(q, q->ifd, TAG_INOTIFY)) < 0) {
+		hqv_fini(q);
+		return error;
+	}
+	return 0;
 }
 
 struct hq *
@@ -238,22 +288,15 @@ hq_create(void)
 	if (q == NULL)
 		return NULL;
 	TAILQ_INIT(&q->active);
+	q->rset = q->wset = q->ifd = q->pset = -1;
 	q->epfd = epoll_create1(EPOLL_CLOEXEC);
-	q->rset = epoll_create1(EPOLL_CLOEXEC);
-	q->wset = epoll_create1(EPOLL_CLOEXEC);
 	q->bell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	q->ifd = -1;
-	if (q->epfd < 0 || q->rset < 0 || q->wset < 0 || q->bell < 0 ||
-	    nest(q->epfd, q->rset, TAG_RSET) < 0 ||
-	    nest(q->epfd, q->wset, TAG_WSET) < 0 ||
-	    nest(q->epfd, q->bell, TAG_BELL) < 0)
+	if (q->epfd < 0 || q->bell < 0)
 		goto fail;
-	if ((error = hqv_init(q)) < 0) {
+	if ((error = hq_nest(q, q->bell, TAG_BELL)) < 0) {
 		errno = -error;
 		goto fail;
 	}
-	if (nest(q->epfd, q->ifd, TAG_INOTIFY) < 0)
-		goto fail;
 	return q;
 fail:
 	error = errno;
@@ -273,6 +316,7 @@ hq_destroy(struct hq *q)
 		while (q->hash[i] != NULL)
 			hq_knote_drop(q, q->hash[i]);
 	hqv_fini(q);
+	hqp_fini(q);
 	if (q->epfd >= 0)
 		close(q->epfd);
 	if (q->rset >= 0)
@@ -318,17 +362,73 @@ kn_modify(struct hq *q, struct knote *kn, const struct hq_event *ev)
 	return 0;
 }
 
+/*
+ * HQ_POLL: data is the file.  A re-ADD is EPOLL_CTL_MOD: new bits, flags
+ * and udata, re-enabled, the file looked at again.
+ */
+static int
+change_poll(struct hq *q, const struct hq_event *ev)
+{
+	struct knote *kn = kn_lookup(q, ev->ident, HQ_POLL);
+	int fd = ev->data < 0 || ev->data > INT_MAX ? -1 : (int)ev->data;
+	int error;
+
+	if ((ev->flags & HQ_ONESHOT) || fd < 0)
+		return fd < 0 ? -EBADF : -EINVAL;
+	if (ev->flags & HQ_ADD) {
+		if (kn == NULL) {
+			if ((kn = kn_alloc(q, ev)) == NULL)
+				return -ENOMEM;
+			if ((error = hqp_attach(q, kn, fd)) < 0) {
+				hq_knote_drop(q, kn);
+				return error;
+			}
+			return 0;
+		}
+		kn->flags = ev->flags & (HQ_CLEAR | HQ_DISPATCH);
+		kn->sfflags = ev->fflags;
+		kn->udata = ev->udata;
+		if ((error = hqp_modify(q, kn, fd)) < 0)
+			return error;
+		kn->status &= ~KN_DISABLED;
+		return 0;
+	}
+	if (kn == NULL)
+		return -ENOENT;
+	if (ev->flags & HQ_DELETE) {
+		if ((error = hqp_delete(q, kn, fd)) < 0)
+			return error;
+		hq_knote_drop(q, kn);
+		return 0;
+	}
+	if (ev->flags & HQ_DISABLE) {
+		kn->status |= KN_DISABLED;
+		kn_dequeue(q, kn);
+	}
+	if (ev->flags & HQ_ENABLE) {
+		if ((error = hqp_modify(q, kn, fd)) < 0)
+			return error;
+		kn->status &= ~KN_DISABLED;
+	}
+	return 0;
+}
+
 static int
 change_one(struct hq *q, const struct hq_event *ev)
 {
 	struct knote *kn;
 	int error;
 
-	if (ev->filter < HQ_READ || ev->filter > HQ_USER)
+	if (ev->filter < HQ_READ || ev->filter > HQ_POLL)
 		return -EINVAL;
 	if (filter_takes_fd(ev->filter) &&
 	    (ev->ident > INT_MAX || fcntl((int)ev->ident, F_GETFD) < 0))
 		return -EBADF;
+	if (ev->filter == HQ_VNODE && (ev->flags & HQ_ADD) &&
+	    (error = need_inotify(q)) < 0)
+		return error;
+	if (ev->filter == HQ_POLL)
+		return change_poll(q, ev);
 	kn = kn_lookup(q, ev->ident, ev->filter);
 	if (kn != NULL && !hqf_same(q, kn)) {
 		/* Its fd was closed and the number reused: kqueue forgot it. */
@@ -411,6 +511,8 @@ harvest_one(struct hq *q, uint64_t tag)
 	case TAG_INOTIFY:
 		hqv_drain(q);
 		return;
+	case TAG_PSET:
+		return;		/* hq_wait drains it (hqp_drain) */
 	case TAG_BELL:
 		if (q->nactive == 0 && read(q->bell, &v, sizeof(v)) > 0)
 			q->bell_rung = false;
@@ -448,6 +550,14 @@ harvest_ready(struct hq *q)
 static void
 kn_after_retrieval(struct hq *q, struct knote *kn)
 {
+	if (kn->filter == HQ_POLL) {
+		/* the host set reports it again while it stays true */
+		kn->fflags = 0;
+		kn->status &= ~KN_ACTIVE;
+		if (kn->flags & HQ_DISPATCH)
+			kn->status |= KN_DISABLED;
+		return;
+	}
 	if (kn->flags & HQ_ONESHOT) {
 		hq_knote_drop(q, kn);
 		return;
@@ -534,6 +644,8 @@ hq_wait(struct hq *q, struct hq_event *out, int max, int64_t timeout_ns)
 		return -EINVAL;
 	for (;;) {
 		harvest_ready(q);
+		if (q->npoll > 0)
+			hqp_drain(q);
 		n = scan(q, out, max);
 		if (n > 0 || timeout_ns == 0 || max == 0)
 			break;

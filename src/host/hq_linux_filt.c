@@ -54,10 +54,12 @@ fd_attach(struct hq *q, struct knote *kn)
 {
 	struct epoll_event e;
 	struct stat st;
-	int fd = kn_fd(kn);
+	int fd = kn_fd(kn), error;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	if ((error = hq_need_sets(q)) < 0)
+		return error;
 	kn->dev = st.st_dev;
 	kn->ino = st.st_ino;
 	kn->sock = S_ISSOCK(st.st_mode);
@@ -377,6 +379,8 @@ hqf_event(struct hq *q, struct knote *kn)
 		return proc_event(q, kn);
 	case HQ_USER:
 		return kn->hook;
+	case HQ_POLL:
+		return kn->fflags != 0;	/* set by the drain (hqp_drain) */
 	}
 	return false;
 }

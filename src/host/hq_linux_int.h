@@ -53,6 +53,9 @@ struct knote {
 	struct knote *vnext;		/* next knote on vw */
 	struct vwatch *pw;		/* directory: watch on its parent */
 	struct knote *pnext;		/* next child knote on pw */
+	/* HQ_POLL */
+	int num;			/* fd number keying its q->pset item */
+	unsigned drained;		/* q->pass of the drain that saw it */
 };
 
 TAILQ_HEAD(knq, knote);
@@ -73,8 +76,17 @@ struct hq {
 	uint32_t nslots;
 	uint32_t *freeslots;		/* stack of free slot numbers */
 	uint32_t nfree;
+	/* HQ_POLL (hq_linux_poll.c) */
+	int pset;			/* epoll set of the files not held */
+	int npoll;			/* HQ_POLL knotes */
+	void *pbuf;			/* drain buffer, pbufn entries */
+	int pbufn;
+	uint64_t *pnums;		/* fd numbers in use as item keys */
+	int npnums;			/* bits in pnums */
+	int pnum_hint;			/* no free number below it */
+	unsigned pass;			/* drains so far */
 	/* HQ_VNODE */
-	int ifd;			/* inotify */
+	int ifd;			/* inotify, made at the first VNODE knote */
 	struct vwatch *wd_hash[HQ_HASH];
 	struct vwatch *ino_hash[HQ_HASH];
 };
@@ -88,6 +100,7 @@ kn_tag(const struct knote *kn)
 /* Core services for the filters. */
 void hq_knote_activate(struct hq *q, struct knote *kn);
 void hq_knote_drop(struct hq *q, struct knote *kn);
+struct knote *hq_knote_lookup(struct hq *q, uintptr_t ident, int filter);
 
 /* READ, WRITE, SIGNAL, TIMER, PROC, USER (hq_linux_filt.c). */
 int hqf_attach(struct hq *q, struct knote *kn);
@@ -95,6 +108,25 @@ void hqf_detach(struct hq *q, struct knote *kn);
 bool hqf_same(struct hq *q, const struct knote *kn);
 bool hqf_event(struct hq *q, struct knote *kn);
 int hqf_timer_arm(struct knote *kn);
+
+/* Nest fd in q->epfd under tag (level-triggered); lazily made sources. */
+int hq_nest(struct hq *q, int fd, uint64_t tag);
+int hq_need_sets(struct hq *q);
+
+/* Tags of the fixed sources in q->epfd; knote tags have bit 63 clear. */
+#define TAG_RSET	(UINT64_C(1) << 63 | 1)
+#define TAG_WSET	(UINT64_C(1) << 63 | 2)
+#define TAG_INOTIFY	(UINT64_C(1) << 63 | 3)
+#define TAG_BELL	(UINT64_C(1) << 63 | 4)
+#define TAG_PSET	(UINT64_C(1) << 63 | 5)
+
+/* HQ_POLL (hq_linux_poll.c). */
+int hqp_attach(struct hq *q, struct knote *kn, int fd);
+int hqp_modify(struct hq *q, struct knote *kn, int fd);
+int hqp_delete(struct hq *q, struct knote *kn, int fd);
+void hqp_detach(struct hq *q, struct knote *kn);
+void hqp_drain(struct hq *q);
+void hqp_fini(struct hq *q);
 
 /* HQ_VNODE (hq_linux_vnode.c). */
 int hqv_init(struct hq *q);

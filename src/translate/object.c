@@ -100,6 +100,16 @@ lx_object_unregister(struct lx_object *o)
 }
 
 struct lx_object *
+lx_object_lookup(uint64_t dev, uint64_t ino, const struct lx_object_ops *ops)
+{
+	for (struct lx_object *o = *bucket(dev, ino); o != NULL; o = o->next)
+		if (o->dev == dev && o->ino == ino &&
+		    (ops == NULL || o->ops == ops))
+			return o;
+	return NULL;
+}
+
+struct lx_object *
 lx_object_find(struct lx_guest *g, int guest_fd,
     const struct lx_object_ops *ops)
 {
@@ -107,12 +117,7 @@ lx_object_find(struct lx_guest *g, int guest_fd,
 
 	if (lx_guest_fd_ident(g, guest_fd, &id) < 0)
 		return NULL;
-	for (struct lx_object *o = *bucket(id.dev, id.ino); o != NULL;
-	    o = o->next)
-		if (o->dev == id.dev && o->ino == id.ino &&
-		    (ops == NULL || o->ops == ops))
-			return o;
-	return NULL;
+	return lx_object_lookup(id.dev, id.ino, ops);
 }
 
 int
