@@ -349,6 +349,20 @@ ep_find(struct ep_inst *ep, int fd, int tid)
 	return NULL;
 }
 
+struct ep_item *
+ep_only(struct ep_inst *ep, int fd)
+{
+	struct ep_item *it, *one = NULL;
+
+	for (it = *fd_chain(ep, fd); it != NULL; it = it->fdnext)
+		if (it->fd == fd) {
+			if (one != NULL)
+				return NULL;
+			one = it;
+		}
+	return one;
+}
+
 void
 ep_collect(struct ep_inst *ep)
 {

@@ -118,6 +118,11 @@ struct ep_inst *ep_inst_by_id(uint64_t id);
 
 /* The registration of (fd, the open file thread tid has at fd), or NULL. */
 struct ep_item *ep_find(struct ep_inst *ep, int fd, int tid);
+/*
+ * The one registration under fd number fd, if there is exactly one (its
+ * file unchecked: a host MOD or DEL names the file and checks it).
+ */
+struct ep_item *ep_only(struct ep_inst *ep, int fd);
 /* Does `to` reach `ep`, or would ep -> to nest deeper than Linux allows? */
 bool ep_would_loop(struct ep_inst *ep, struct ep_inst *to);
 /*

@@ -336,14 +336,27 @@ ep_ctl(struct lx_call *c, struct lx_guest *g)
 			r = ctl_add(ep, g, &t, &ev);
 			break;
 		case LX_EPOLL_CTL_MOD:
-			if (!(ev.events & LX_EPOLLEXCLUSIVE) &&
-			    (it = ep_find(ep, t.fd, g->tid)) != NULL &&
+			if (ev.events & LX_EPOLLEXCLUSIVE)
+				break;
+			/* the host checks that the file is the item's */
+			if ((it = ep_only(ep, t.fd)) == NULL ||
+			    (it->events & LX_EPOLLEXCLUSIVE) ||
+			    (r = ep_modify(it, t.copy, ev.events, ev.data)) ==
+			    -LX_ENOENT) {
+				r = 1;
+				it = ep_find(ep, t.fd, g->tid);
+			}
+			if (it != NULL && r > 0 &&
 			    !(it->events & LX_EPOLLEXCLUSIVE))
 				r = ep_modify(it, t.copy, ev.events, ev.data);
 			break;
 		case LX_EPOLL_CTL_DEL:
-			if ((it = ep_find(ep, t.fd, g->tid)) != NULL)
-				r = ep_delete(it, t.copy);
+			if ((it = ep_only(ep, t.fd)) == NULL ||
+			    (r = ep_delete(it, t.copy)) == -LX_ENOENT) {
+				r = 1;
+				if ((it = ep_find(ep, t.fd, g->tid)) != NULL)
+					r = ep_delete(it, t.copy);
+			}
 			break;
 		}
 	}

@@ -385,11 +385,17 @@ change_poll(struct hq *q, const struct hq_event *ev)
 			}
 			return 0;
 		}
+		struct knote old = *kn;
+
 		kn->flags = ev->flags & (HQ_CLEAR | HQ_DISPATCH);
 		kn->sfflags = ev->fflags;
 		kn->udata = ev->udata;
-		if ((error = hqp_modify(q, kn, fd)) < 0)
+		if ((error = hqp_modify(q, kn, fd)) < 0) {
+			kn->flags = old.flags;
+			kn->sfflags = old.sfflags;
+			kn->udata = old.udata;
 			return error;
+		}
 		kn->status &= ~KN_DISABLED;
 		return 0;
 	}
