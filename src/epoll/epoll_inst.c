@@ -641,9 +641,11 @@ ep_harvest(struct ep_inst *ep, struct ep_rec *recs, int max)
 		ep->pend[p].it->pass = ep->pass;
 		recs[n++] = ep->pend[p++];
 	}
-	memmove(ep->pend, ep->pend + p, (size_t)(ep->npend - p) *
-	    sizeof(*ep->pend));
-	ep->npend -= p;
+	if (p > 0) {
+		memmove(ep->pend, ep->pend + p, (size_t)(ep->npend - p) *
+		    sizeof(*ep->pend));
+		ep->npend -= p;
+	}
 	/* take turns, so that neither kind starves the other */
 	if (ep->host_first) {
 		n += harvest_host(ep, recs + n, max - n);

@@ -18,14 +18,17 @@
  *             entry per (file, fd number) and read and write wake-ups
  *             must activate different knotes);
  *   q->ifd    inotify, for HQ_VNODE (hq_linux_vnode.c);
- *   q->pset   an epoll set of the HQ_POLL files, level-triggered items
- *             that hold no reference (hq_linux_poll.c);
+ *   HQ_POLL   items right in q->epfd, keyed by numbers of ours, that hold
+ *             no reference to their file (hq_linux_poll.c);
+ *   READ|CLEAR knotes also have their (edge-triggered) item right in
+ *             q->epfd: one level of nesting less for a queue watched by
+ *             another (Linux limits the sets a file may be in by depth);
  *   q->bell   an eventfd that is readable while the active queue is not
  *             empty (level knotes, HQ_USER triggers), so hq_fd() polls
  *             readable exactly while kqueue's would;
  *   own fds   one signalfd, timerfd or pidfd per SIGNAL, TIMER, PROC knote.
  *
- * rset, wset, ifd and pset are made when the first knote needs them, so
+ * rset, wset and ifd are made when the first knote needs them, so
  * that a queue costs the host what its knotes use (an inotify instance
  * only with a VNODE knote: the host's max_user_instances is small).
  *
@@ -245,8 +248,8 @@ hq_need_sets(struct hq *q)
 
 	if (q->rset >= 0)
 		return 0;
-	q->rset = epoll_create1(EPOLL_CLOEXEC);
-	q->wset = epoll_create1(EPOLL_CLOEXEC);
+	q->rset = hq_unclash(q, epoll_create1(EPOLL_CLOEXEC));
+	q->wset = hq_unclash(q, epoll_create1(EPOLL_CLOEXEC));
 	if (q->rset < 0 || q->wset < 0 ||
 	    (error = hq_nest(q, q->rset, TAG_RSET)) < 0 ||
 	    (error = hq_nest(q, q->wset, TAG_WSET)) < 0) {
@@ -271,6 +274,7 @@ need_inotify(struct hq *q)
 		return 0;
 	if ((error = hqv_init(q)) < 0)
 		return error;
+	q->ifd = hq_unclash(q, q->ifd);
 	if ((error = hq_nest(q, q->ifd, TAG_INOTIFY)) < 0) {
 		hqv_fini(q);
 		return error;
@@ -288,7 +292,7 @@ hq_create(void)
 	if (q == NULL)
 		return NULL;
 	TAILQ_INIT(&q->active);
-	q->rset = q->wset = q->ifd = q->pset = -1;
+	q->rset = q->wset = q->ifd = -1;
 	q->epfd = epoll_create1(EPOLL_CLOEXEC);
 	q->bell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (q->epfd < 0 || q->bell < 0)
@@ -502,7 +506,7 @@ drain_set(struct hq *q, int set)
 }
 
 static void
-harvest_one(struct hq *q, uint64_t tag)
+harvest_one(struct hq *q, uint64_t tag, uint32_t events)
 {
 	struct knote *kn;
 	uint64_t v;
@@ -517,15 +521,27 @@ harvest_one(struct hq *q, uint64_t tag)
 	case TAG_INOTIFY:
 		hqv_drain(q);
 		return;
-	case TAG_PSET:
-		return;		/* hq_wait drains it (hqp_drain) */
 	case TAG_BELL:
 		if (q->nactive == 0 && read(q->bell, &v, sizeof(v)) > 0)
 			q->bell_rung = false;
 		return;
 	}
+	if ((kn = kn_from_tag(q, tag)) == NULL)
+		return;
+	switch (kn->filter) {
+	case HQ_POLL:
+		/* the file's bits of now, as ep_item_poll gave them */
+		kn->fflags = events & (uint32_t)~(EPOLLET | EPOLLONESHOT);
+		kn->drained = q->pass;
+		hq_knote_activate(q, kn);
+		return;
+	case HQ_READ:
+		/* a direct READ|CLEAR item: activity; scan asks f_event */
+		hq_knote_activate(q, kn);
+		return;
+	}
 	/* SIGNAL, TIMER, PROC: kn_event drains the fd. */
-	if ((kn = kn_from_tag(q, tag)) != NULL && hqf_event(q, kn))
+	if (hqf_event(q, kn))
 		hq_knote_activate(q, kn);
 }
 
@@ -535,20 +551,43 @@ harvest(struct hq *q, const struct epoll_event *e, int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		harvest_one(q, e[i].data.u64);
+		harvest_one(q, e[i].data.u64, e[i].events);
 }
 
+/*
+ * Everything q->epfd has now.  Level HQ_POLL items stay ready, so each
+ * round is one call with room for all of them (a second call would report
+ * them again); then queued level HQ_POLL knotes it did not report go.
+ */
 static void
 harvest_ready(struct hq *q)
 {
-	struct epoll_event e[HQ_BATCH];
-	int n;
+	struct epoll_event fixed[HQ_BATCH], *e = fixed;
+	int n, room = HQ_BATCH;
 
+	if (q->npoll + q->ndirect > 0) {
+		room = HQ_BATCH + q->npoll + q->ndirect;
+		if (q->nebuf < room) {
+			void *b = realloc(q->ebuf, (size_t)room * sizeof(*e));
+
+			if (b != NULL) {
+				q->ebuf = b;
+				q->nebuf = room;
+			}
+		}
+		if (q->nebuf >= room)
+			e = q->ebuf;
+		else
+			room = HQ_BATCH;
+	}
+	q->pass++;
 	do {
-		n = epoll_wait(q->epfd, e, HQ_BATCH, 0);
+		n = epoll_wait(q->epfd, e, room, 0);
 		if (n > 0)
 			harvest(q, e, n);
-	} while (n == HQ_BATCH);
+	} while (n == room);
+	if (q->npoll > 0)
+		hqp_prune(q);
 }
 
 /* --- retrieval (kqueue_scan) ------------------------------------------ */
@@ -650,8 +689,6 @@ hq_wait(struct hq *q, struct hq_event *out, int max, int64_t timeout_ns)
 		return -EINVAL;
 	for (;;) {
 		harvest_ready(q);
-		if (q->npoll > 0)
-			hqp_drain(q);
 		n = scan(q, out, max);
 		if (n > 0 || timeout_ns == 0 || max == 0)
 			break;

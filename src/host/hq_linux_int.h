@@ -54,8 +54,9 @@ struct knote {
 	struct vwatch *pw;		/* directory: watch on its parent */
 	struct knote *pnext;		/* next child knote on pw */
 	/* HQ_POLL */
-	int num;			/* fd number keying its q->pset item */
-	unsigned drained;		/* q->pass of the drain that saw it */
+	int num;			/* fd number keying its q->epfd item */
+	unsigned drained;		/* q->pass of the harvest that saw it */
+	bool direct;			/* READ|CLEAR: its item is in q->epfd */
 };
 
 TAILQ_HEAD(knq, knote);
@@ -76,15 +77,15 @@ struct hq {
 	uint32_t nslots;
 	uint32_t *freeslots;		/* stack of free slot numbers */
 	uint32_t nfree;
-	/* HQ_POLL (hq_linux_poll.c) */
-	int pset;			/* epoll set of the files not held */
+	/* HQ_POLL (hq_linux_poll.c); its items are in q->epfd */
 	int npoll;			/* HQ_POLL knotes */
-	void *pbuf;			/* drain buffer, pbufn entries */
-	int pbufn;
-	uint64_t *pnums;		/* fd numbers in use as item keys */
+	int ndirect;			/* READ knotes whose item is in q->epfd */
+	void *ebuf;			/* harvest buffer, nebuf entries */
+	int nebuf;
+	uint64_t *pnums;		/* fd numbers keying q->epfd items */
 	int npnums;			/* bits in pnums */
 	int pnum_hint;			/* no free number below it */
-	unsigned pass;			/* drains so far */
+	unsigned pass;			/* harvests so far */
 	/* HQ_VNODE */
 	int ifd;			/* inotify, made at the first VNODE knote */
 	struct vwatch *wd_hash[HQ_HASH];
@@ -118,15 +119,23 @@ int hq_need_sets(struct hq *q);
 #define TAG_WSET	(UINT64_C(1) << 63 | 2)
 #define TAG_INOTIFY	(UINT64_C(1) << 63 | 3)
 #define TAG_BELL	(UINT64_C(1) << 63 | 4)
-#define TAG_PSET	(UINT64_C(1) << 63 | 5)
 
 /* HQ_POLL (hq_linux_poll.c). */
 int hqp_attach(struct hq *q, struct knote *kn, int fd);
 int hqp_modify(struct hq *q, struct knote *kn, int fd);
 int hqp_delete(struct hq *q, struct knote *kn, int fd);
 void hqp_detach(struct hq *q, struct knote *kn);
-void hqp_drain(struct hq *q);
+void hqp_prune(struct hq *q);
 void hqp_fini(struct hq *q);
+/*
+ * q->epfd keys HQ_POLL items by numbers of ours that no held fd has; an
+ * fd of ours about to be added to q->epfd must not have one of those
+ * numbers (hq_unclash moves it), and a number that keyed an item of ours
+ * we could not delete is kept from HQ_POLL (hqp_taint).
+ */
+int hq_unclash(struct hq *q, int fd);
+bool hqp_number_taken(const struct hq *q, int k);
+void hqp_taint(struct hq *q, int k);
 
 /* HQ_VNODE (hq_linux_vnode.c). */
 int hqv_init(struct hq *q);

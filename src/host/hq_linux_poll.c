@@ -5,8 +5,15 @@
  * A Linux epoll set keeps an item only while its file lives, and the item
  * holds no reference to the file: when the file's last reference goes
  * (in any process), the kernel drops the item.  So each knote is an item
- * of q->pset, made from the caller's fd, which the caller then closes:
- * nothing of ours keeps the file open.
+ * of q->epfd itself, made from the caller's fd, which the caller then
+ * closes: nothing of ours keeps the file open.
+ *
+ * Right in q->epfd, not in a set nested in it: Linux limits how many
+ * epoll sets a file may be in by the depth of their nesting (at most 500
+ * sets nested once, 100 twice, 50 three times; reverse_path_check), and
+ * the loop watches q->epfd directly (a READ|CLEAR knote has its item in
+ * the loop's own q->epfd), so a guest file can be in 500 emulated
+ * instances (Linux: 1000 epoll instances).
  *
  * An item is keyed by (file, fd number).  The number is one of ours,
  * chosen per queue (q->pnums) and used only for that: to add, modify or
@@ -14,7 +21,9 @@
  * (F_DUPFD, which never replaces anything), then the number is closed
  * again.  If the supervisor opened something of its own at that number
  * meanwhile, that file is moved aside for the moment and put back (the
- * same open file at the same number, nothing else changes).
+ * same open file at the same number, nothing else changes).  No other
+ * item of q->epfd has such a number (hq_unclash), so kcmp's "the item
+ * under number N" is always ours.
  *
  * Whether the item still exists, and whether a traced thread's fd is its
  * file, kcmp(KCMP_EPOLL_TFD) asks of the kernel without touching either.
@@ -22,9 +31,10 @@
  * Items are level-triggered unless HQ_CLEAR (EPOLLET) or HQ_DISPATCH
  * (EPOLLONESHOT), with the caller's bits: epoll_wait on the set polls
  * each file at that moment (ep_item_poll), so an event's bits are the
- * file's own answer, the question Linux's epoll asks.  hq_wait drains the
- * set once per call (hqp_drain); a level item is re-reported by the host
- * while true, so nothing of it is kept between calls.
+ * file's own answer, the question Linux's epoll asks.  hq_wait asks the
+ * set once per round for everything (hq_linux.c); a level item is
+ * reported again by the host while true, and hqp_prune drops the queued
+ * ones it no longer reports.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,16 +64,12 @@ _Static_assert(HQ_POLL_IN == EPOLLIN && HQ_POLL_PRI == EPOLLPRI &&
 /* --- item numbers ------------------------------------------------------ */
 
 static int num_base = -1;	/* numbers below are the supervisor's own */
-static int num_limit;		/* RLIMIT_NOFILE, raised to the hard limit */
+static int num_limit;		/* RLIMIT_NOFILE's hard limit */
 static pid_t self;
 
-/*
- * The numbers must lie below our RLIMIT_NOFILE, so raise it to the hard
- * limit (this runs after the guest was started: its limit is its own),
- * and start well above what the supervisor itself opens.
- */
+/* Numbers from well above what the supervisor itself opens. */
 static void
-num_init(void)
+num_setup(void)
 {
 	struct rlimit rl;
 
@@ -71,16 +77,32 @@ num_init(void)
 		return;
 	self = getpid();
 	num_limit = 1024;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur < rl.rlim_max) {
-			struct rlimit want = { rl.rlim_max, rl.rlim_max };
-
-			if (setrlimit(RLIMIT_NOFILE, &want) == 0)
-				rl = want;
-		}
-		num_limit = rl.rlim_cur > INT_MAX ? INT_MAX : (int)rl.rlim_cur;
-	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		num_limit = rl.rlim_max > INT_MAX ? INT_MAX : (int)rl.rlim_max;
 	num_base = num_limit >= 4096 ? 1024 : num_limit / 4;
+}
+
+/*
+ * The numbers must lie below our RLIMIT_NOFILE: raise it to the hard
+ * limit, at the first HQ_POLL knote (after the guest was started: its
+ * limit is its own).
+ */
+static void
+num_raise(void)
+{
+	static bool done;
+	struct rlimit rl;
+
+	if (done)
+		return;
+	done = true;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0 && getrlimit(RLIMIT_NOFILE,
+		    &rl) == 0)
+			num_limit = rl.rlim_cur > INT_MAX ? INT_MAX :
+			    (int)rl.rlim_cur;
+	}
 }
 
 static bool
@@ -88,7 +110,8 @@ num_used(const struct hq *q, int k)
 {
 	int i = k - num_base;
 
-	return i < q->npnums && (q->pnums[i / 64] >> (i % 64) & 1);
+	return num_base >= 0 && i >= 0 && i < q->npnums &&
+	    (q->pnums[i / 64] >> (i % 64) & 1);
 }
 
 static int
@@ -96,6 +119,8 @@ num_mark(struct hq *q, int k, bool used)
 {
 	int i = k - num_base;
 
+	if (i < 0)
+		return 0;	/* never an HQ_POLL number */
 	if (i >= q->npnums) {
 		int n = (i / 64 + 1) * 64 * 2;
 		uint64_t *b;
@@ -205,41 +230,58 @@ take_back(int fd, struct at *a)
 
 /* --- the set ---------------------------------------------------------- */
 
+bool
+hqp_number_taken(const struct hq *q, int k)
+{
+	return num_used(q, k);
+}
+
+void
+hqp_taint(struct hq *q, int k)
+{
+	num_setup();
+	num_mark(q, k, true);
+}
+
+int
+hq_unclash(struct hq *q, int fd)
+{
+	int k = 0, r;
+
+	if (fd < 0 || !num_used(q, fd))
+		return fd;
+	while ((r = fcntl(fd, F_DUPFD_CLOEXEC, k)) >= 0 && num_used(q, r)) {
+		close(r);
+		k = r + 1;
+	}
+	if (r < 0)
+		return fd;	/* no room: kcmp may then name the wrong item */
+	close(fd);
+	return r;
+}
+
 /* Does this kernel answer KCMP_EPOLL_TFD?  Asked once, on a real set. */
 static int kcmp_ok = -1;
 
 static long
 kcmp_item(pid_t pid, int fd, const struct hq *q, int k)
 {
-	struct kcmp_epoll_slot s = { (uint32_t)q->pset, (uint32_t)k, 0 };
+	struct kcmp_epoll_slot s = { (uint32_t)q->epfd, (uint32_t)k, 0 };
 
 	return syscall(SYS_kcmp, pid, self, KCMP_EPOLL_TFD, fd, &s);
 }
 
 static int
-pset_init(struct hq *q)
+poll_init(struct hq *q)
 {
-	int error;
-
-	num_init();
-	if (q->pset >= 0)
-		return 0;
-	if ((q->pset = epoll_create1(EPOLL_CLOEXEC)) < 0)
-		return -errno;
+	num_setup();
+	num_raise();
 	if (kcmp_ok < 0) {
 		/* no item at this number yet: ENOENT where kcmp works */
-		kcmp_ok = kcmp_item(self, q->pset, q, num_limit - 1) < 0 &&
+		kcmp_ok = kcmp_item(self, q->epfd, q, num_limit - 1) < 0 &&
 		    errno == ENOENT;
 	}
-	if (!kcmp_ok)
-		error = -EOPNOTSUPP;
-	else
-		error = hq_nest(q, q->pset, TAG_PSET);
-	if (error < 0) {
-		close(q->pset);
-		q->pset = -1;
-	}
-	return error;
+	return kcmp_ok ? 0 : -EOPNOTSUPP;
 }
 
 static void
@@ -258,12 +300,12 @@ hqp_attach(struct hq *q, struct knote *kn, int fd)
 	struct epoll_event e;
 	int k, error;
 
-	if ((error = pset_init(q)) < 0)
+	if ((error = poll_init(q)) < 0)
 		return error;
 	if ((k = num_alloc(q, fd)) < 0)
 		return k;
 	item_event(kn, &e);
-	error = epoll_ctl(q->pset, EPOLL_CTL_ADD, k, &e) < 0 ? -errno : 0;
+	error = epoll_ctl(q->epfd, EPOLL_CTL_ADD, k, &e) < 0 ? -errno : 0;
 	close(k);
 	if (error < 0) {
 		num_mark(q, k, false);
@@ -285,7 +327,7 @@ item_ctl(struct hq *q, struct knote *kn, int fd, int op)
 		return error;
 	item_event(kn, &e);
 	/* ENOENT: fd's file is not the knote's (or the item is gone) */
-	error = epoll_ctl(q->pset, op, kn->num, &e) < 0 ? -errno : 0;
+	error = epoll_ctl(q->epfd, op, kn->num, &e) < 0 ? -errno : 0;
 	take_back(fd, &a);
 	return error;
 }
@@ -316,52 +358,25 @@ hqp_detach(struct hq *q, struct knote *kn)
 void
 hqp_fini(struct hq *q)
 {
-	if (q->pset >= 0)
-		close(q->pset);
-	q->pset = -1;
-	free(q->pbuf);
+	free(q->ebuf);
 	free(q->pnums);
-	q->pbuf = NULL;
+	q->ebuf = NULL;
 	q->pnums = NULL;
-	q->pbufn = q->npnums = 0;
+	q->nebuf = q->npnums = 0;
 }
 
 /*
- * Ask every file now.  A level knote still queued from an earlier call
- * keeps its place if the host reports it again (so that a small max takes
- * turns, as Linux's round robin does) with its bits of now, and leaves
- * the queue if not.  Edge and one-shot knotes stay until retrieved.
+ * After a harvest that asked every item: a level knote still queued from
+ * an earlier call keeps its place if the host reported it again (so that
+ * a small max takes turns, as Linux's round robin does), with its bits of
+ * now, and leaves the queue if not.  Edge and one-shot knotes stay until
+ * retrieved.
  */
 void
-hqp_drain(struct hq *q)
+hqp_prune(struct hq *q)
 {
-	struct epoll_event *e;
 	struct knote *kn, *next;
-	int n;
 
-	if (q->pbufn < q->npoll) {
-		int want = q->npoll + 64;
-
-		if ((e = realloc(q->pbuf, (size_t)want * sizeof(*e))) == NULL)
-			return;
-		q->pbuf = e;
-		q->pbufn = want;
-	}
-	q->pass++;
-	/* one call: a second would report the level items again */
-	e = q->pbuf;
-	n = epoll_wait(q->pset, e, q->pbufn, 0);
-	for (int i = 0; i < n; i++) {
-		uint64_t tag = e[i].data.u64;
-
-		kn = (uint32_t)tag < q->nslots ? q->slots[(uint32_t)tag] : NULL;
-		if (kn == NULL || kn->gen != (uint32_t)(tag >> 32) ||
-		    kn->filter != HQ_POLL)
-			continue;
-		kn->fflags = e[i].events & POLL_BITS;
-		kn->drained = q->pass;
-		hq_knote_activate(q, kn);
-	}
 	for (kn = TAILQ_FIRST(&q->active); kn != NULL; kn = next) {
 		next = TAILQ_NEXT(kn, tq);
 		if (kn->filter == HQ_POLL && kn->drained != q->pass &&
@@ -390,7 +405,7 @@ hq_poll_alive(struct hq *q, uintptr_t key)
 
 	if (kn == NULL || kn->num < 0)
 		return 0;
-	r = kcmp_item(self, q->pset, q, kn->num);
+	r = kcmp_item(self, q->epfd, q, kn->num);
 	if (r >= 0)
 		return 1;
 	if (errno != ENOENT)
