@@ -19,7 +19,9 @@
  *             must activate different knotes);
  *   q->ifd    inotify, for HQ_VNODE (hq_linux_vnode.c);
  *   HQ_POLL   items right in q->epfd, keyed by numbers of ours, that hold
- *             no reference to their file (hq_linux_poll.c);
+ *             no reference to their file (hq_linux_poll.c), plus a
+ *             private open of the few proc files whose poll reports a
+ *             change once (hq_linux_once.c);
  *   READ|CLEAR knotes also have their (edge-triggered) item right in
  *             q->epfd: one level of nesting less for a queue watched by
  *             another (Linux limits the sets a file may be in by depth);
@@ -153,6 +155,7 @@ kn_alloc(struct hq *q, const struct hq_event *ev)
 	kn->udata = ev->udata;
 	kn->fd = -1;
 	kn->num = -1;
+	kn->shadow = -1;
 	kn->slot = q->freeslots[--q->nfree];
 	kn->gen = (q->slotgen[kn->slot] + 1) & 0x7fffffff;
 	q->slotgen[kn->slot] = kn->gen;
@@ -228,6 +231,17 @@ bell_sync(struct hq *q)
 		    errno == EAGAIN)
 			q->bell_rung = false;
 	}
+}
+
+/* Wake whoever watches q: its next harvest has something to queue. */
+void
+hq_ring(struct hq *q)
+{
+	uint64_t v = 1;
+
+	if (!q->bell_rung && write(q->bell, &v, sizeof(v)) ==
+	    (ssize_t)sizeof(v))
+		q->bell_rung = true;
 }
 
 /* --- create / destroy ------------------------------------------------- */
@@ -531,7 +545,10 @@ harvest_one(struct hq *q, uint64_t tag, uint32_t events)
 	switch (kn->filter) {
 	case HQ_POLL:
 		/* the file's bits of now, as ep_item_poll gave them */
-		kn->fflags = events & (uint32_t)~(EPOLLET | EPOLLONESHOT);
+		kn->fflags = hqo_item_bits(kn, events &
+		    (uint32_t)~(EPOLLET | EPOLLONESHOT));
+		if (kn->fflags == 0)
+			return;
 		kn->drained = q->pass;
 		hq_knote_activate(q, kn);
 		return;
@@ -581,13 +598,16 @@ harvest_ready(struct hq *q)
 			room = HQ_BATCH;
 	}
 	q->pass++;
+	hqo_poll();
 	do {
 		n = epoll_wait(q->epfd, e, room, 0);
 		if (n > 0)
 			harvest(q, e, n);
 	} while (n == room);
-	if (q->npoll > 0)
+	if (q->npoll > 0) {
+		hqo_apply(q);
 		hqp_prune(q);
+	}
 }
 
 /* --- retrieval (kqueue_scan) ------------------------------------------ */

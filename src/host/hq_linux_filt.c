@@ -403,7 +403,7 @@ hqf_event(struct hq *q, struct knote *kn)
 	case HQ_USER:
 		return kn->hook;
 	case HQ_POLL:
-		return kn->fflags != 0;	/* set by the drain (hqp_drain) */
+		return kn->fflags != 0;	/* set by the harvest (hq_linux.c) */
 	}
 	return false;
 }

@@ -57,6 +57,11 @@ struct knote {
 	int num;			/* fd number keying its q->epfd item */
 	unsigned drained;		/* q->pass of the harvest that saw it */
 	bool direct;			/* READ|CLEAR: its item is in q->epfd */
+	/* HQ_POLL on a file that reports a change once (hq_linux_once.c) */
+	int shadow;			/* our own open of it, or -1 */
+	uint32_t spend;			/* change seen there, not yet queued */
+	struct hq *sq;			/* the knote's queue */
+	struct knote *onext;		/* every knote with a shadow */
 };
 
 TAILQ_HEAD(knq, knote);
@@ -134,6 +139,14 @@ void hqp_fini(struct hq *q);
  * we could not delete is kept from HQ_POLL (hqp_taint).
  */
 int hq_unclash(struct hq *q, int fd);
+void hq_ring(struct hq *q);
+
+/* HQ_POLL on files that report a change once (hq_linux_once.c). */
+void hqo_attach(struct hq *q, struct knote *kn, int fd);
+void hqo_detach(struct knote *kn);
+uint32_t hqo_item_bits(const struct knote *kn, uint32_t bits);
+void hqo_poll(void);
+void hqo_apply(struct hq *q);
 bool hqp_number_taken(const struct hq *q, int k);
 void hqp_taint(struct hq *q, int k);
 

@@ -304,6 +304,7 @@ hqp_attach(struct hq *q, struct knote *kn, int fd)
 		return error;
 	if ((k = num_alloc(q, fd)) < 0)
 		return k;
+	hqo_attach(q, kn, fd);
 	item_event(kn, &e);
 	error = epoll_ctl(q->epfd, EPOLL_CTL_ADD, k, &e) < 0 ? -errno : 0;
 	close(k);
@@ -348,6 +349,7 @@ hqp_delete(struct hq *q, struct knote *kn, int fd)
 void
 hqp_detach(struct hq *q, struct knote *kn)
 {
+	hqo_detach(kn);
 	if (kn->num < 0)
 		return;
 	num_mark(q, kn->num, false);

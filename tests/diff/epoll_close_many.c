@@ -160,8 +160,9 @@ main(void)
 		printf("reused number %s: add %d mod %d\n",
 		    p[0] < NCONN ? "yes" : "no", a, m);
 	}
-	printf("in seconds: %s\n", now() - t0 < 20 ? "yes" : "no");
-	if (now() - t0 >= 20)
+	/* per-fd close rules took 341 s; an ASan build on a loaded host 30 */
+	printf("in seconds: %s\n", now() - t0 < 90 ? "yes" : "no");
+	if (now() - t0 >= 90)
 		fprintf(stderr, "took %.1f s\n", now() - t0);
 	printf("%s\n", ok ? "all good" : "FAILED");
 	return 0;
