@@ -10,7 +10,8 @@
 #    microseconds one emulated call costs (lxrun minus native);
 # 2. ptrace stops per epoll_wait: lxrun itself is run under strace, which
 #    counts its successful wait4() calls (one per guest stop); the stops of
-#    a 0-iteration run are subtracted;
+#    a 0-iteration run are subtracted; and lxrun's own syscalls per
+#    epoll_ctl (strace -c on lxrun, per name);
 # 3. redis-server under lxrun vs the same server natively, loaded by
 #    redis-benchmark (SET and GET, 20 clients): requests/s and the ratio.
 # Each figure is taken unpinned and with lxrun+guest pinned to CPU 0
@@ -67,6 +68,22 @@ if command -v strace >/dev/null 2>&1; then
 	    >/dev/null 2>&1; grep -c ' = [1-9]' "$tmp/st")
 	awk -v a="$s0" -v b="$s1" 'BEGIN {
 	    printf "events ready: %.2f stops per epoll_wait\n", (b - a) / 2000 }'
+	echo "== lxrun's own syscalls per epoll_ctl(MOD) (strace -c on lxrun)"
+	# lxrun alone is traced (no -f: the guest is lxrun's tracee); the
+	# calls of a 0-iteration run are subtracted, per syscall name.
+	count() {
+		strace -c -o "$tmp/c$1" "$LXRUN" "$tmp/pp" ctl "$1" \
+		    >/dev/null 2>&1
+		awk '$NF ~ /^[a-z_0-9]+$/ && $NF != "total" &&
+		    $4 ~ /^[0-9]+$/ { print $NF, $4 }' \
+		    "$tmp/c$1" | sort
+	}
+	count 0 >"$tmp/n0"
+	count 2000 >"$tmp/n1"
+	join -a 2 -e 0 -o 0,1.2,2.2 "$tmp/n0" "$tmp/n1" | awk '
+	    { d = ($3 - $2) / 2000; if (d >= 0.05) {
+		printf "  %-18s %6.2f\n", $1, d; t += d } }
+	    END { printf "  %-18s %6.2f\n", "total", t }'
 fi
 
 if command -v redis-server >/dev/null 2>&1 &&

@@ -26,6 +26,8 @@ enum hq_filter {
 	HQ_PROC,	/* ident = pid: NOTE_EXIT */
 	HQ_TIMER,	/* ident = caller's id: data = ns period (or one-shot) */
 	HQ_USER,	/* ident = caller's id: triggered by HQ_NOTE_TRIGGER */
+	HQ_POLL,	/* ident = caller's key, data = fd: poll(2) readiness
+			   of a file the queue does not hold (below) */
 };
 
 /* Flags (in changes; EOF and ERROR also come back in events). */
@@ -60,6 +62,45 @@ enum hq_filter {
 
 /* HQ_TIMER: fflags unit (default ns); data = period; ONESHOT for once. */
 #define HQ_NOTE_NSECONDS	0x00000000
+
+/*
+ * HQ_POLL: a knote on a file that the queue keeps no reference to, so
+ * that closing the file everywhere else really closes it; the knote then
+ * ends by itself, as a kqueue knote ends when its fd is closed.
+ *
+ *  - ident is a key the caller chooses (unique in the queue); the file is
+ *    the fd in data, held by the caller for the call only.  A change to
+ *    the knote (a re-ADD, ENABLE, DELETE) names the file again in data:
+ *    a backend may key its host object by the file.  -ENOENT: the knote's
+ *    file is not that one (or the knote ended).
+ *  - fflags of the change: the HQ_POLL_* bits wanted; of an event: those
+ *    of them true when the queue was asked (hq_wait), plus ERR and HUP,
+ *    which are always reported.  Level by default: an event for as long
+ *    as the file is ready; HQ_CLEAR: once per new activity of the file;
+ *    HQ_DISPATCH: disabled after one event until a re-ADD.  A re-ADD
+ *    replaces the bits, these flags and udata, re-enables the knote and
+ *    looks at the file again.
+ *  - ADD fails with -EPERM for a file that has no poll (regular files,
+ *    directories...), -EBADF for an O_PATH fd, -ENOSPC when the backend
+ *    has no room left for another such knote.
+ *
+ * Backends: on Linux each knote is an item of a host epoll set, which
+ * keeps items only while their file lives; on a kqueue host the backend
+ * holds a copy of the file and its READ/WRITE knotes, and the caller says
+ * when a file may have been closed (hq_poll_alive after every close:
+ * every syscall stops there).  docs/semantics.md, epoll.
+ */
+#define HQ_POLL_IN		0x0001
+#define HQ_POLL_PRI		0x0002
+#define HQ_POLL_OUT		0x0004
+#define HQ_POLL_ERR		0x0008
+#define HQ_POLL_HUP		0x0010
+#define HQ_POLL_RDNORM		0x0040
+#define HQ_POLL_RDBAND		0x0080
+#define HQ_POLL_WRNORM		0x0100
+#define HQ_POLL_WRBAND		0x0200
+#define HQ_POLL_MSG		0x0400
+#define HQ_POLL_RDHUP		0x2000
 
 struct hq_event {
 	uintptr_t ident;
@@ -97,6 +138,17 @@ int hq_change(struct hq *q, const struct hq_event *changes, int n);
  * max; return how many, or -errno (-EINTR when a signal came).
  */
 int hq_wait(struct hq *q, struct hq_event *out, int max, int64_t timeout_ns);
+/*
+ * HQ_POLL knote `key`: does its file still exist?  1 yes; 0 no, and the
+ * knote is gone (as if deleted); -errno if the host cannot tell.
+ */
+int hq_poll_alive(struct hq *q, uintptr_t key);
+/*
+ * Is fd of process (thread) pid the very open file of HQ_POLL knote key?
+ * 1 yes, 0 no (or the knote ended), -errno if the host cannot tell.  The
+ * caller must be allowed to look at pid's files (it traces pid).
+ */
+int hq_poll_is(struct hq *q, uintptr_t key, int pid, int fd);
 /* Name of the backend, for --version ("linux-epoll", "kqueue"). */
 const char *hq_backend(void);
 

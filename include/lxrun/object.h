@@ -64,6 +64,9 @@ int lx_object_register(struct lx_object *o, struct lx_guest *g, int guest_fd);
 /* The object behind guest_fd if it is one of ops' kind, else NULL. */
 struct lx_object *lx_object_find(struct lx_guest *g, int guest_fd,
     const struct lx_object_ops *ops);
+/* The object of ops' kind (any kind if NULL) whose guest file is dev/ino. */
+struct lx_object *lx_object_lookup(uint64_t dev, uint64_t ino,
+    const struct lx_object_ops *ops);
 /* Forget o (does not call release). */
 void lx_object_unregister(struct lx_object *o);
 /* The object whose guest end is inode ino (of a pipe or socket), or NULL. */

@@ -4,24 +4,39 @@
  * epoll_pwait, epoll_pwait2), with Linux's argument checks in Linux's
  * order (fs/eventpoll.c), over the instances of epoll_inst.c.
  *
+ * One stop each, and few host calls: the epoll fd's instance is found
+ * with one kcmp when the fd number was seen before (fdcache), the target
+ * is pulled once (pidfd_getfd) and handed to the host queue, which keeps
+ * no reference to it.  Checks that only an error needs (does the file
+ * poll at all?) are made only on the way to an error.
+ *
  * Waiting never blocks the supervisor: with nothing ready and a timeout,
  * the call parks in the guest's own ppoll on its epoll fd (the marker byte
  * makes it readable), with the caller's signal mask for pwait/pwait2, and
- * harvests again when resumed.  One stop when events are ready.
+ * harvests again when resumed.  A waiter stays with the instance it began
+ * on, as Linux's does, even if the epoll fd is closed under it.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "epoll/epoll_int.h"
 #include "lxrun/handlers.h"
 #include "lxrun/supervisor.h"
 
-/* Events harvested and written to the guest per round. */
-#define EP_CHUNK		256
-
 static void
 ep_release(struct lx_object *o)
 {
-	ep_inst_free((struct ep_inst *)o);
+	struct ep_inst *ep = (struct ep_inst *)o;
+
+	/* A thread still waiting keeps the instance, as its fdget does. */
+	if (ep->waiters > 0) {
+		ep->orphan = true;
+		ep_cache_forget(ep);
+		ep_host_close(ep->o.sup_fd);
+		ep->o.sup_fd = -1;
+		return;
+	}
+	ep_inst_free(ep);
 }
 
 const struct lx_object_ops ep_object_ops = {
@@ -31,7 +46,102 @@ const struct lx_object_ops ep_object_ops = {
 	.release = ep_release,
 };
 
+/* --- which instance a guest fd is ------------------------------------ */
+
+#define EP_CACHE 256
+
+/* fd number -> instance, as last seen; each hit is proven by one kcmp. */
+static struct {
+	int pid, fd;
+	struct ep_inst *ep;
+} fdcache[EP_CACHE];
+
+static unsigned
+cache_slot(int pid, int fd)
+{
+	return ((unsigned)pid * 31u + (unsigned)fd) % EP_CACHE;
+}
+
+void
+ep_cache_forget(struct ep_inst *ep)
+{
+	for (int i = 0; i < EP_CACHE; i++)
+		if (fdcache[i].ep == ep)
+			fdcache[i].ep = NULL;
+}
+
+/* fdget(): an open fd that is not O_PATH. */
+static int
+fd_get(struct lx_guest *g, int fd, struct lx_fd_ident *id)
+{
+	if (fd < 0 || lx_guest_fd_ident(g, fd, id) < 0 ||
+	    (id->flags & LX_O_PATH))
+		return -LX_EBADF;
+	return 0;
+}
+
+/*
+ * The instance behind guest fd: 0 with *epp (NULL: an open fd that is not
+ * an emulated epoll), or -LX_EBADF.
+ */
+static int
+inst_of(struct lx_guest *g, int fd, struct ep_inst **epp)
+{
+	struct lx_fd_ident id;
+	struct ep_inst *ep;
+	unsigned s;
+
+	*epp = NULL;
+	if (fd < 0)
+		return -LX_EBADF;
+	s = cache_slot(g->pid, fd);
+	ep = fdcache[s].ep;
+	if (ep != NULL && fdcache[s].pid == g->pid && fdcache[s].fd == fd &&
+	    ep_is_fd(ep, g->tid, fd)) {
+		*epp = ep;
+		return 0;
+	}
+	if (fd_get(g, fd, &id) < 0)
+		return -LX_EBADF;
+	ep = (struct ep_inst *)lx_object_lookup(id.dev, id.ino,
+	    &ep_object_ops);
+	if (ep == NULL || ep->dead || ep->orphan)
+		return 0;
+	if (ep_is_fd(ep, g->tid, fd)) {
+		fdcache[s].pid = g->pid;
+		fdcache[s].fd = fd;
+		fdcache[s].ep = ep;
+	}
+	*epp = ep;
+	return 0;
+}
+
+struct ep_inst *
+ep_of_fd(struct lx_guest *g, int fd)
+{
+	struct ep_inst *ep;
+
+	return inst_of(g, fd, &ep) == 0 ? ep : NULL;
+}
+
 /* --- epoll_create, epoll_create1 -------------------------------------- */
+
+/* Let ep know its guest end by its open file (one kcmp then: inst_of). */
+static void
+know_self(struct ep_inst *ep, struct lx_guest *g, int gfd)
+{
+	uint64_t dev, ino;
+	uint32_t type;
+	int copy = lx_guest_pull_fd(g, gfd);
+
+	if (copy < 0)
+		return;
+	/* another thread may have put something else there: only ours */
+	if (ep_host_file(copy, &dev, &ino, &type) == 0 &&
+	    type == LX_S_IFIFO && dev == ep->o.dev && ino == ep->o.ino)
+		ep_inst_set_self(ep, copy);
+	ep_host_close(copy);
+}
 
 static long
 ep_create(struct lx_guest *g, int flags)
@@ -39,7 +149,7 @@ ep_create(struct lx_guest *g, int flags)
 	struct ep_inst *ep;
 	int gfd, sup = -1, r;
 
-	ep_life_seen(g);
+	ep_inst_reap();
 	gfd = lx_object_make_pipe(g, flags & LX_O_CLOEXEC, &sup);
 	if (gfd < 0)
 		return gfd;
@@ -57,6 +167,7 @@ ep_create(struct lx_guest *g, int flags)
 		ep_inst_free(ep);
 		goto fail;
 	}
+	know_self(ep, g, gfd);
 	return gfd;
 fail:
 	lx_guest_syscall(g, LX_NR_close, (uint64_t)gfd, 0, 0, 0, 0, 0);
@@ -65,7 +176,8 @@ fail:
 
 /*
  * -LX_ENOSYS: the supervisor cannot take fds from this thread's table (a
- * private one, on a kernel without PIDFD_THREAD): the host's epoll serves.
+ * private one, on a kernel without PIDFD_THREAD), or the host has no
+ * queue that forgets closed files: the host's epoll serves.
  */
 static struct lx_action
 ep_answer(long r)
@@ -93,96 +205,171 @@ lx_sys_epoll_create1(struct lx_call *c, struct lx_guest *g)
 
 /* --- epoll_ctl -------------------------------------------------------- */
 
-/* fdget(): an open fd that is not O_PATH. */
-static int
-fd_get(struct lx_guest *g, int fd, struct lx_fd_ident *id)
+/*
+ * file_can_poll(): asked of the host (a file with a poll method takes a
+ * knote), only on the way to an error, where Linux's EPERM comes first.
+ * -LX_EBADF for an O_PATH fd, which fdget() does not give.
+ */
+static long
+poll_check(int copy, long err)
 {
-	if (fd < 0 || lx_guest_fd_ident(g, fd, id) < 0 ||
-	    (id->flags & LX_O_PATH))
-		return -LX_EBADF;
-	return 0;
+	static struct hq *probe;
+	struct hq_event ch = hq_event(1, HQ_POLL, HQ_ADD, 0, copy, NULL);
+	int r;
+
+	if (probe == NULL && (probe = hq_create()) == NULL)
+		return err;
+	if ((r = hq_change(probe, &ch, 1)) == 0) {
+		ch.flags = HQ_DELETE;
+		hq_change(probe, &ch, 1);
+		return err;
+	}
+	return r == -EPERM ? -LX_EPERM : r == -EBADF ? -LX_EBADF : err;
 }
 
-/* file_can_poll(): files, directories and block devices have no poll. */
-static bool
-can_poll(const struct lx_fd_ident *id)
-{
-	uint32_t t = id->mode & LX_S_IFMT;
+struct target {
+	int fd, copy;
+	uint64_t dev, ino;
+	uint32_t type;
+	struct ep_inst *tep;		/* the target is an emulated epoll */
+};
 
-	return t != LX_S_IFREG && t != LX_S_IFDIR && t != LX_S_IFBLK;
+static void
+target_look(struct target *t)
+{
+	struct lx_object *o;
+
+	t->tep = NULL;
+	if (ep_host_file(t->copy, &t->dev, &t->ino, &t->type) < 0)
+		return;
+	if (t->type == LX_S_IFIFO &&
+	    (o = lx_object_lookup(t->dev, t->ino, &ep_object_ops)) != NULL &&
+	    !((struct ep_inst *)o)->dead)
+		t->tep = (struct ep_inst *)o;
+}
+
+/* Pipes and sockets always poll; anything else is asked (error paths). */
+static long
+err_after_eperm(const struct target *t, long err)
+{
+	if (t->type == LX_S_IFIFO || t->type == LX_S_IFSOCK)
+		return err;
+	return poll_check(t->copy, err);
 }
 
 static long
-ctl_add(struct ep_inst *ep, struct lx_guest *g, int fd,
-    struct lx_epoll_event *ev, struct ep_inst *tep)
+ctl_add(struct ep_inst *ep, struct lx_guest *g, struct target *t,
+    struct lx_epoll_event *ev)
 {
 	struct ep_item *it;
-	int copy, err;
+	int err;
 
-	if (tep != NULL && ep_would_loop(ep, tep))
+	target_look(t);
+	/* f.file == tf.file: the instance's own fd (a pipe: it polls) */
+	if (t->tep == ep)
+		return -LX_EINVAL;
+	if ((ev->events & LX_EPOLLEXCLUSIVE) && (t->tep != NULL ||
+	    (ev->events & ~(uint32_t)LX_EPOLLEXCLUSIVE_OK)))
+		return err_after_eperm(t, -LX_EINVAL);
+	if (t->tep != NULL && ep_would_loop(ep, t->tep))
 		return -LX_ELOOP;
-	if (ep_find(ep, fd, g->pid) != NULL)
+	if (ep_find(ep, t->fd, g->tid) != NULL)
 		return -LX_EEXIST;
-	if ((copy = lx_guest_pull_fd(g, fd)) < 0)
-		return copy == -LX_EBADF ? copy : -LX_ENOMEM;
-	it = ep_insert(ep, fd, copy, ev->events, ev->data, tep, &err);
-	if (it == NULL)
-		return err;
-	ep_life_added(it, g);
-	return 0;
+	ep_collect(ep);
+	it = ep_insert(ep, t->fd, t->copy, ev->events, ev->data, t->tep,
+	    t->type == 0, &err);
+	return it != NULL ? 0 : err;
+}
+
+/*
+ * What Linux answers when the quick way did not succeed: every check in
+ * its order, EPERM (the file cannot poll) first.
+ */
+static long
+ctl_error(struct ep_inst *ep, struct lx_guest *g, int op, struct target *t,
+    const struct lx_epoll_event *ev, bool has_event)
+{
+	struct ep_item *it;
+
+	target_look(t);
+	if (ep == NULL || t->tep == ep)
+		return err_after_eperm(t, -LX_EINVAL);
+	if (has_event && (ev->events & LX_EPOLLEXCLUSIVE) &&
+	    (op == LX_EPOLL_CTL_MOD || (op == LX_EPOLL_CTL_ADD &&
+	    (t->tep != NULL ||
+	    (ev->events & ~(uint32_t)LX_EPOLLEXCLUSIVE_OK)))))
+		return err_after_eperm(t, -LX_EINVAL);
+	switch (op) {
+	case LX_EPOLL_CTL_MOD:
+	case LX_EPOLL_CTL_DEL:
+		if ((it = ep_find(ep, t->fd, g->tid)) == NULL)
+			return err_after_eperm(t, -LX_ENOENT);
+		/* MOD of an EPOLLEXCLUSIVE registration */
+		return -LX_EINVAL;
+	}
+	return err_after_eperm(t, -LX_EINVAL);
 }
 
 static long
 ep_ctl(struct lx_call *c, struct lx_guest *g)
 {
-	int epfd = (int)c->arg[0], op = (int)c->arg[1], fd = (int)c->arg[2];
+	int epfd = (int)c->arg[0], op = (int)c->arg[1];
+	struct target t = { (int)c->arg[2], -1 };
 	struct lx_epoll_event ev = { 0, 0 };
-	struct lx_fd_ident eid, tid;
-	struct ep_inst *ep, *tep;
-	struct ep_item *it;
 	bool has_event = op != LX_EPOLL_CTL_DEL;
+	struct ep_inst *ep;
+	struct ep_item *it;
+	long r;
 
 	if (has_event && lx_guest_read(g, &ev, c->arg[3], sizeof(ev)) < 0)
 		return -LX_EFAULT;
-	if (fd_get(g, epfd, &eid) < 0 || fd_get(g, fd, &tid) < 0)
+	if ((r = inst_of(g, epfd, &ep)) < 0 || t.fd < 0)
 		return -LX_EBADF;
-	if (!can_poll(&tid))
-		return -LX_EPERM;
+	if ((t.copy = lx_guest_pull_fd(g, t.fd)) < 0)
+		return t.copy == -LX_EBADF ? -LX_EBADF : -LX_ENOMEM;
 	/* No CAP_BLOCK_SUSPEND semantics: EPOLLWAKEUP is dropped. */
 	ev.events &= ~(uint32_t)LX_EPOLLWAKEUP;
-	if ((ep = ep_of_fd(g, epfd)) == NULL ||
-	    (eid.dev == tid.dev && eid.ino == tid.ino))
-		return -LX_EINVAL;
-	tep = ep_of_fd(g, fd);
-	if (has_event && (ev.events & LX_EPOLLEXCLUSIVE)) {
-		if (op == LX_EPOLL_CTL_MOD)
-			return -LX_EINVAL;
-		if (op == LX_EPOLL_CTL_ADD && (tep != NULL ||
-		    (ev.events & ~(uint32_t)LX_EPOLLEXCLUSIVE_OK)))
-			return -LX_EINVAL;
+	r = 1;
+	if (ep != NULL) {
+		switch (op) {
+		case LX_EPOLL_CTL_ADD:
+			r = ctl_add(ep, g, &t, &ev);
+			break;
+		case LX_EPOLL_CTL_MOD:
+			if (ev.events & LX_EPOLLEXCLUSIVE)
+				break;
+			/* the host checks that the file is the item's */
+			if ((it = ep_only(ep, t.fd)) == NULL ||
+			    (it->events & LX_EPOLLEXCLUSIVE) ||
+			    (r = ep_modify(it, t.copy, ev.events, ev.data)) ==
+			    -LX_ENOENT) {
+				r = 1;
+				it = ep_find(ep, t.fd, g->tid);
+			}
+			if (it != NULL && r > 0 &&
+			    !(it->events & LX_EPOLLEXCLUSIVE))
+				r = ep_modify(it, t.copy, ev.events, ev.data);
+			break;
+		case LX_EPOLL_CTL_DEL:
+			if ((it = ep_only(ep, t.fd)) == NULL ||
+			    (r = ep_delete(it, t.copy)) == -LX_ENOENT) {
+				r = 1;
+				if ((it = ep_find(ep, t.fd, g->tid)) != NULL)
+					r = ep_delete(it, t.copy);
+			}
+			break;
+		}
 	}
-	switch (op) {
-	case LX_EPOLL_CTL_ADD:
-		return ctl_add(ep, g, fd, &ev, tep);
-	case LX_EPOLL_CTL_MOD:
-		if ((it = ep_find(ep, fd, g->pid)) == NULL)
-			return -LX_ENOENT;
-		if (it->events & LX_EPOLLEXCLUSIVE)
-			return -LX_EINVAL;
-		return ep_modify(it, ev.events, ev.data);
-	case LX_EPOLL_CTL_DEL:
-		if ((it = ep_find(ep, fd, g->pid)) == NULL)
-			return -LX_ENOENT;
-		ep_remove(it);
-		return 0;
-	}
-	return -LX_EINVAL;
+	if (r > 0)
+		r = ctl_error(ep, g, op, &t, &ev, has_event);
+	ep_host_close(t.copy);
+	return r;
 }
 
 struct lx_action
 lx_sys_epoll_ctl(struct lx_call *c, struct lx_guest *g)
 {
-	ep_life_seen(g);
+	ep_inst_reap();
 	ep_cur_tid = g->tid;
 	return lx_return(ep_ctl(c, g));
 }
@@ -198,73 +385,150 @@ struct wait_args {
 };
 
 /*
- * Harvest into the guest's array in rounds of EP_CHUNK, so that nothing
- * is allocated in proportion to maxevents.  A copy-out that fails puts
- * back what was not delivered: EFAULT if nothing was, else the count.
+ * Threads parked on an instance.  Linux's waiter holds its instance (the
+ * fdget of epoll_wait): ours keeps it from being freed while it waits,
+ * even when the guest closes the epoll fd meanwhile.
+ */
+struct parked {
+	int tid;
+	uint64_t id;
+};
+static struct parked *parked;
+static int nparked, cparked;
+
+/* What a parked call remembers (c->park_state, freed by the tracer). */
+struct park_state {
+	uint64_t id;		/* the instance it waits on */
+	int64_t deadline;	/* its own; c->deadline_ns may be a tick */
+};
+
+/* A bound waiter whose epoll fd is gone looks again this often. */
+#define EP_ORPHAN_TICK_NS	10000000
+
+static void
+park_note(int tid, struct ep_inst *ep)
+{
+	if (nparked == cparked) {
+		int n = cparked ? 2 * cparked : 16;
+		struct parked *p = realloc(parked, (size_t)n * sizeof(*p));
+
+		if (p == NULL)
+			return;
+		parked = p;
+		cparked = n;
+	}
+	parked[nparked].tid = tid;
+	parked[nparked++].id = ep->id;
+	ep->waiters++;
+}
+
+/* An instance no guest fd names goes with its last waiter. */
+static void
+orphan_check(struct ep_inst *ep)
+{
+	if (ep != NULL && ep->orphan && ep->waiters == 0)
+		ep_inst_free(ep);
+}
+
+static void
+park_forget(int tid, bool release)
+{
+	for (int i = 0; i < nparked; i++) {
+		struct ep_inst *ep;
+
+		if (parked[i].tid != tid)
+			continue;
+		ep = ep_inst_by_id(parked[i].id);
+		parked[i] = parked[--nparked];
+		if (ep != NULL)
+			ep->waiters--;
+		if (release)
+			orphan_check(ep);
+		return;
+	}
+}
+
+/*
+ * Harvest into the guest's array.  The host reports each item at most
+ * once per harvest, so there is one harvest for the whole array; a
+ * copy-out that fails puts back what was not delivered: EFAULT if nothing
+ * was, else the count.
  */
 static long
 harvest_out(struct ep_inst *ep, struct lx_guest *g, uint64_t dst, int max)
 {
-	struct lx_epoll_event buf[EP_CHUNK];
-	struct ep_item *its[EP_CHUNK];
-	long total = 0;
-	int n, k;
+	static struct ep_rec *recs;
+	static struct lx_epoll_event *buf;
+	static int nbuf;
+	int n, cap = ep->nitems + ep->npend + 1, ok;
 
-	ep_harvest_begin(ep);
-	while (total < max) {
-		k = max - total < EP_CHUNK ? (int)(max - total) : EP_CHUNK;
-		if ((n = ep_harvest(ep, buf, its, k)) == 0)
-			break;
-		if (lx_guest_write(g, dst + (uint64_t)total * sizeof(buf[0]),
-		    buf, (size_t)n * sizeof(buf[0])) < 0) {
-			int ok = 0;
+	if (max > cap)
+		max = cap;
+	if (nbuf < max) {
+		struct ep_rec *r = realloc(recs, (size_t)max * sizeof(*r));
+		struct lx_epoll_event *b;
 
-			while (ok < n && lx_guest_write(g, dst + (uint64_t)
-			    (total + ok) * sizeof(buf[0]), &buf[ok],
-			    sizeof(buf[0])) == 0)
-				ok++;
-			ep_unharvest(ep, its, ok, n);
-			total += ok;
-			return total > 0 ? total : -LX_EFAULT;
-		}
-		total += n;
-		if (n < k)
-			break;
+		if (r != NULL)
+			recs = r;
+		b = realloc(buf, (size_t)max * sizeof(*b));
+		if (b != NULL)
+			buf = b;
+		if (r == NULL || b == NULL)
+			return -LX_ENOMEM;
+		nbuf = max;
 	}
-	return total;
+	ep_harvest_begin(ep);
+	if ((n = ep_harvest(ep, recs, max)) == 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		buf[i].events = recs[i].events;
+		buf[i].data = recs[i].data;
+	}
+	if (lx_guest_write(g, dst, buf, (size_t)n * sizeof(buf[0])) == 0)
+		return n;
+	for (ok = 0; ok < n && lx_guest_write(g, dst + (uint64_t)ok *
+	    sizeof(buf[0]), &buf[ok], sizeof(buf[0])) == 0; ok++)
+		;
+	ep_unharvest(ep, recs, ok, n);
+	return ok > 0 ? ok : -LX_EFAULT;
 }
 
 /* The checks do_epoll_wait makes before it looks at the instance. */
 static long
 wait_check(struct lx_guest *g, const struct wait_args *w, struct ep_inst **ep)
 {
-	struct lx_fd_ident id;
-	uint64_t len;
-
+	*ep = NULL;
 	if (w->maxevents <= 0 || w->maxevents > LX_EP_MAX_EVENTS)
 		return -LX_EINVAL;
-	len = (uint64_t)w->maxevents * LX_EPOLL_EVENT_SIZE;
-	if (w->events > LX_TASK_SIZE_MAX || len > LX_TASK_SIZE_MAX - w->events)
+	if (w->events > LX_TASK_SIZE_MAX ||
+	    (uint64_t)w->maxevents * LX_EPOLL_EVENT_SIZE >
+	    LX_TASK_SIZE_MAX - w->events)
 		return -LX_EFAULT;
-	/* The common case first: one identity lookup per call. */
-	if ((*ep = ep_of_fd(g, w->epfd)) != NULL)
-		return 0;
-	return fd_get(g, w->epfd, &id) < 0 ? -LX_EBADF : -LX_EINVAL;
+	if (inst_of(g, w->epfd, ep) < 0)
+		return -LX_EBADF;
+	return *ep != NULL ? 0 : -LX_EINVAL;
 }
 
 static struct lx_action
-ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
+ep_wait_on(struct lx_call *c, struct lx_guest *g, const struct wait_args *w,
+    struct ep_inst *bound)
 {
+	struct park_state *ps = c->park_state;
 	struct ep_inst *ep = NULL;
 	struct lx_action a;
+	bool own_fd;
 	long r;
 
-	ep_life_seen(g);
-	ep_cur_tid = g->tid;
-	if ((r = wait_check(g, w, &ep)) < 0) {
-		/* The file went away under a parked waiter: time is up. */
-		return lx_return(c->resumed && r == -LX_EINVAL ? 0 : r);
+	r = wait_check(g, w, &ep);
+	own_fd = r == 0 && (bound == NULL || ep == bound);
+	/* The epoll fd was closed (or is another file now) under a waiter:
+	 * on Linux it keeps waiting on the instance it began with. */
+	if (bound != NULL && ep != bound) {
+		ep = bound;
+		r = 0;
 	}
+	if (r < 0)
+		return lx_return(c->resumed && ps != NULL ? 0 : r);
 	/* a deadline set already is the one of a call the kernel restarted */
 	if (!c->resumed && w->timeout_ns > 0 && c->deadline_ns < 0)
 		c->deadline_ns = lx_now_ns() + w->timeout_ns;
@@ -281,13 +545,47 @@ ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
 		 */
 		if (c->park_ret < 0)
 			return lx_return(-LX_ERESTARTNOHAND);
-		if (c->park_ret == 0 ||
+		if ((c->park_ret == 0 && own_fd) ||
 		    (c->deadline_ns >= 0 && lx_now_ns() >= c->deadline_ns))
 			return lx_return(0);
+	}
+	if (ps == NULL && (ps = c->park_state = malloc(sizeof(*ps))) == NULL)
+		return lx_return(-LX_ENOMEM);
+	ps->id = ep->id;
+	ps->deadline = c->deadline_ns;
+	park_note(g->tid, ep);
+	if (!own_fd) {
+		/* no fd of ours to wait on: look again every tick */
+		int64_t tick = lx_now_ns() + EP_ORPHAN_TICK_NS;
+
+		if (c->deadline_ns < 0 || c->deadline_ns > tick)
+			c->deadline_ns = tick;
+		return lx_park(-1, LX_POLLIN, w->sigmask,
+		    w->sigmask != 0 ? 8 : 0);
 	}
 	a = lx_park(w->epfd, LX_POLLIN, w->sigmask, w->sigmask != 0 ? 8 : 0);
 	/* the guest's own ppoll sees its signalfds become ready */
 	a.park.nextra = ep_sigfds(ep, a.park.extra, LX_PARK_EXTRA);
+	return a;
+}
+
+static struct lx_action
+ep_wait(struct lx_call *c, struct lx_guest *g, const struct wait_args *w)
+{
+	struct park_state *ps = c->park_state;
+	struct ep_inst *bound = NULL;
+	struct lx_action a;
+
+	ep_inst_reap();
+	ep_cur_tid = g->tid;
+	if (c->resumed && ps != NULL) {
+		bound = ep_inst_by_id(ps->id);
+		park_forget(g->tid, false);
+		c->deadline_ns = ps->deadline;
+	}
+	a = ep_wait_on(c, g, w, bound);
+	if (a.kind != LX_PARK)
+		orphan_check(bound);
 	return a;
 }
 
@@ -352,4 +650,22 @@ lx_sys_epoll_pwait2(struct lx_call *c, struct lx_guest *g)
 	if (!c->resumed && (r = sigmask_check(g, c->arg[4], c->arg[5])) < 0)
 		return lx_return(r);
 	return ep_wait(c, g, &w);
+}
+
+/* --- thread life ---------------------------------------------------------- */
+
+static void
+life_exit(int tid)
+{
+	park_forget(tid, true);
+}
+
+static const struct lx_hooks life_hooks = {
+	.on_exit = life_exit,
+};
+
+__attribute__((constructor)) static void
+ep_sys_init(void)
+{
+	lx_hooks_register(&life_hooks);
 }

@@ -18,10 +18,21 @@
  *             entry per (file, fd number) and read and write wake-ups
  *             must activate different knotes);
  *   q->ifd    inotify, for HQ_VNODE (hq_linux_vnode.c);
+ *   HQ_POLL   items right in q->epfd, keyed by numbers of ours, that hold
+ *             no reference to their file (hq_linux_poll.c), plus a
+ *             private open of the few proc files whose poll reports a
+ *             change once (hq_linux_once.c);
+ *   READ|CLEAR knotes also have their (edge-triggered) item right in
+ *             q->epfd: one level of nesting less for a queue watched by
+ *             another (Linux limits the sets a file may be in by depth);
  *   q->bell   an eventfd that is readable while the active queue is not
  *             empty (level knotes, HQ_USER triggers), so hq_fd() polls
  *             readable exactly while kqueue's would;
  *   own fds   one signalfd, timerfd or pidfd per SIGNAL, TIMER, PROC knote.
+ *
+ * rset, wset and ifd are made when the first knote needs them, so
+ * that a queue costs the host what its knotes use (an inotify instance
+ * only with a VNODE knote: the host's max_user_instances is small).
  *
  * Closed fds.  kqueue forgets a knote when its fd is closed; epoll forgets
  * an entry only when the open file dies, and keeps an entry of a file that
@@ -43,12 +54,6 @@
 #include <sys/eventfd.h>
 
 #include "host/hq_linux_int.h"
-
-/* Tags of the fixed sources in q->epfd; knote tags have bit 63 clear. */
-#define TAG_RSET	(UINT64_C(1) << 63 | 1)
-#define TAG_WSET	(UINT64_C(1) << 63 | 2)
-#define TAG_INOTIFY	(UINT64_C(1) << 63 | 3)
-#define TAG_BELL	(UINT64_C(1) << 63 | 4)
 
 #define HQ_BATCH	64
 
@@ -97,6 +102,12 @@ kn_lookup(struct hq *q, uintptr_t ident, int filter)
 	return NULL;
 }
 
+struct knote *
+hq_knote_lookup(struct hq *q, uintptr_t ident, int filter)
+{
+	return kn_lookup(q, ident, filter);
+}
+
 static int
 slot_grow(struct hq *q)
 {
@@ -143,6 +154,8 @@ kn_alloc(struct hq *q, const struct hq_event *ev)
 	kn->sdata = ev->data;
 	kn->udata = ev->udata;
 	kn->fd = -1;
+	kn->num = -1;
+	kn->shadow = -1;
 	kn->slot = q->freeslots[--q->nfree];
 	kn->gen = (q->slotgen[kn->slot] + 1) & 0x7fffffff;
 	q->slotgen[kn->slot] = kn->gen;
@@ -190,6 +203,8 @@ hq_knote_drop(struct hq *q, struct knote *kn)
 		hqf_detach(q, kn);
 	else if (kn->filter == HQ_VNODE)
 		hqv_detach(q, kn);
+	else if (kn->filter == HQ_POLL)
+		hqp_detach(q, kn);
 	if (kn->fd >= 0)
 		close(kn->fd);
 	for (pp = &q->hash[kn_hash(kn->ident, kn->filter)]; *pp != kn;
@@ -218,14 +233,67 @@ bell_sync(struct hq *q)
 	}
 }
 
+/* Wake whoever watches q: its next harvest has something to queue. */
+void
+hq_ring(struct hq *q)
+{
+	uint64_t v = 1;
+
+	if (!q->bell_rung && write(q->bell, &v, sizeof(v)) ==
+	    (ssize_t)sizeof(v))
+		q->bell_rung = true;
+}
+
 /* --- create / destroy ------------------------------------------------- */
 
-static int
-nest(int epfd, int fd, uint64_t tag)
+int
+hq_nest(struct hq *q, int fd, uint64_t tag)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.u64 = tag };
 
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e);
+	return epoll_ctl(q->epfd, EPOLL_CTL_ADD, fd, &e) < 0 ? -errno : 0;
+}
+
+/* The READ and WRITE sets, at the first READ or WRITE knote. */
+int
+hq_need_sets(struct hq *q)
+{
+	int error;
+
+	if (q->rset >= 0)
+		return 0;
+	q->rset = hq_unclash(q, epoll_create1(EPOLL_CLOEXEC));
+	q->wset = hq_unclash(q, epoll_create1(EPOLL_CLOEXEC));
+	if (q->rset < 0 || q->wset < 0 ||
+	    (error = hq_nest(q, q->rset, TAG_RSET)) < 0 ||
+	    (error = hq_nest(q, q->wset, TAG_WSET)) < 0) {
+		error = q->rset < 0 || q->wset < 0 ? -errno : error;
+		if (q->rset >= 0)
+			close(q->rset);
+		if (q->wset >= 0)
+			close(q->wset);
+		q->rset = q->wset = -1;
+		return error;
+	}
+	return 0;
+}
+
+/* The inotify instance, at the first VNODE knote. */
+static int
+need_inotify(struct hq *q)
+{
+	int error;
+
+	if (q->ifd >= 0)
+		return 0;
+	if ((error = hqv_init(q)) < 0)
+		return error;
+	q->ifd = hq_unclash(q, q->ifd);
+	if ((error = hq_nest(q, q->ifd, TAG_INOTIFY)) < 0) {
+		hqv_fini(q);
+		return error;
+	}
+	return 0;
 }
 
 struct hq *
@@ -238,22 +306,15 @@ hq_create(void)
 	if (q == NULL)
 		return NULL;
 	TAILQ_INIT(&q->active);
+	q->rset = q->wset = q->ifd = -1;
 	q->epfd = epoll_create1(EPOLL_CLOEXEC);
-	q->rset = epoll_create1(EPOLL_CLOEXEC);
-	q->wset = epoll_create1(EPOLL_CLOEXEC);
 	q->bell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	q->ifd = -1;
-	if (q->epfd < 0 || q->rset < 0 || q->wset < 0 || q->bell < 0 ||
-	    nest(q->epfd, q->rset, TAG_RSET) < 0 ||
-	    nest(q->epfd, q->wset, TAG_WSET) < 0 ||
-	    nest(q->epfd, q->bell, TAG_BELL) < 0)
+	if (q->epfd < 0 || q->bell < 0)
 		goto fail;
-	if ((error = hqv_init(q)) < 0) {
+	if ((error = hq_nest(q, q->bell, TAG_BELL)) < 0) {
 		errno = -error;
 		goto fail;
 	}
-	if (nest(q->epfd, q->ifd, TAG_INOTIFY) < 0)
-		goto fail;
 	return q;
 fail:
 	error = errno;
@@ -273,6 +334,7 @@ hq_destroy(struct hq *q)
 		while (q->hash[i] != NULL)
 			hq_knote_drop(q, q->hash[i]);
 	hqv_fini(q);
+	hqp_fini(q);
 	if (q->epfd >= 0)
 		close(q->epfd);
 	if (q->rset >= 0)
@@ -318,17 +380,79 @@ kn_modify(struct hq *q, struct knote *kn, const struct hq_event *ev)
 	return 0;
 }
 
+/*
+ * HQ_POLL: data is the file.  A re-ADD is EPOLL_CTL_MOD: new bits, flags
+ * and udata, re-enabled, the file looked at again.
+ */
+static int
+change_poll(struct hq *q, const struct hq_event *ev)
+{
+	struct knote *kn = kn_lookup(q, ev->ident, HQ_POLL);
+	int fd = ev->data < 0 || ev->data > INT_MAX ? -1 : (int)ev->data;
+	int error;
+
+	if ((ev->flags & HQ_ONESHOT) || fd < 0)
+		return fd < 0 ? -EBADF : -EINVAL;
+	if (ev->flags & HQ_ADD) {
+		if (kn == NULL) {
+			if ((kn = kn_alloc(q, ev)) == NULL)
+				return -ENOMEM;
+			if ((error = hqp_attach(q, kn, fd)) < 0) {
+				hq_knote_drop(q, kn);
+				return error;
+			}
+			return 0;
+		}
+		struct knote old = *kn;
+
+		kn->flags = ev->flags & (HQ_CLEAR | HQ_DISPATCH);
+		kn->sfflags = ev->fflags;
+		kn->udata = ev->udata;
+		if ((error = hqp_modify(q, kn, fd)) < 0) {
+			kn->flags = old.flags;
+			kn->sfflags = old.sfflags;
+			kn->udata = old.udata;
+			return error;
+		}
+		kn->status &= ~KN_DISABLED;
+		return 0;
+	}
+	if (kn == NULL)
+		return -ENOENT;
+	if (ev->flags & HQ_DELETE) {
+		if ((error = hqp_delete(q, kn, fd)) < 0)
+			return error;
+		hq_knote_drop(q, kn);
+		return 0;
+	}
+	if (ev->flags & HQ_DISABLE) {
+		kn->status |= KN_DISABLED;
+		kn_dequeue(q, kn);
+	}
+	if (ev->flags & HQ_ENABLE) {
+		if ((error = hqp_modify(q, kn, fd)) < 0)
+			return error;
+		kn->status &= ~KN_DISABLED;
+	}
+	return 0;
+}
+
 static int
 change_one(struct hq *q, const struct hq_event *ev)
 {
 	struct knote *kn;
 	int error;
 
-	if (ev->filter < HQ_READ || ev->filter > HQ_USER)
+	if (ev->filter < HQ_READ || ev->filter > HQ_POLL)
 		return -EINVAL;
 	if (filter_takes_fd(ev->filter) &&
 	    (ev->ident > INT_MAX || fcntl((int)ev->ident, F_GETFD) < 0))
 		return -EBADF;
+	if (ev->filter == HQ_VNODE && (ev->flags & HQ_ADD) &&
+	    (error = need_inotify(q)) < 0)
+		return error;
+	if (ev->filter == HQ_POLL)
+		return change_poll(q, ev);
 	kn = kn_lookup(q, ev->ident, ev->filter);
 	if (kn != NULL && !hqf_same(q, kn)) {
 		/* Its fd was closed and the number reused: kqueue forgot it. */
@@ -396,7 +520,7 @@ drain_set(struct hq *q, int set)
 }
 
 static void
-harvest_one(struct hq *q, uint64_t tag)
+harvest_one(struct hq *q, uint64_t tag, uint32_t events)
 {
 	struct knote *kn;
 	uint64_t v;
@@ -416,8 +540,25 @@ harvest_one(struct hq *q, uint64_t tag)
 			q->bell_rung = false;
 		return;
 	}
+	if ((kn = kn_from_tag(q, tag)) == NULL)
+		return;
+	switch (kn->filter) {
+	case HQ_POLL:
+		/* the file's bits of now, as ep_item_poll gave them */
+		kn->fflags = hqo_item_bits(kn, events &
+		    (uint32_t)~(EPOLLET | EPOLLONESHOT));
+		if (kn->fflags == 0)
+			return;
+		kn->drained = q->pass;
+		hq_knote_activate(q, kn);
+		return;
+	case HQ_READ:
+		/* a direct READ|CLEAR item: activity; scan asks f_event */
+		hq_knote_activate(q, kn);
+		return;
+	}
 	/* SIGNAL, TIMER, PROC: kn_event drains the fd. */
-	if ((kn = kn_from_tag(q, tag)) != NULL && hqf_event(q, kn))
+	if (hqf_event(q, kn))
 		hq_knote_activate(q, kn);
 }
 
@@ -427,20 +568,46 @@ harvest(struct hq *q, const struct epoll_event *e, int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		harvest_one(q, e[i].data.u64);
+		harvest_one(q, e[i].data.u64, e[i].events);
 }
 
+/*
+ * Everything q->epfd has now.  Level HQ_POLL items stay ready, so each
+ * round is one call with room for all of them (a second call would report
+ * them again); then queued level HQ_POLL knotes it did not report go.
+ */
 static void
 harvest_ready(struct hq *q)
 {
-	struct epoll_event e[HQ_BATCH];
-	int n;
+	struct epoll_event fixed[HQ_BATCH], *e = fixed;
+	int n, room = HQ_BATCH;
 
+	if (q->npoll + q->ndirect > 0) {
+		room = HQ_BATCH + q->npoll + q->ndirect;
+		if (q->nebuf < room) {
+			void *b = realloc(q->ebuf, (size_t)room * sizeof(*e));
+
+			if (b != NULL) {
+				q->ebuf = b;
+				q->nebuf = room;
+			}
+		}
+		if (q->nebuf >= room)
+			e = q->ebuf;
+		else
+			room = HQ_BATCH;
+	}
+	q->pass++;
+	hqo_poll();
 	do {
-		n = epoll_wait(q->epfd, e, HQ_BATCH, 0);
+		n = epoll_wait(q->epfd, e, room, 0);
 		if (n > 0)
 			harvest(q, e, n);
-	} while (n == HQ_BATCH);
+	} while (n == room);
+	if (q->npoll > 0) {
+		hqo_apply(q);
+		hqp_prune(q);
+	}
 }
 
 /* --- retrieval (kqueue_scan) ------------------------------------------ */
@@ -448,6 +615,14 @@ harvest_ready(struct hq *q)
 static void
 kn_after_retrieval(struct hq *q, struct knote *kn)
 {
+	if (kn->filter == HQ_POLL) {
+		/* the host set reports it again while it stays true */
+		kn->fflags = 0;
+		kn->status &= ~KN_ACTIVE;
+		if (kn->flags & HQ_DISPATCH)
+			kn->status |= KN_DISABLED;
+		return;
+	}
 	if (kn->flags & HQ_ONESHOT) {
 		hq_knote_drop(q, kn);
 		return;

@@ -31,6 +31,8 @@
 static int
 kn_set(const struct hq *q, const struct knote *kn)
 {
+	if (kn->direct)
+		return q->epfd;
 	return kn->filter == HQ_READ ? q->rset : q->wset;
 }
 
@@ -54,25 +56,39 @@ fd_attach(struct hq *q, struct knote *kn)
 {
 	struct epoll_event e;
 	struct stat st;
-	int fd = kn_fd(kn);
+	int fd = kn_fd(kn), error;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	/*
+	 * READ|CLEAR: an edge item right in q->epfd (one nesting level
+	 * less), unless its number keys one of our HQ_POLL items there.
+	 */
+	kn->direct = kn->filter == HQ_READ && (kn->flags & HQ_CLEAR) &&
+	    !hqp_number_taken(q, fd);
+	if (!kn->direct && (error = hq_need_sets(q)) < 0)
+		return error;
 	kn->dev = st.st_dev;
 	kn->ino = st.st_ino;
 	kn->sock = S_ISSOCK(st.st_mode);
 	fd_epoll_event(kn, kn_tag(kn), &e);
-	if (epoll_ctl(kn_set(q, kn), EPOLL_CTL_ADD, fd, &e) == 0)
+	if (epoll_ctl(kn_set(q, kn), EPOLL_CTL_ADD, fd, &e) == 0 ||
+	    /* A stale entry of this very file (its fd closed and reopened). */
+	    (errno == EEXIST &&
+	    epoll_ctl(kn_set(q, kn), EPOLL_CTL_MOD, fd, &e) == 0)) {
+		if (kn->direct) {
+			q->ndirect++;
+			hqp_taint(q, fd);	/* not an HQ_POLL number now */
+		}
 		return 0;
-	/* A stale entry of this very file (its fd closed and reopened). */
-	if (errno == EEXIST &&
-	    epoll_ctl(kn_set(q, kn), EPOLL_CTL_MOD, fd, &e) == 0)
-		return 0;
+	}
 	/* Regular files, directories, /dev/null: always ready, as vnodes. */
 	if (errno == EPERM) {
 		kn->how = KN_ALWAYS;
+		kn->direct = false;
 		return 0;
 	}
+	kn->direct = false;
 	return -errno;
 }
 
@@ -117,6 +133,14 @@ hqf_detach(struct hq *q, struct knote *kn)
 {
 	if (kn->how == KN_EPOLL && fd_same_epoll(q, kn))
 		(void)epoll_ctl(kn_set(q, kn), EPOLL_CTL_DEL, kn_fd(kn), NULL);
+	/*
+	 * A direct item whose fd was closed stays while its file lives
+	 * elsewhere: its number stays out of HQ_POLL's way (hqp_taint).
+	 */
+	if (kn->direct) {
+		q->ndirect--;
+		kn->direct = false;
+	}
 }
 
 static int64_t
@@ -191,6 +215,7 @@ own_fd_add(struct hq *q, struct knote *kn)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.u64 = kn_tag(kn) };
 
+	kn->fd = hq_unclash(q, kn->fd);
 	if (epoll_ctl(q->epfd, EPOLL_CTL_ADD, kn->fd, &e) < 0)
 		return -errno;
 	return 0;
@@ -377,6 +402,8 @@ hqf_event(struct hq *q, struct knote *kn)
 		return proc_event(q, kn);
 	case HQ_USER:
 		return kn->hook;
+	case HQ_POLL:
+		return kn->fflags != 0;	/* set by the harvest (hq_linux.c) */
 	}
 	return false;
 }

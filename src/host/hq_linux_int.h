@@ -53,6 +53,15 @@ struct knote {
 	struct knote *vnext;		/* next knote on vw */
 	struct vwatch *pw;		/* directory: watch on its parent */
 	struct knote *pnext;		/* next child knote on pw */
+	/* HQ_POLL */
+	int num;			/* fd number keying its q->epfd item */
+	unsigned drained;		/* q->pass of the harvest that saw it */
+	bool direct;			/* READ|CLEAR: its item is in q->epfd */
+	/* HQ_POLL on a file that reports a change once (hq_linux_once.c) */
+	int shadow;			/* our own open of it, or -1 */
+	uint32_t spend;			/* change seen there, not yet queued */
+	struct hq *sq;			/* the knote's queue */
+	struct knote *onext;		/* every knote with a shadow */
 };
 
 TAILQ_HEAD(knq, knote);
@@ -73,8 +82,17 @@ struct hq {
 	uint32_t nslots;
 	uint32_t *freeslots;		/* stack of free slot numbers */
 	uint32_t nfree;
+	/* HQ_POLL (hq_linux_poll.c); its items are in q->epfd */
+	int npoll;			/* HQ_POLL knotes */
+	int ndirect;			/* READ knotes whose item is in q->epfd */
+	void *ebuf;			/* harvest buffer, nebuf entries */
+	int nebuf;
+	uint64_t *pnums;		/* fd numbers keying q->epfd items */
+	int npnums;			/* bits in pnums */
+	int pnum_hint;			/* no free number below it */
+	unsigned pass;			/* harvests so far */
 	/* HQ_VNODE */
-	int ifd;			/* inotify */
+	int ifd;			/* inotify, made at the first VNODE knote */
 	struct vwatch *wd_hash[HQ_HASH];
 	struct vwatch *ino_hash[HQ_HASH];
 };
@@ -88,6 +106,7 @@ kn_tag(const struct knote *kn)
 /* Core services for the filters. */
 void hq_knote_activate(struct hq *q, struct knote *kn);
 void hq_knote_drop(struct hq *q, struct knote *kn);
+struct knote *hq_knote_lookup(struct hq *q, uintptr_t ident, int filter);
 
 /* READ, WRITE, SIGNAL, TIMER, PROC, USER (hq_linux_filt.c). */
 int hqf_attach(struct hq *q, struct knote *kn);
@@ -95,6 +114,41 @@ void hqf_detach(struct hq *q, struct knote *kn);
 bool hqf_same(struct hq *q, const struct knote *kn);
 bool hqf_event(struct hq *q, struct knote *kn);
 int hqf_timer_arm(struct knote *kn);
+
+/* Nest fd in q->epfd under tag (level-triggered); lazily made sources. */
+int hq_nest(struct hq *q, int fd, uint64_t tag);
+int hq_need_sets(struct hq *q);
+
+/* Tags of the fixed sources in q->epfd; knote tags have bit 63 clear. */
+#define TAG_RSET	(UINT64_C(1) << 63 | 1)
+#define TAG_WSET	(UINT64_C(1) << 63 | 2)
+#define TAG_INOTIFY	(UINT64_C(1) << 63 | 3)
+#define TAG_BELL	(UINT64_C(1) << 63 | 4)
+
+/* HQ_POLL (hq_linux_poll.c). */
+int hqp_attach(struct hq *q, struct knote *kn, int fd);
+int hqp_modify(struct hq *q, struct knote *kn, int fd);
+int hqp_delete(struct hq *q, struct knote *kn, int fd);
+void hqp_detach(struct hq *q, struct knote *kn);
+void hqp_prune(struct hq *q);
+void hqp_fini(struct hq *q);
+/*
+ * q->epfd keys HQ_POLL items by numbers of ours that no held fd has; an
+ * fd of ours about to be added to q->epfd must not have one of those
+ * numbers (hq_unclash moves it), and a number that keyed an item of ours
+ * we could not delete is kept from HQ_POLL (hqp_taint).
+ */
+int hq_unclash(struct hq *q, int fd);
+void hq_ring(struct hq *q);
+
+/* HQ_POLL on files that report a change once (hq_linux_once.c). */
+void hqo_attach(struct hq *q, struct knote *kn, int fd);
+void hqo_detach(struct knote *kn);
+uint32_t hqo_item_bits(const struct knote *kn, uint32_t bits);
+void hqo_poll(void);
+void hqo_apply(struct hq *q);
+bool hqp_number_taken(const struct hq *q, int k);
+void hqp_taint(struct hq *q, int k);
 
 /* HQ_VNODE (hq_linux_vnode.c). */
 int hqv_init(struct hq *q);

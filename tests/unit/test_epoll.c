@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The epoll instance logic (src/epoll/epoll_inst.c) over the real host
- * queue and real pipes: ready list, OR-ed bits, ET, ONESHOT, round robin,
- * the marker byte, nesting limits.
+ * queue and real pipes: OR-ed bits, ET, ONESHOT, round robin, the marker
+ * byte, nesting limits; registrations that hold no reference (a closed
+ * file really closes, its registration ends and is collected), and a
+ * released instance that the loop may still name.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "epoll/epoll_int.h"
@@ -39,6 +43,7 @@ teardown(void **state)
 	struct fix *f = *state;
 
 	ep_inst_free(f->ep);
+	ep_inst_reap();
 	close(f->marker);
 	return 0;
 }
@@ -51,29 +56,53 @@ marker_set(const struct fix *f)
 	return poll(&p, 1, 0) == 1;
 }
 
-/* Register a fresh pipe's read end; its write end is returned. */
+/*
+ * Register a fresh pipe's read end; its write end is returned, the read
+ * end in *rd (or closed when rd is NULL: the registration holds nothing).
+ */
 static int
-add_pipe(struct ep_inst *ep, int fd, uint32_t events, uint64_t data,
-    struct ep_item **itp)
+add_pipe2(struct ep_inst *ep, int fd, uint32_t events, uint64_t data,
+    struct ep_item **itp, int *rd)
 {
 	int p[2], err = 0;
 	struct ep_item *it;
 
 	assert_int_equal(pipe(p), 0);
-	it = ep_insert(ep, fd, p[0], events, data, NULL, &err);
+	it = ep_insert(ep, fd, p[0], events, data, NULL, false, &err);
 	assert_non_null(it);
 	if (itp != NULL)
 		*itp = it;
+	if (rd != NULL)
+		*rd = p[0];
+	else
+		close(p[0]);
 	return p[1];
+}
+
+static int
+add_pipe(struct ep_inst *ep, int fd, uint32_t events, uint64_t data,
+    struct ep_item **itp)
+{
+	int rd, w = add_pipe2(ep, fd, events, data, itp, &rd);
+
+	/* the reader stays open (a guest would hold it) */
+	(void)rd;
+	return w;
 }
 
 static int
 harvest(struct ep_inst *ep, struct lx_epoll_event *out, int max)
 {
-	struct ep_item *its[16];
+	struct ep_rec recs[16];
+	int n;
 
 	ep_harvest_begin(ep);
-	return ep_harvest(ep, out, its, max);
+	n = ep_harvest(ep, recs, max);
+	for (int i = 0; i < n; i++) {
+		out[i].events = recs[i].events;
+		out[i].data = recs[i].data;
+	}
+	return n;
 }
 
 static void
@@ -105,19 +134,21 @@ test_edge_and_oneshot(void **state)
 	struct fix *f = *state;
 	struct lx_epoll_event out[4];
 	struct ep_item *os;
-	int we = add_pipe(f->ep, 11, LX_EPOLLIN | LX_EPOLLET, 1, NULL);
-	int wo = add_pipe(f->ep, 12, LX_EPOLLIN | LX_EPOLLONESHOT, 2, &os);
+	int ro, we = add_pipe(f->ep, 11, LX_EPOLLIN | LX_EPOLLET, 1, NULL);
+	int wo = add_pipe2(f->ep, 12, LX_EPOLLIN | LX_EPOLLONESHOT, 2, &os,
+	    &ro);
 
 	assert_int_equal(write(we, "a", 1), 1);
 	assert_int_equal(write(wo, "b", 1), 1);
 	assert_int_equal(harvest(f->ep, out, 4), 2);
 	assert_int_equal(harvest(f->ep, out, 4), 0);
 	assert_false(marker_set(f));
-	assert_false(os->armed);
 	assert_int_equal(write(we, "c", 1), 1);
 	assert_int_equal(harvest(f->ep, out, 4), 1);
 	assert_int_equal(out[0].data, 1);
-	assert_int_equal(ep_modify(os, LX_EPOLLIN, 3), 0);
+	/* MOD names the file again; another file is not the registration */
+	assert_int_equal(ep_modify(os, we, LX_EPOLLIN, 3), -LX_ENOENT);
+	assert_int_equal(ep_modify(os, ro, LX_EPOLLIN, 3), 0);
 	assert_int_equal(harvest(f->ep, out, 4), 1);
 	assert_int_equal(out[0].data, 3);
 	close(we);
@@ -150,16 +181,19 @@ test_unharvest(void **state)
 {
 	struct fix *f = *state;
 	struct lx_epoll_event out[4];
-	struct ep_item *its[4];
+	struct ep_rec recs[4];
 	int w = add_pipe(f->ep, 30, LX_EPOLLIN | LX_EPOLLONESHOT, 9, NULL);
 
 	assert_int_equal(write(w, "u", 1), 1);
 	ep_harvest_begin(f->ep);
-	assert_int_equal(ep_harvest(f->ep, out, its, 4), 1);
-	ep_unharvest(f->ep, its, 0, 1);	/* the copy-out failed */
+	assert_int_equal(ep_harvest(f->ep, recs, 4), 1);
+	ep_unharvest(f->ep, recs, 0, 1);	/* the copy-out failed */
 	assert_true(marker_set(f));
 	assert_int_equal(harvest(f->ep, out, 4), 1);
 	assert_int_equal(out[0].data, 9);
+	assert_int_equal(out[0].events, LX_EPOLLIN);
+	/* reported once: ONESHOT disarmed it */
+	assert_int_equal(harvest(f->ep, out, 4), 0);
 	close(w);
 }
 
@@ -188,12 +222,79 @@ test_nesting_limits(void **state)
 		assert_int_equal(pipe(p), 0);
 		close(p[1]);
 		assert_non_null(ep_insert(e[i], 100 + i, p[0], LX_EPOLLIN, 0,
-		    e[i - 1], &err));
+		    e[i - 1], false, &err));
+		close(p[0]);
 	}
 	/* a cycle */
 	assert_true(ep_would_loop(e[0], e[3]));
 	for (int i = 6; i >= 0; i--)
 		ep_inst_free(e[i]);
+	ep_inst_reap();
+}
+
+/*
+ * The instance holds no reference: the reader's last close is the
+ * writer's EPIPE at once, the registration ends with its file, and ended
+ * registrations are found again by fd number and by the sweep.
+ */
+static void
+test_no_reference(void **state)
+{
+	struct fix *f = *state;
+	struct lx_epoll_event out[4];
+	int rd, w, ws[200], fd, n0;
+
+	w = add_pipe2(f->ep, 40, LX_EPOLLIN, 1, NULL, &rd);
+	/* ep_find looks at (pid, fd): our rd is not number 40 */
+	assert_null(ep_find(f->ep, 40, getpid()));
+	close(rd);
+	assert_int_equal(write(w, "x", 1), -1);
+	assert_int_equal(errno, EPIPE);
+	assert_int_equal(harvest(f->ep, out, 4), 0);
+	close(w);
+	/* a registration under our own fd number: found while it lives */
+	assert_int_equal(pipe(ws), 0);
+	fd = ws[0];
+	{
+		int err;
+
+		assert_non_null(ep_insert(f->ep, fd, fd, LX_EPOLLIN, 2, NULL,
+		    false, &err));
+	}
+	assert_non_null(ep_find(f->ep, fd, getpid()));
+	close(ws[0]);
+	close(ws[1]);
+	assert_null(ep_find(f->ep, fd, getpid()));
+	/* many that end: the sweep takes them all */
+	n0 = f->ep->nitems;
+	for (int i = 0; i < 200; i++)
+		ws[i] = add_pipe2(f->ep, 1000 + i, LX_EPOLLIN, 3, NULL, NULL);
+	assert_int_equal(f->ep->nitems, n0 + 200);
+	for (int i = 0; i < 200; i++)
+		close(ws[i]);
+	ep_collect(f->ep);
+	assert_int_equal(f->ep->nitems, 0);
+}
+
+/* A released instance stays readable memory until the next reap. */
+static void
+test_release_deferred(void **state)
+{
+	struct ep_inst *ep;
+	struct hq_event ev = { 0 };
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	ep = ep_inst_new(p[1]);
+	assert_non_null(ep);
+	add_pipe(ep, 5, LX_EPOLLIN, 1, NULL);
+	ep_inst_free(ep);
+	assert_true(ep->dead);
+	/* what the loop does with an event it took before the release */
+	ep->src.fire(&ep->src, &ev);
+	ep_inst_reap();
+	close(p[0]);
 }
 
 int
@@ -209,7 +310,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unharvest, setup,
 		    teardown),
 		cmocka_unit_test(test_nesting_limits),
+		cmocka_unit_test_setup_teardown(test_no_reference, setup,
+		    teardown),
+		cmocka_unit_test(test_release_deferred),
 	};
 
+	signal(SIGPIPE, SIG_IGN);	/* as lxrun: a marker's reader may go */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
