@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "host/hq_linux_int.h"
+#include "lxrun/shortage.h"
 
 /* --- READ / WRITE ----------------------------------------------------- */
 
@@ -216,8 +217,11 @@ own_fd_add(struct hq *q, struct knote *kn)
 	struct epoll_event e = { .events = EPOLLIN, .data.u64 = kn_tag(kn) };
 
 	kn->fd = hq_unclash(q, kn->fd);
-	if (epoll_ctl(q->epfd, EPOLL_CTL_ADD, kn->fd, &e) < 0)
+	if (epoll_ctl(q->epfd, EPOLL_CTL_ADD, kn->fd, &e) < 0) {
+		if (errno == ENOSPC)
+			lx_shortage(LX_SHORT_EPOLL_WATCHES);
 		return -errno;
+	}
 	return 0;
 }
 

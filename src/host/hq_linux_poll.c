@@ -48,6 +48,7 @@
 #include <sys/syscall.h>
 
 #include "host/hq_linux_int.h"
+#include "lxrun/shortage.h"
 
 /* HQ_POLL_* are poll(2)'s bits, which are Linux's EPOLL* bits. */
 _Static_assert(HQ_POLL_IN == EPOLLIN && HQ_POLL_PRI == EPOLLPRI &&
@@ -166,9 +167,12 @@ num_alloc(struct hq *q, int fd)
 	for (k = num_next(q, q->pnum_hint); k < num_limit;
 	    k = num_next(q, r + 1)) {
 		r = fcntl(fd, F_DUPFD_CLOEXEC, k);
+		if (r < 0 && (errno == EMFILE || errno == EINVAL)) {
+			lx_shortage(LX_SHORT_FDS);	/* ours */
+			return -ENOSPC;
+		}
 		if (r < 0)
-			return errno == EMFILE || errno == EINVAL ? -ENOSPC :
-			    -errno;
+			return -errno;
 		if (!num_used(q, r)) {
 			if (num_mark(q, r, true) < 0) {
 				close(r);
@@ -307,6 +311,8 @@ hqp_attach(struct hq *q, struct knote *kn, int fd)
 	hqo_attach(q, kn, fd);
 	item_event(kn, &e);
 	error = epoll_ctl(q->epfd, EPOLL_CTL_ADD, k, &e) < 0 ? -errno : 0;
+	if (error == -ENOSPC)
+		lx_shortage(LX_SHORT_EPOLL_WATCHES);
 	close(k);
 	if (error < 0) {
 		num_mark(q, k, false);

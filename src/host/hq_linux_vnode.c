@@ -32,6 +32,7 @@
  *   generate none (we never open or read what we watch).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@
 #include <sys/vfs.h>
 
 #include "host/hq_linux_int.h"
+#include "lxrun/shortage.h"
 
 struct vwatch {
 	struct vwatch *wnext;		/* q->wd_hash chain */
@@ -91,8 +93,20 @@ wd_hash(int wd)
 int
 hqv_init(struct hq *q)
 {
+	int e, spare;
+
 	q->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	return q->ifd < 0 ? -errno : 0;
+	if (q->ifd >= 0)
+		return 0;
+	e = errno;
+	/* EMFILE: the user's inotify instances, or lxrun's own fds */
+	if (e == EMFILE && (spare = fcntl(0, F_DUPFD_CLOEXEC, 0)) >= 0) {
+		close(spare);
+		lx_shortage(LX_SHORT_INOTIFY_INSTANCES);
+	} else {
+		lx_shortage_fd_errno(e);
+	}
+	return -e;
 }
 
 void
@@ -264,6 +278,8 @@ watch_cover(struct hq *q, struct vwatch *w, const char *path)
 			wd = inotify_add_watch(q->ifd, path, m);
 	} else
 		wd = inotify_add_watch(q->ifd, path, m);
+	if (wd < 0 && errno == ENOSPC)
+		lx_shortage(LX_SHORT_INOTIFY_WATCHES);
 	if (wd < 0)
 		return -errno;
 	if (wd != w->wd) {

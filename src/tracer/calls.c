@@ -23,6 +23,7 @@
 
 #include "calls.h"
 #include "lxrun/linux_abi.h"
+#include "lxrun/shortage.h"
 #include "tracer.h"
 
 static bool
@@ -89,6 +90,8 @@ task_resume(struct task *t, int sig)
 static void
 call_done(struct task *t, long ret)
 {
+	const char *shortage;
+
 	if (t->tracing) {
 		struct lx_guest g;
 
@@ -96,6 +99,11 @@ call_done(struct task *t, long ret)
 		lx_trace_end(t->rec, &t->call, &g, ret, t->served,
 		    t->start_rt_ns, lx_now_ns() - t->start_mono_ns);
 		t->tracing = false;
+	}
+	/* a limit of lxrun's own made the call fail: name it, once */
+	while ((shortage = lx_shortage_take()) != NULL) {
+		lx_warn("%s", shortage);
+		lx_trace_note(t->tid, shortage);
 	}
 	scratch_release(t);
 	free(t->call.park_state);

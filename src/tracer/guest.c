@@ -13,6 +13,7 @@
 
 #include "lxrun/linux_abi.h"
 #include "tracer.h"
+#include "lxrun/shortage.h"
 
 static struct task *
 task_of(struct lx_guest *g)
@@ -139,7 +140,7 @@ guest_pull_fd(struct task *t, int fd)
 	if (pidfd < 0)
 		return pidfd;
 	r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	return r < 0 ? -errno : r;
+	return r < 0 ? -lx_shortage_fd_errno(errno) : r;
 }
 
 static int
