@@ -70,7 +70,7 @@ print_rlim(struct lx_sbuf *b, uint64_t v)
 		sb_puts(b, "RLIM64_INFINITY");
 	else
 		sb_printf(b, "%llu", (unsigned long long)v);
-	lx_const_end(b, at, v, LX_CONST_HEX);
+	lx_const_end(b, at, v, LX_CONST_UDEC);
 }
 
 void
