@@ -24,6 +24,42 @@ static struct tfile *files;
 static size_t nslots, nused, nremoved;
 static bool open_warned;
 
+/*
+ * The tids that have had a file in this run: a tid the kernel hands out
+ * again (pid numbers wrap on a long run) appends to its file instead of
+ * truncating the earlier task's lines.
+ */
+static unsigned char *had_file;
+static size_t had_file_bytes;
+
+static bool
+tid_had_file(int tid)
+{
+	size_t byte = (size_t)tid / 8;
+
+	return byte < had_file_bytes && (had_file[byte] >> (tid % 8) & 1);
+}
+
+static void
+tid_mark_file(int tid)
+{
+	size_t byte = (size_t)tid / 8;
+
+	if (byte >= had_file_bytes) {
+		size_t n = had_file_bytes ? had_file_bytes : 4096;
+		unsigned char *b;
+
+		while (n <= byte)
+			n *= 2;
+		if ((b = realloc(had_file, n)) == NULL)
+			return;	/* a later reuse truncates: no worse */
+		memset(b + had_file_bytes, 0, n - had_file_bytes);
+		had_file = b;
+		had_file_bytes = n;
+	}
+	had_file[byte] |= (unsigned char)(1u << (tid % 8));
+}
+
 static size_t
 slot_of(int tid, size_t n)
 {
@@ -67,9 +103,6 @@ rebuild(void)
 		n *= 2;
 	if ((tab = calloc(n, sizeof(*tab))) == NULL)
 		return false;
-
-	if (tab == NULL)
-		return false;
 	for (size_t i = 0; i < nslots; i++)
 		if (files[i].tid > 0)
 			insert(tab, n, files[i].tid, files[i].f);
@@ -89,7 +122,7 @@ open_for(int tid)
 	if ((nused + nremoved + 1) * 2 > nslots && !rebuild())
 		return NULL;
 	snprintf(path, sizeof(path), "%s.%d", lx_opt.out_base, tid);
-	if ((f = fopen(path, "we")) == NULL) {
+	if ((f = fopen(path, tid_had_file(tid) ? "ae" : "we")) == NULL) {
 		/* say so once; the lines still go somewhere: stderr */
 		if (!open_warned)
 			fprintf(stderr, "lxrun: cannot open %s: %s (the "
@@ -100,6 +133,7 @@ open_for(int tid)
 	}
 	insert(files, nslots, tid, f);
 	nused++;
+	tid_mark_file(tid);
 	return f;
 }
 
@@ -144,4 +178,7 @@ lx_trace_streams_close(void)
 	free(files);
 	files = NULL;
 	nslots = nused = nremoved = 0;
+	free(had_file);
+	had_file = NULL;
+	had_file_bytes = 0;
 }

@@ -111,3 +111,25 @@ st=$?
 [ "$st" = 125 ] || fail "-c -ff: exit $st, want 125"
 grep -q "mutually exclusive" "$tmp/c.err" || fail "-c -ff: $(cat "$tmp/c.err")"
 echo "-c -ff: refused"
+
+# A pid used twice in one run (pid numbers wrap on a long run): the
+# second task's lines are appended to FILE.PID, not written over the
+# first's.  ff_reuse forces the reuse in a pid namespace of its own.
+reuse=$(build_prog ff_reuse)
+mkdir "$tmp/reuse.cwd"
+if [ "$(id -u)" != 0 ] || ! unshare -pf --mount-proc true 2>/dev/null; then
+	echo "no pid namespace here: pid reuse not checked"
+	exit 0
+fi
+(cd "$tmp/reuse.cwd" && exec timeout -k 5 30 unshare -pf --mount-proc \
+    "$LXRUN" -ff -o "$tmp/reuse" -- "$reuse") </dev/null \
+    >"$tmp/reuse.out" 2>"$tmp/reuse.err" ||
+    { cat "$tmp/reuse.out" "$tmp/reuse.err" >&2; fail "ff_reuse: status $?"; }
+pid=$(sed -n 's/^reused //p' "$tmp/reuse.out")
+[ -n "$pid" ] || fail "ff_reuse: $(cat "$tmp/reuse.out")"
+grep -q first-marker "$tmp/reuse.$pid" &&
+    grep -q second-marker "$tmp/reuse.$pid" ||
+    fail "pid $pid used twice: reuse.$pid lacks a task's lines"
+[ "$(grep -c '^+++ exited with 0 +++$' "$tmp/reuse.$pid")" = 2 ] ||
+    fail "reuse.$pid does not have both exit lines"
+echo "-ff: pid $pid used twice, both tasks' lines in reuse.$pid"
