@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@ enum {
 	OPT_TRACE = 256, OPT_TRACE_FORMAT, OPT_REPORT, OPT_REPORT_FORMAT,
 	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PIN,
 	OPT_LOADER,
+	OPT_SEPARATELY, OPT_STATUS, OPT_SIGNAL, OPT_QUIET,
 };
 
 /* --pin: the CPU that supervisor and guest share, -1 for none. */
@@ -58,6 +61,15 @@ static const struct option long_options[] = {
 	{ "daemonize", no_argument, NULL, 'D' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "loader", required_argument, NULL, OPT_LOADER },
+	{ "follow-forks", no_argument, NULL, 'f' },
+	{ "output-separately", no_argument, NULL, OPT_SEPARATELY },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "successful-only", no_argument, NULL, 'z' },
+	{ "failed-only", no_argument, NULL, 'Z' },
+	{ "signal", required_argument, NULL, OPT_SIGNAL },
+	{ "quiet", optional_argument, NULL, OPT_QUIET },
+	{ "const-print-style", required_argument, NULL, 'X' },
+	{ "user", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -87,6 +99,15 @@ usage(FILE *f)
 "  -y, -yy               print paths (and socket details) for fds\n"
 "  -s N                  print at most N bytes of each string (32)\n"
 "  -v                    print structures unabbreviated\n"
+"  -X raw|abbrev|verbose named constants and flags as numbers, names\n"
+"                        (default), or numbers with the names as comments\n"
+"  -e status=SET         print only calls that ended so: successful,\n"
+"                        failed, unfinished (-z: successful, -Z: failed)\n"
+"  -e signal=SET         print only these signals' --- SIG... --- lines\n"
+"  -q, -qq, -e quiet=SET leave out information lines (-qq: the exit\n"
+"                        status lines)\n"
+"  -f, -ff               children are always followed; -ff with -o FILE\n"
+"                        writes each thread's trace to FILE.TID\n"
 "  -c, --summary         count calls, errors and time; table at exit\n"
 "  --report              at exit, what NetBSD's and FreeBSD's compat\n"
 "                        layers lack of the syscalls the run used\n"
@@ -100,6 +121,8 @@ usage(FILE *f)
 "                        tracing implies all unless filtered is given\n"
 "  -p PID, --attach=PID  trace a running process (repeatable; trace only:\n"
 "                        nothing is emulated for it); ^C detaches\n"
+"  -u USER               run the program as USER (uid, gid, groups); lxrun\n"
+"                        must run as root\n"
 "  -D, --daemonize       the tracer runs detached: lxrun returns when the\n"
 "                        program exits, its daemons stay served\n"
 "  --pin[=CPU]           run lxrun and the program on one CPU (default: the\n"
@@ -159,14 +182,46 @@ parse_emulate(const char *spec)
 	free(copy);
 }
 
+/*
+ * -e [QUALIFIER=]SET, as strace: trace= (t=, the default), status=,
+ * signal= (signals=, s=) and quiet= (silent=, silence=, q=).  Every one
+ * of them is about what --trace prints, so each implies --trace.
+ */
 static void
 parse_expr(const char *expr)
 {
+	static const struct {
+		const char *prefix;
+		int (*parse)(const char *, char *, size_t);
+	} quals[] = {
+		{ "trace=", lx_trace_set_parse }, { "t=", lx_trace_set_parse },
+		{ "status=", lx_trace_status_parse },
+		{ "signal=", lx_trace_signal_parse },
+		{ "signals=", lx_trace_signal_parse },
+		{ "s=", lx_trace_signal_parse },
+		{ "quiet=", lx_trace_quiet_parse },
+		{ "silent=", lx_trace_quiet_parse },
+		{ "silence=", lx_trace_quiet_parse },
+		{ "q=", lx_trace_quiet_parse },
+	};
+	const char *eq = strchr(expr, '=');
 	char err[256];
 
-	if (strncmp(expr, "trace=", 6) != 0)
-		bad_usage("unsupported -e expression '%s' (only trace=)", expr);
-	if (lx_trace_set_parse(expr + 6, err, sizeof(err)) < 0)
+	for (size_t i = 0; i < sizeof(quals) / sizeof(quals[0]); i++) {
+		size_t n = strlen(quals[i].prefix);
+
+		if (strncmp(expr, quals[i].prefix, n) != 0)
+			continue;
+		if (quals[i].parse(expr + n, err, sizeof(err)) < 0)
+			bad_usage("%s", err);
+		lx_opt.trace = true;
+		return;
+	}
+	if (eq != NULL)
+		bad_usage("unsupported -e qualifier in '%s' (lxrun knows "
+		    "trace=, status=, signal= and quiet=)", expr);
+	/* no qualifier: a syscall set, as strace's -e open */
+	if (lx_trace_set_parse(expr, err, sizeof(err)) < 0)
 		bad_usage("%s", err);
 	lx_opt.trace = true;
 }
@@ -210,19 +265,64 @@ parse_loader(const char *v, const char *from)
 	}
 }
 
+static void
+parse_qualifier(int (*parse)(const char *, char *, size_t), const char *v)
+{
+	char err[256];
+
+	if (parse(v, err, sizeof(err)) < 0)
+		bad_usage("%s", err);
+	lx_opt.trace = true;
+}
+
+/*
+ * -u USER: the program runs with USER's uid, gid and supplementary
+ * groups (strace's -u).  Only root may give its program another user;
+ * lxrun itself stays root to trace it.
+ */
+static void
+set_user(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+	gid_t *groups;
+	int n = 64;
+
+	if (pw == NULL)
+		bad_usage("cannot find user '%s'", user);
+	if (getuid() != 0 || geteuid() != 0)
+		bad_usage("%s", "-u needs lxrun to run as root");
+	for (;;) {
+		int want = n;
+
+		if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
+			exit(125);
+		if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &want) >= 0) {
+			n = want;
+			break;
+		}
+		free(groups);
+		if (want <= n)
+			bad_usage("cannot read the groups of user '%s'", user);
+		n = want;
+	}
+	if (spawn_set_user(pw->pw_uid, pw->pw_gid, groups, n) < 0)
+		exit(125);
+	free(groups);
+}
+
 static char **
 parse_args(int argc, char **argv)
 {
-	const char *outfile = NULL, *list = NULL;
+	const char *outfile = NULL, *list = NULL, *user = NULL;
 	const char *loader = getenv("LXRUN_LOADER");
 	const char *loader_from = "LXRUN_LOADER";
-	bool want_list = false, trap_given = false;
-	int c;
+	bool want_list = false, trap_given = false, separately = false;
+	int c, follow = 0, quiet = 0;
 
 	memset(lx_opt.trace_set, 1, sizeof(lx_opt.trace_set));
 	lx_opt.trace_unknown = true;
 	opterr = 0;	/* our own messages, prefixed "lxrun: " */
-	while ((c = getopt_long(argc, argv, "+:o:e:tTys:vcfhVDp:", long_options,
+	while ((c = getopt_long(argc, argv, "+:o:e:tTys:vcfhVDp:qzZX:u:", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_TRACE:
@@ -259,7 +359,47 @@ parse_args(int argc, char **argv)
 			lx_opt.summary = true;
 			break;
 		case 'f':
-			break;	/* strace habit: children are always followed */
+			/* children are always followed; -ff: a file each */
+			follow++;
+			break;
+		case OPT_SEPARATELY:
+			separately = true;
+			break;
+		case OPT_STATUS:
+			parse_qualifier(lx_trace_status_parse, optarg);
+			break;
+		case 'z':
+			parse_qualifier(lx_trace_status_parse, "successful");
+			break;
+		case 'Z':
+			parse_qualifier(lx_trace_status_parse, "failed");
+			break;
+		case OPT_SIGNAL:
+			parse_qualifier(lx_trace_signal_parse, optarg);
+			break;
+		case 'q':
+			quiet++;
+			break;
+		case OPT_QUIET:
+			if (optarg == NULL)
+				quiet++;
+			else
+				parse_qualifier(lx_trace_quiet_parse, optarg);
+			break;
+		case 'X':
+			if (strcmp(optarg, "raw") == 0)
+				lx_opt.xstyle = LX_XSTYLE_RAW;
+			else if (strcmp(optarg, "abbrev") == 0)
+				lx_opt.xstyle = LX_XSTYLE_ABBREV;
+			else if (strcmp(optarg, "verbose") == 0)
+				lx_opt.xstyle = LX_XSTYLE_VERBOSE;
+			else
+				bad_usage("-X takes raw, abbrev or verbose, not "
+				    "'%s'", optarg);
+			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'D':
 			detach = true;
 			break;
@@ -341,6 +481,32 @@ parse_args(int argc, char **argv)
 	/* -p can only trace: with nothing else asked, it traces */
 	if (nattach > 0 && !lx_opt.summary && !lx_opt.report)
 		lx_opt.trace = true;
+	/* strace's -q: attach and personality; -qq: exits too; -qqq: all */
+	if (quiet == 1)
+		lx_opt.quiet |= LX_QUIET_ATTACH | LX_QUIET_PERSONALITY;
+	else if (quiet == 2)
+		lx_opt.quiet |= LX_QUIET_ATTACH | LX_QUIET_PERSONALITY |
+		    LX_QUIET_EXIT;
+	else if (quiet >= 3)
+		lx_opt.quiet = LX_QUIET_ALL;
+	if (user != NULL)
+		set_user(user);
+	/*
+	 * -ff (or --output-separately) with -o FILE: FILE.TID per thread.
+	 * Without -o it is -f, as in strace.  -c counts are not per
+	 * process: strace refuses the pair, and so does lxrun.
+	 */
+	if ((follow >= 2 || separately) && outfile != NULL) {
+		if (lx_opt.summary)
+			bad_usage("%s", "-c and -ff are mutually exclusive "
+			    "(the counts are not kept per process)");
+		lx_opt.out_separately = true;
+		lx_opt.out_base = outfile;
+		lx_opt.trace = true;	/* the files are the trace's */
+		/* the file itself holds only the --report, when asked */
+		if (!lx_opt.report)
+			outfile = NULL;
+	}
 	if (outfile != NULL && (lx_opt.out = fopen(outfile, "we")) == NULL) {
 		fprintf(stderr, "lxrun: cannot open %s: %s\n", outfile,
 		    strerror(errno));
@@ -383,6 +549,11 @@ report_spawn_failure(int errfd, const char *prog)
 
 	if (err == 0)
 		return;
+	if (stage == SPAWN_CREDS) {
+		fprintf(stderr, "lxrun: cannot take the user's credentials "
+		    "(-u): %s\n", strerror(err));
+		exit(125);
+	}
 	if (stage == SPAWN_SECCOMP) {
 		fprintf(stderr, "lxrun: cannot install the seccomp filter: %s "
 		    "(is seccomp enabled in this kernel?)\n", strerror(err));
@@ -593,6 +764,7 @@ main(int argc, char **argv)
 	if (lx_opt.report)
 		lx_report_print(lx_opt.out != NULL ? lx_opt.out : stderr,
 		    lx_opt.report_format);
+	lx_trace_streams_close();
 	if (lx_opt.out != NULL)
 		fclose(lx_opt.out);
 	fflush(stderr);

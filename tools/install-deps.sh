@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential clang pkg-config libelf-dev libcapstone-dev libcmocka-dev
 strace python3 golang-go inotify-tools coreutils procps iproute2 redis-server
 redis-tools syncthing nebula iputils-ping qemu-system-x86 busybox-static
-e2fsprogs mount hyperfine chromium"
+e2fsprogs mount hyperfine chromium nodejs postgresql nginx"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -22,6 +22,15 @@ const char *lx_served_name(enum lx_served s);	/* "native", ... */
 
 /* Parse "-e trace=..." value into lx_opt.trace_set; -1 on a bad name. */
 int lx_trace_set_parse(const char *spec, char *err, size_t errlen);
+/*
+ * The other -e qualifiers (src/trace/trace_quals.c): status=, signal=
+ * and quiet= values into lx_opt; -1 and a message in err on a bad one.
+ */
+int lx_trace_status_parse(const char *spec, char *err, size_t errlen);
+int lx_trace_signal_parse(const char *spec, char *err, size_t errlen);
+int lx_trace_quiet_parse(const char *spec, char *err, size_t errlen);
+/* Is a "--- SIG... ---" line printed for sig (-e signal=)? */
+bool lx_trace_signal_shown(int sig);
 
 /*
  * --trace records.  The tracer keeps one per thread.  begin() decodes
@@ -74,6 +83,15 @@ struct lx_crash {
 	char map_addr[256];	/* ... of the fault address, or "" */
 };
 void lx_trace_crash(const struct lx_crash *c);
+
+/*
+ * Where a thread's trace lines go (src/trace/trace_files.c): the -o file
+ * or stderr, or with -ff and -o FILE its own FILE.TID.  done() flushes
+ * it after the thread's last line (closes its own file); close() at exit.
+ */
+FILE *lx_trace_stream(int tid);
+void lx_trace_stream_done(int tid);
+void lx_trace_streams_close(void);
 
 /* Counting without printing (when -c or --report but not --trace). */
 void lx_stats_add(long nr, enum lx_served s, long ret, int64_t dur_ns);

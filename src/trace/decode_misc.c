@@ -17,14 +17,17 @@ void
 lx_print_ioprio(struct lx_sbuf *b, uint64_t v)
 {
 	unsigned cls = (unsigned)(v >> 13) & 7, data = (unsigned)v & 0x1fff;
+	size_t at;
 
 	if (v >> 16) {
 		sb_printf(b, "%#llx", (unsigned long long)v);
 		return;
 	}
+	at = lx_const_begin(b);
 	sb_puts(b, "IOPRIO_PRIO_VALUE(");
 	lx_print_xval(b, lx_x_ioprio_class, cls, "%llu");
 	sb_printf(b, ", %u)", data);
+	lx_const_end(b, at, v, LX_CONST_UDEC);
 }
 
 static void
@@ -240,12 +243,14 @@ print_statx_flags(struct lx_sbuf *b, unsigned v)
 		"AT_STATX_DONT_SYNC", "AT_STATX_SYNC_TYPE",
 	};
 	unsigned rest = v & ~0x6000u;
+	size_t at = lx_const_begin(b);
 
 	sb_puts(b, sync[(v >> 13) & 3]);
 	if (rest != 0) {
 		sb_putc(b, '|');
 		lx_print_flags(b, lx_x_statx_at_flags, rest, NULL);
 	}
+	lx_const_end(b, at, v, LX_CONST_HEX);
 }
 
 static void

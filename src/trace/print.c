@@ -121,6 +121,8 @@ void
 lx_print_mode(struct lx_sbuf *b, unsigned mode)
 {
 	const char *type = lx_xlat_name(lx_x_file_type, mode & 0xf000);
+	size_t at = lx_const_begin(b);
+	unsigned all = mode;
 
 	if (type != NULL) {
 		sb_puts(b, type);
@@ -128,6 +130,7 @@ lx_print_mode(struct lx_sbuf *b, unsigned mode)
 		mode &= ~0xf000u;
 	}
 	lx_print_oct(b, mode);
+	lx_const_end(b, at, all, LX_CONST_OCT);
 }
 
 int
@@ -219,12 +222,15 @@ void
 lx_print_dirfd(struct lx_pctx *p, struct lx_sbuf *b, int fd)
 {
 	char proc[64];
+	size_t at;
 
 	if (fd != LX_AT_FDCWD) {
 		lx_print_fd(p, b, fd);
 		return;
 	}
+	at = lx_const_begin(b);
 	sb_puts(b, "AT_FDCWD");
+	lx_const_end(b, at, (uint64_t)(int64_t)fd, LX_CONST_DEC);
 	if (lx_opt.show_fd_paths) {
 		snprintf(proc, sizeof(proc), "/proc/%d/cwd", pctx_tid(p));
 		print_link(b, proc);

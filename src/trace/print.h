@@ -84,6 +84,17 @@ struct lx_pctx {
 #define LX_ARG(p, i)	((p)->c->arg[(i)])
 #define LX_IS_ERR(r)	((unsigned long)(r) >= (unsigned long)-4095L)
 
+/*
+ * -X (xstyle.c): a named constant's text is marked by begin() and end();
+ * end() rewrites it for -X raw or verbose with the raw value v printed
+ * in fmt.  Marks nest: only the outermost one rewrites.
+ */
+enum lx_const_fmt { LX_CONST_HEX = 0, LX_CONST_DEC, LX_CONST_UDEC,
+	LX_CONST_OCT };
+size_t lx_const_begin(struct lx_sbuf *b);
+void lx_const_end(struct lx_sbuf *b, size_t at, uint64_t v,
+    enum lx_const_fmt fmt);
+
 /* Generic decoding by the row's argument kinds. */
 void lx_print_args(struct lx_pctx *p);
 bool lx_kind_is_out(int kind);

@@ -55,12 +55,14 @@ static void
 print_map_flags(struct lx_sbuf *b, uint64_t v)
 {
 	uint64_t rest = v & ~0xfULL;
+	size_t at = lx_const_begin(b);
 
 	lx_print_xval(b, lx_x_map_type, v & 0xf, "%#llx");
 	if (rest != 0) {
 		sb_putc(b, '|');
 		lx_print_flags(b, lx_x_map_flags, rest, NULL);
 	}
+	lx_const_end(b, at, v, LX_CONST_HEX);
 }
 
 static void
@@ -85,18 +87,21 @@ print_futex_op(struct lx_sbuf *b, uint64_t v)
 {
 	uint64_t cmd = v & 0x7f;
 	const char *n = lx_xlat_name(lx_x_futex_op, cmd);
+	size_t at = lx_const_begin(b);
 
 	if (n == NULL) {
 		sb_printf(b, "%#llx", (unsigned long long)v);
-		return;
+	} else {
+		sb_puts(b, n);
+		if (v & 0x80)
+			sb_puts(b, "_PRIVATE");
+		if (v & 0x100)
+			sb_puts(b, "|FUTEX_CLOCK_REALTIME");
+		if (v & ~0x1ffULL)
+			sb_printf(b, "|%#llx",
+			    (unsigned long long)(v & ~0x1ffULL));
 	}
-	sb_puts(b, n);
-	if (v & 0x80)
-		sb_puts(b, "_PRIVATE");
-	if (v & 0x100)
-		sb_puts(b, "|FUTEX_CLOCK_REALTIME");
-	if (v & ~0x1ffULL)
-		sb_printf(b, "|%#llx", (unsigned long long)(v & ~0x1ffULL));
+	lx_const_end(b, at, v, LX_CONST_HEX);
 }
 
 static void

@@ -13,6 +13,7 @@
 void
 lx_print_open_flags(struct lx_sbuf *b, uint64_t v)
 {
+	size_t at = lx_const_begin(b);
 	uint64_t rest;
 
 	/* O_PATH and O_TMPFILE carry no access mode worth naming apart. */
@@ -22,6 +23,7 @@ lx_print_open_flags(struct lx_sbuf *b, uint64_t v)
 		sb_putc(b, '|');
 		lx_print_flags(b, lx_x_open_flags, rest, NULL);
 	}
+	lx_const_end(b, at, v, LX_CONST_HEX);
 }
 
 /* pipe2, dup3: flags of a new fd, without an access mode (strace's). */

@@ -37,11 +37,13 @@ void
 lx_print_signum(struct lx_sbuf *b, long sig)
 {
 	const char *n = lx_signame((int)sig);
+	size_t at = lx_const_begin(b);
 
 	if (n != NULL && sig == (int)sig)
 		sb_puts(b, n);
 	else
 		sb_printf(b, "%ld", sig);
+	lx_const_end(b, at, (uint64_t)sig, LX_CONST_DEC);
 }
 
 /* Names without "SIG"; more than half the set printed as ~[complement]. */
@@ -56,12 +58,16 @@ lx_print_sigmask(struct lx_sbuf *b, uint64_t mask)
 	}
 	sb_putc(b, '[');
 	for (int sig = 1; sig <= 64; sig++) {
+		size_t at;
+
 		if (!(mask & (1ULL << (sig - 1))))
 			continue;
 		if (!first)
 			sb_putc(b, ' ');
 		first = false;
+		at = lx_const_begin(b);
 		sb_puts(b, lx_signame(sig) + 3);
+		lx_const_end(b, at, (uint64_t)sig, LX_CONST_DEC);
 	}
 	sb_putc(b, ']');
 }
@@ -78,12 +84,15 @@ lx_print_sigset(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 static void
 print_handler(struct lx_sbuf *b, uint64_t h)
 {
+	size_t at = lx_const_begin(b);
+
 	if (h == 0)
 		sb_puts(b, "SIG_DFL");
 	else if (h == 1)
 		sb_puts(b, "SIG_IGN");
 	else
 		sb_printf(b, "%#llx", (unsigned long long)h);
+	lx_const_end(b, at, h, LX_CONST_HEX);
 }
 
 /* Kernel struct sigaction: handler, flags, restorer, mask. */
@@ -182,6 +191,7 @@ lx_print_siginfo_buf(struct lx_sbuf *b, const unsigned char *si)
 	int sig = si32(si, 0), err = si32(si, 4), code = si32(si, 8);
 	const struct lx_xlat *tab = code_table(sig);
 	const char *cname = NULL;
+	size_t at;
 
 	if (sig == 0) {
 		sb_puts(b, "{}");
@@ -194,10 +204,14 @@ lx_print_siginfo_buf(struct lx_sbuf *b, const unsigned char *si)
 		cname = lx_xlat_name(tab, (uint64_t)code);
 	if (cname == NULL)
 		cname = lx_xlat_name(lx_x_si_code, (uint32_t)code);
+	at = lx_const_begin(b);
 	if (cname != NULL)
 		sb_puts(b, cname);
 	else
 		sb_printf(b, "%d", code);
+	/* strace: a positive code in hex, SI_USER and below in decimal */
+	lx_const_end(b, at, (uint64_t)(int64_t)code,
+	    code > 0 ? LX_CONST_HEX : LX_CONST_DEC);
 	if (err != 0)
 		sb_printf(b, ", si_errno=%d", err);
 	if (code <= 0) {

@@ -64,10 +64,13 @@ lx_print_rusage(struct lx_pctx *p, struct lx_sbuf *b, uint64_t addr)
 static void
 print_rlim(struct lx_sbuf *b, uint64_t v)
 {
+	size_t at = lx_const_begin(b);
+
 	if (v == ~0ULL)
 		sb_puts(b, "RLIM64_INFINITY");
 	else
 		sb_printf(b, "%llu", (unsigned long long)v);
+	lx_const_end(b, at, v, LX_CONST_UDEC);
 }
 
 void

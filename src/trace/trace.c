@@ -65,12 +65,6 @@ lx_trace_set_multi(bool m)
 	multi = m;
 }
 
-static FILE *
-trace_out(void)
-{
-	return lx_opt.out != NULL ? lx_opt.out : stderr;
-}
-
 static bool
 selected(long nr)
 {
@@ -213,7 +207,8 @@ decode_exit(struct lx_trace_rec *r, struct lx_guest *g, long ret)
 static void
 put_prefix(struct lx_sbuf *b, int tid, int64_t t_ns)
 {
-	if (multi)
+	/* -ff -o: each file is one thread's, as strace's */
+	if (multi && !lx_opt.out_separately)
 		sb_printf(b, "[pid %d] ", tid);
 	if (lx_opt.tt > 0) {
 		time_t sec = (time_t)(t_ns / 1000000000);
@@ -406,9 +401,9 @@ put_json_call(struct lx_sbuf *b, struct lx_pctx *p, const char *name,
 }
 
 static void
-emit(struct lx_sbuf *b)
+emit(struct lx_sbuf *b, int tid)
 {
-	fwrite(b->s, 1, b->len, trace_out());
+	fwrite(b->s, 1, b->len, lx_trace_stream(tid));
 }
 
 static void
@@ -425,7 +420,7 @@ print_call(struct lx_trace_rec *r, const long *ret, enum lx_served served,
 		else
 			unknown_name(name, sizeof(name), p->c);
 		put_json_call(&line, p, name, ret, served, start_ns, dur_ns);
-		emit(&line);
+		emit(&line, p->c->tid);
 		return;
 	}
 	put_prefix(&line, p->c->tid, start_ns);
@@ -443,7 +438,7 @@ print_call(struct lx_trace_rec *r, const long *ret, enum lx_served served,
 			    (long long)(dur_ns % 1000000000 / 1000));
 	}
 	sb_putc(&line, '\n');
-	emit(&line);
+	emit(&line, p->c->tid);
 }
 
 /* For a crash report's "last syscalls" (recent.c). */
@@ -467,7 +462,9 @@ lx_trace_end(struct lx_trace_rec *r, const struct lx_call *c,
 {
 	lx_stats_count(row_of(c), stats_key(c), served, ret, dur_ns);
 	record_recent(c, ret, served);
-	if (!lx_opt.trace || !selected(c->nr)) {
+	/* -e status=: a restart code (ERESTARTSYS...) is a failure too */
+	if (!lx_opt.trace || !selected(c->nr) || !(lx_opt.status_set &
+	    (LX_IS_ERR(ret) ? LX_STATUS_FAILED : LX_STATUS_SUCCESSFUL))) {
 		r->active = false;
 		return;
 	}
@@ -488,7 +485,8 @@ lx_trace_unfinished(struct lx_trace_rec *r, const struct lx_call *c)
 	if (ent->status == LX_ST_MISSING || !call_known(c))
 		served = LX_SERVED_UNSUPPORTED;
 	lx_stats_count(ent, stats_key(c), served, 0, 0);
-	if (!lx_opt.trace || !selected(c->nr)) {
+	if (!lx_opt.trace || !selected(c->nr) ||
+	    !(lx_opt.status_set & LX_STATUS_UNFINISHED)) {
 		r->active = false;
 		return;
 	}
@@ -508,7 +506,7 @@ lx_trace_signal(int tid, int sig, const void *siginfo)
 	char num[16];
 	int64_t t = now_ns();
 
-	if (!lx_opt.trace)
+	if (!lx_opt.trace || !lx_trace_signal_shown(sig))
 		return;
 	if (name == NULL) {
 		snprintf(num, sizeof(num), "%d", sig);
@@ -532,7 +530,7 @@ lx_trace_signal(int tid, int sig, const void *siginfo)
 		sb_printf(&line, "--- %s %s ---\n", name, sb_str(&info));
 	}
 	sb_free(&info);
-	emit(&line);
+	emit(&line, tid);
 }
 
 void
@@ -553,7 +551,7 @@ lx_trace_note(int tid, const char *note)
 		put_prefix(&line, tid, t);
 		sb_printf(&line, "--- lxrun: %s ---\n", note);
 	}
-	emit(&line);
+	emit(&line, tid);
 }
 
 void
@@ -566,6 +564,11 @@ lx_trace_exit_status(int tid, int wstatus)
 
 	if (!lx_opt.trace)
 		return;
+	/* -qq: no exit line; the thread's file is done all the same */
+	if (lx_opt.quiet & LX_QUIET_EXIT) {
+		lx_trace_stream_done(tid);
+		return;
+	}
 	sb_reset(&line);
 	if (lx_opt.trace_format == LX_FMT_JSON) {
 		put_json_head(&line, pidmap_pid(tid), tid);
@@ -595,7 +598,7 @@ lx_trace_exit_status(int tid, int wstatus)
 			sb_printf(&line, "+++ killed by %d%s +++\n", sig,
 			    core ? " (core dumped)" : "");
 	}
-	emit(&line);
+	emit(&line, tid);
 	/* Often the last line before lxrun re-raises the guest's signal. */
-	fflush(trace_out());
+	lx_trace_stream_done(tid);
 }

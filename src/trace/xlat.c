@@ -26,21 +26,26 @@ lx_print_xval(struct lx_sbuf *b, const struct lx_xlat *x, uint64_t v,
     const char *fmt)
 {
 	const char *n = lx_xlat_name(x, v);
+	size_t at = lx_const_begin(b);
 
 	if (n != NULL)
 		sb_puts(b, n);
 	else
 		sb_printf(b, fmt, (unsigned long long)v);
+	lx_const_end(b, at, v, LX_CONST_HEX);
 }
 
 int
 lx_print_flags(struct lx_sbuf *b, const struct lx_xlat *x, uint64_t v,
     const char *zero_name)
 {
+	uint64_t all = v;
+	size_t at = lx_const_begin(b);
 	int named = 0;
 
 	if (v == 0) {
 		sb_puts(b, zero_name != NULL ? zero_name : "0");
+		lx_const_end(b, at, 0, LX_CONST_HEX);
 		return 0;
 	}
 	for (; x->name != NULL && v != 0; x++) {
@@ -53,6 +58,7 @@ lx_print_flags(struct lx_sbuf *b, const struct lx_xlat *x, uint64_t v,
 	}
 	if (v != 0)
 		sb_printf(b, "%s%#llx", named ? "|" : "", (unsigned long long)v);
+	lx_const_end(b, at, all, LX_CONST_HEX);
 	return named;
 }
 

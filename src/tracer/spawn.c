@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/filter.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -48,6 +50,52 @@ restore_fd_limit(void)
 		setrlimit(RLIMIT_NOFILE, &guest_nofile);
 }
 
+/* -u USER: the credentials the program starts with (none: lxrun's). */
+static struct {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t ngroups;
+} run_as;
+
+int
+spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups)
+{
+	size_t n = ngroups > 0 ? (size_t)ngroups : 0;
+
+	free(run_as.groups);
+	run_as.groups = NULL;
+	if (n > 0) {
+		if ((run_as.groups = calloc(n, sizeof(gid_t))) == NULL)
+			return -ENOMEM;
+		memcpy(run_as.groups, groups, n * sizeof(gid_t));
+	}
+	run_as.ngroups = n;
+	run_as.uid = uid;
+	run_as.gid = gid;
+	run_as.set = true;
+	return 0;
+}
+
+/*
+ * In the guest before exec, after the seccomp filter (installing it
+ * needs root's CAP_SYS_ADMIN, as lxrun does not set no_new_privs): the
+ * groups, then the gid, then the uid, which drops root's capabilities.
+ * Real, effective and saved ids all change, as with strace -u.
+ */
+static int
+take_user(void)
+{
+	if (!run_as.set)
+		return 0;
+	if (setgroups(run_as.ngroups, run_as.groups) < 0 ||
+	    setresgid(run_as.gid, run_as.gid, run_as.gid) < 0 ||
+	    setresuid(run_as.uid, run_as.uid, run_as.uid) < 0)
+		return -errno;
+	return 0;
+}
+
 static void
 child_fail(int fd, int stage, int err)
 {
@@ -70,6 +118,8 @@ child_main(char **argv, const struct sock_fprog *prog, int errfd,
 	raise(SIGSTOP);
 	if ((r = filter_install(prog)) < 0)
 		child_fail(errfd, SPAWN_SECCOMP, -r);
+	if ((r = take_user()) < 0)
+		child_fail(errfd, SPAWN_CREDS, -r);
 	execvp(argv[0], argv);
 	child_fail(errfd, SPAWN_EXEC, errno);
 }
@@ -188,6 +238,11 @@ spawn_guest_detached(char **argv, const struct sock_fprog *prog,
 	if ((r = filter_install(prog)) < 0) {
 		fprintf(stderr, "lxrun: cannot install the seccomp filter: %s\n",
 		    strerror(-r));
+		_exit(125);
+	}
+	if ((r = take_user()) < 0) {
+		fprintf(stderr, "lxrun: cannot take the user's credentials "
+		    "(-u): %s\n", strerror(-r));
 		_exit(125);
 	}
 	execvp(argv[0], argv);

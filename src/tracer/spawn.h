@@ -7,10 +7,13 @@
 
 #define SPAWN_SECCOMP	1
 #define SPAWN_EXEC	2
+#define SPAWN_CREDS	3
 
 struct sock_fprog;
 /* Raise lxrun's RLIMIT_NOFILE to its hard limit (the guest keeps its own). */
 void spawn_raise_fd_limit(void);
+/* -u: the program runs with these ids and groups; -ENOMEM or 0. */
+int spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups);
 /* Fork and seize PROGRAM; -errno on failure. */
 pid_t spawn_guest(char **argv, const struct sock_fprog *prog,
     const sigset_t *mask, int *errfd);

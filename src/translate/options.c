@@ -22,6 +22,12 @@ struct lx_options lx_opt = {
 	.emulate = (1u << LX_FAM_COUNT) - 1,
 	.trap_all = false,
 	.verbose = false,
+	.out_separately = false,
+	.out_base = NULL,
+	.status_set = LX_STATUS_ALL,
+	.signal_set = ~(uint64_t)0,
+	.quiet = 0,
+	.xstyle = LX_XSTYLE_ABBREV,
 };
 
 struct lx_kernel lx_kernel = {
