@@ -184,6 +184,8 @@ num_alloc(struct hq *q, int fd)
 		}
 		close(r);
 	}
+	/* every number up to our limit is taken: our fds ran out too */
+	lx_shortage(LX_SHORT_FDS);
 	return -ENOSPC;
 }
 

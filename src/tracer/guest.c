@@ -157,8 +157,10 @@ read_fdinfo(pid_t tid, int fd, struct lx_fd_ident *id)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	/* out of fds of our own: not the guest's fault, not EBADF */
 	if ((f = fopen(path, "re")) == NULL)
-		return -LX_EBADF;
+		return lx_shortage_fd_errno(errno) == ENOENT ? -LX_EBADF :
+		    -LX_ENOMEM;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (strncmp(line, "pos:", 4) == 0)
 			id->pos = strtoull(line + 4, NULL, 10);
