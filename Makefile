@@ -140,6 +140,7 @@ check-loader: lxrun
 bench: lxrun
 	@sh bench/run.sh
 	@sh bench/startup.sh
+	@sh bench/fdrules.sh
 
 demo: lxrun
 	@sh tools/demo.sh

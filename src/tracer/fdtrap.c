@@ -14,6 +14,18 @@
  * rules it could not install itself, which is slower but exact; lxrun
  * says so on stderr and in the trace (docs/security.md).
  *
+ * A rule is not one filter per fd for ever: every filter the kernel
+ * keeps runs at every syscall of the process, and their total size is
+ * capped, so a server that has used thousands of fd numbers for such
+ * objects would pay at every call and then reach the cap.  A filter
+ * stops a block of neighbouring fd numbers instead, aligned, whose size
+ * doubles every FILTERS_PER_SIZE filters (1 fd for the first ones, then
+ * 2, 4, ... up to 1 << MAX_BLOCK_SHIFT), and an fd a filter of the
+ * process already stops needs none: the filters stay few (about 80 for
+ * a million fd numbers) whatever the program does.  The families check
+ * the fd of every call they stop (an fd number is reused after a close
+ * anyway), so a neighbour's call only costs a stop, answered natively.
+ *
  * A family may also need rules in another process, one that may be
  * running (a memfd sealed while a child holds it): that process goes to
  * checked mode at once, its running threads are stopped once, and the
@@ -39,32 +51,36 @@
 #include "tracer.h"
 
 #define MAX_FD_TRAPS 16
+#define FILTERS_PER_SIZE 4	/* filters per block size */
+#define MAX_BLOCK_SHIFT 16	/* blocks of at most 65,536 fds */
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 
-/* One rule of a filter: each carries its own fd, so a batch may mix. */
+/* One rule of a filter: each carries its own fds, so a batch may mix. */
 struct trap_one {
 	long nr;
 	int argidx;
 	uint32_t bits;
-	int fd;
+	int lo, hi;		/* the fds it stops, lo..hi */
 };
 
 /*
  *   ld arch; jne x86_64 -> allow
- *   per trap: ld nr; jne -> next; ld arg lo; jeq fd -> trace; (next)
- *        (bits: ld nr; jne -> next; ld arg lo; jset bits -> trace)
- *        (argidx -1: ld nr; jeq -> trace; two no-ops)
+ *   per trap: ld nr; jne -> next; ld arg lo; jlt lo -> next;
+ *             jle hi -> trace; (next)
+ *        (bits: ld nr; jne -> next; ld arg lo; jset bits -> trace; no-op)
+ *        (argidx -1: ld nr; jeq -> trace; three no-ops)
  *   allow; trace
  * Only the low 32 bits of the argument count: the kernel reads an fd (and
- * open flags) as an int.
+ * open flags) as an int; compared unsigned, a negative fd is above every
+ * block.
  */
 static int
 fdtrap_build(struct sock_filter *f, const struct trap_one *t, int n)
 {
 	int k = 0, allow, trace;
 
-	allow = 2 + 4 * n;
+	allow = 2 + 5 * n;
 	trace = allow + 1;
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 	    offsetof(struct seccomp_data, arch));
@@ -77,25 +93,30 @@ fdtrap_build(struct sock_filter *f, const struct trap_one *t, int n)
 		if (t[i].argidx < 0) {
 			f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
 			    BPF_K, (uint32_t)t[i].nr, (uint8_t)(trace - k - 1),
-			    2);
+			    3);
 			k++;
-			f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA,
-			    0);
+			for (int j = 0; j < 3; j++)
+				f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP |
+				    BPF_JA, 0);
+			continue;
+		}
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    (uint32_t)t[i].nr, 0, 3);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    (uint32_t)ARG_LO(t[i].argidx));
+		if (t[i].bits != 0) {
+			f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET |
+			    BPF_K, t[i].bits, (uint8_t)(trace - k - 1), 0);
+			k++;
 			f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA,
 			    0);
 			continue;
 		}
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    (uint32_t)t[i].nr, 0, 2);
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    (uint32_t)ARG_LO(t[i].argidx));
-		if (t[i].bits != 0)
-			f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET |
-			    BPF_K, t[i].bits, (uint8_t)(trace - k - 1), 0);
-		else
-			f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
-			    BPF_K, (uint32_t)t[i].fd, (uint8_t)(trace - k - 1),
-			    0);
+		/* arg >= lo, else next; arg > hi: next, else trace */
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+		    (uint32_t)t[i].lo, 0, 1);
+		f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
+		    (uint32_t)t[i].hi, 0, (uint8_t)(trace - k - 1));
 		k++;
 	}
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
@@ -121,7 +142,7 @@ traps_valid(const struct lx_fd_trap *traps, int n, int fd)
 static int
 fdtrap_seccomp(struct task *t, const struct trap_one *traps, int n)
 {
-	struct sock_filter f[4 + 4 * MAX_FD_TRAPS];
+	struct sock_filter f[4 + 5 * MAX_FD_TRAPS];
 	struct {
 		uint64_t len;		/* struct sock_fprog, padded */
 		uint64_t filter;
@@ -146,7 +167,48 @@ fdtrap_seccomp(struct task *t, const struct trap_one *traps, int n)
 		r = inject_syscall(t, SYS_seccomp, a);
 	}
 	/* TSYNC returns the tid of a thread it could not sync. */
+	if (r == 0)
+		t->proc->nfilters++;
 	return r > 0 ? -LX_EAGAIN : (int)r;
+}
+
+/* The block of fd numbers the process's next filter stops for fd. */
+static void
+block_of(const struct proc *p, int fd, int *lo, int *hi)
+{
+	int shift = p->nfilters / FILTERS_PER_SIZE;
+	unsigned size;
+
+	if (fd < 0) {
+		*lo = *hi = fd;
+		return;
+	}
+	if (shift > MAX_BLOCK_SHIFT)
+		shift = MAX_BLOCK_SHIFT;
+	size = 1u << shift;
+	*lo = (int)((unsigned)fd & ~(size - 1));
+	*hi = (int)((unsigned)*lo + size - 1);
+}
+
+/*
+ * Does a filter of the process (installed, or about to be: pending)
+ * already stop this trap for fd?  A bits test or a whole-call trap stops
+ * it for every fd.
+ */
+static bool
+trap_covered(const struct proc *p, long nr, int argidx, uint32_t bits,
+    int fd)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const struct fd_rule *r = &p->rules[i];
+
+		if ((!r->installed && !r->pending) || r->nr != nr ||
+		    r->argidx != argidx || r->bits != bits)
+			continue;
+		if (argidx < 0 || bits != 0 || (fd >= r->lo && fd <= r->hi))
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -189,6 +251,7 @@ fdtrap_inherit(struct proc *child, const struct proc *parent)
 	/* pending ones too: the child's filters are the parent's */
 	for (int i = 0; i < parent->nrules; i++)
 		rule_add(child, &parent->rules[i]);
+	child->nfilters = parent->nfilters;
 	child->checked = parent->checked;
 }
 
@@ -201,6 +264,10 @@ fdtrap_rule_matches(const struct fd_rule *r, long nr, const uint64_t arg[6])
 		return true;
 	if (r->bits != 0)
 		return ((uint32_t)arg[r->argidx] & r->bits) != 0;
+	/* an installed filter stops its whole block, compared as BPF does */
+	if (r->installed)
+		return (uint32_t)arg[r->argidx] >= (uint32_t)r->lo &&
+		    (uint32_t)arg[r->argidx] <= (uint32_t)r->hi;
 	return (int)(uint32_t)arg[r->argidx] == r->fd;
 }
 
@@ -250,30 +317,30 @@ checked_mode(struct task *t, int err, bool already)
 	lx_trace_note(t->tid, note);
 }
 
-static void
-to_trap_one(struct trap_one *out, const struct lx_fd_trap *traps, int n,
-    int fd)
-{
-	for (int i = 0; i < n; i++)
-		out[i] = (struct trap_one){ traps[i].nr, traps[i].argidx,
-		    traps[i].bits, fd };
-}
-
 int
 fdtrap_install(struct task *t, const struct lx_fd_trap *traps, int n, int fd)
 {
 	struct trap_one one[MAX_FD_TRAPS];
-	bool already = has_refused(t->proc);
-	int r;
+	struct proc *p = t->proc;
+	bool already = has_refused(p);
+	int lo, hi, k = 0, r;
 
 	if (!traps_valid(traps, n, fd))
 		return -LX_EINVAL;
-	to_trap_one(one, traps, n, fd);
-	if ((r = fdtrap_seccomp(t, one, n)) == -LX_ESRCH)
-		return r;
+	block_of(p, fd, &lo, &hi);
 	for (int i = 0; i < n; i++)
-		rule_add(t->proc, &(struct fd_rule){ traps[i].nr,
-		    traps[i].argidx, fd, traps[i].bits, false, r == 0 });
+		if (!trap_covered(p, traps[i].nr, traps[i].argidx,
+		    traps[i].bits, fd))
+			one[k++] = (struct trap_one){ traps[i].nr,
+			    traps[i].argidx, traps[i].bits, lo, hi };
+	if (k == 0)
+		return 0;
+	if ((r = fdtrap_seccomp(t, one, k)) == -LX_ESRCH)
+		return r;
+	for (int i = 0; i < k; i++)
+		rule_add(p, &(struct fd_rule){ .nr = one[i].nr,
+		    .argidx = one[i].argidx, .fd = fd, .lo = lo, .hi = hi,
+		    .bits = one[i].bits, .installed = r == 0 });
 	if (r < 0)
 		checked_mode(t, -r, already);
 	return 0;
@@ -391,8 +458,13 @@ fdtrap_install_pid(pid_t pid, const struct lx_fd_trap *traps, int n, int fd)
 	if (pt.proc == NULL)
 		return -LX_ESRCH;
 	for (int i = 0; i < n; i++)
-		rule_add(pt.proc, &(struct fd_rule){ traps[i].nr,
-		    traps[i].argidx, fd, traps[i].bits, true, false });
+		if (!trap_covered(pt.proc, traps[i].nr, traps[i].argidx,
+		    traps[i].bits, fd))
+			rule_add(pt.proc, &(struct fd_rule){ .nr = traps[i].nr,
+			    .argidx = traps[i].argidx, .fd = fd, .lo = fd,
+			    .hi = fd, .bits = traps[i].bits, .pending = true });
+	if (pt.proc->npending == 0)
+		return 0;
 	if (!pt.proc->checked) {
 		pt.proc->checked = true;
 		task_foreach(interrupt_thread, &pt);
@@ -417,12 +489,13 @@ fdtrap_flush(struct task *t)
 		int idx[MAX_FD_TRAPS], n = 0, r;
 
 		for (int i = 0; i < p->nrules && n < MAX_FD_TRAPS; i++) {
-			const struct fd_rule *rl = &p->rules[i];
+			struct fd_rule *rl = &p->rules[i];
 
 			if (!rl->pending)
 				continue;
+			block_of(p, rl->fd, &rl->lo, &rl->hi);
 			batch[n] = (struct trap_one){ rl->nr, rl->argidx,
-			    rl->bits, rl->fd };
+			    rl->bits, rl->lo, rl->hi };
 			idx[n++] = i;
 		}
 		if ((r = fdtrap_seccomp(t, batch, n)) == -LX_ESRCH)

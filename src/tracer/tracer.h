@@ -58,7 +58,9 @@ struct mm {
 struct fd_rule {
 	long nr;
 	int argidx;
-	int fd;
+	int fd;			/* the fd it was asked for */
+	int lo, hi;		/* the fds its installed filter stops (fdtrap.c:
+				   neighbouring numbers share a filter) */
 	uint32_t bits;		/* lx_fd_trap's bits test, 0 = fd test */
 	bool pending;		/* asked for by another process: installed at
 				   this one's next syscall entry */
@@ -84,6 +86,7 @@ struct proc {
 				   emulated (attach.c) */
 	struct fd_rule *rules;
 	int nrules, crules;
+	int nfilters;		/* filters fdtrap.c installed in it */
 	/*
 	 * The program installed seccomp filters of its own: lxrun's calls
 	 * inside it (injections, rewrites, parks) must not go through them.
