@@ -176,14 +176,23 @@ dd_end(struct dd_snap *s, void *owner, struct dd_change **list)
 				pp = &e->hnext;
 				continue;
 			}
-			*pp = e->hnext;
-			s->n--;
+			/*
+			 * The change takes a copy of the name and the kid:
+			 * the entry can go now, the caller's events about
+			 * it never point into it.  Out of memory the entry
+			 * stays (with its kid, which the caller's host
+			 * queue still refers to) and goes at a later diff.
+			 */
 			c = change(list, DD_DELETE, owner, e->name, e->ino,
 			    e->isdir);
-			if (c != NULL)
-				c->kid = e->kid;
-			else
-				r = -1;		/* kid leaks: out of memory */
+			if (c == NULL) {
+				r = -1;
+				pp = &e->hnext;
+				continue;
+			}
+			c->kid = e->kid;
+			*pp = e->hnext;
+			s->n--;
 			free(e);
 		}
 	return r;

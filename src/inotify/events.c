@@ -85,25 +85,54 @@ by_inst_wd(const void *a, const void *b)
 	return x->wd < y->wd ? -1 : x->wd > y->wd;
 }
 
-/* The ino_touched child knotes of w, in the order the host saw them. */
-static struct ino_kn **
-touched_kids(struct ino_watch *w, size_t *n)
+/*
+ * What one touched entry's knote said in this batch, copied out of the
+ * knote: the batch can free the knote before it delivers these notes
+ * (the diff finds the entry gone, or the watch goes: IN_ONESHOT,
+ * DELETE_SELF), the copy lives until the batch is over.
+ */
+struct kid_note {
+	uint32_t notes;
+	bool isdir;
+	const char *name;	/* in the same allocation, after the array */
+};
+
+/*
+ * Take w's touched child knotes, in the order the host saw them, as one
+ * allocation (the kid_notes, then their names), and reset the knotes for
+ * the next batch.  Out of memory, their notes are lost.
+ */
+static struct kid_note *
+take_kid_notes(struct ino_watch *w, size_t *n)
 {
-	struct ino_kn **v, *kn;
-	size_t k = 0;
+	struct kid_note *v = NULL;
+	struct ino_kn *kn, *next;
+	size_t k = 0, names = 0, len;
+	char *p = NULL;
 
 	*n = 0;
-	for (kn = w->tkids; kn != NULL; kn = kn->tnext)
+	for (kn = w->tkids; kn != NULL; kn = kn->tnext) {
 		k++;
-	if (k == 0 || (v = malloc(k * sizeof(*v))) == NULL)
-		return NULL;
-	*n = k;
-	for (kn = w->tkids; kn != NULL; kn = kn->tnext)
-		v[--k] = kn;
-	for (size_t i = 0; i < *n; i++) {
-		v[i]->touched = false;
-		v[i]->pend &= ~ino_noise_of(w->dev, v[i]->ino);
-		w->kidnotes |= v[i]->pend;
+		names += strlen(kn->name) + 1;
+	}
+	if (k > 0 && (v = malloc(k * sizeof(*v) + names)) != NULL) {
+		*n = k;
+		p = (char *)(v + k);
+	}
+	for (kn = w->tkids; kn != NULL; kn = next) {
+		next = kn->tnext;
+		kn->pend &= ~ino_noise_of(w->dev, kn->ino);
+		w->kidnotes |= kn->pend;
+		if (v != NULL) {
+			len = strlen(kn->name) + 1;
+			v[--k] = (struct kid_note){ .notes = kn->pend,
+			    .isdir = kn->isdir, .name = memcpy(p, kn->name,
+			    len) };
+			p += len;
+		}
+		kn->pend = 0;
+		kn->touched = false;
+		kn->tnext = NULL;
 	}
 	w->tkids = NULL;
 	return v;
@@ -178,7 +207,10 @@ diff_emit(struct diff *df)
 		}
 	}
 	free(df->order);
-	/* Gone entries lose their knotes, new ones get theirs. */
+	/*
+	 * Gone entries lose their knotes, new ones get theirs (c->ent is
+	 * still in w->snap: only the next listing or ino_reap frees it).
+	 */
 	for (c = df->list; c != NULL; c = c->next) {
 		struct ino_watch *w = c->owner;
 
@@ -242,7 +274,7 @@ self_pend(struct ino_watch *w)
  */
 static void
 deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
-    struct ino_kn ***kids, const size_t *nkids)
+    struct kid_note **kids, const size_t *nkids)
 {
 	static const uint32_t order[] = { HQ_NOTE_OPEN, HQ_NOTE_READ,
 		HQ_NOTE_WRITE, HQ_NOTE_ATTRIB | HQ_NOTE_LINK,
@@ -251,13 +283,12 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 	for (size_t t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
 		for (size_t k = lo; k < hi; k++)
 			for (size_t j = 0; j < nkids[k]; j++) {
-				struct ino_kn *kn = kids[k][j];
+				const struct kid_note *kd = &kids[k][j];
 
-				if (!v[k]->dead && kn->fd >= 0 &&
-				    (kn->pend & order[t]))
-					deliver_notes(v[k], kn->pend & order[t],
-					    kn->ent->isdir, false,
-					    kn->ent->name);
+				if (!v[k]->dead && (kd->notes & order[t]))
+					deliver_notes(v[k],
+					    kd->notes & order[t], kd->isdir,
+					    false, kd->name);
 			}
 		for (size_t k = lo; k < hi; k++)
 			if (!v[k]->dead)
@@ -269,13 +300,14 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 /* One instance's watches v[lo..hi) of a batch. */
 static void
 process_instance(struct ino_watch **v, size_t lo, size_t hi,
-    struct ino_kn ***kids, size_t *nkids, bool *late)
+    struct kid_note **kids, size_t *nkids, bool *late)
 {
 	struct diff df;
 
+	/* Before the diff: it frees the knotes of the entries gone. */
 	for (size_t k = lo; k < hi; k++) {
 		v[k]->self.pend &= ~ino_noise_of(v[k]->dev, v[k]->ino);
-		kids[k] = touched_kids(v[k], &nkids[k]);
+		kids[k] = take_kid_notes(v[k], &nkids[k]);
 	}
 	diff_compute(&df, v, lo, hi);
 	for (size_t k = lo; k < hi; k++) {
@@ -294,11 +326,8 @@ process_instance(struct ino_watch **v, size_t lo, size_t hi,
 	diff_emit(&df);
 	for (size_t k = lo; k < hi; k++)
 		deliver_terminal(v[k], late[k]);
-	for (size_t k = lo; k < hi; k++) {
-		for (size_t j = 0; j < nkids[k]; j++)
-			kids[k][j]->pend = 0;
+	for (size_t k = lo; k < hi; k++)
 		free(kids[k]);
-	}
 }
 
 /* Turn one batch's notes into events, instance by instance. */
@@ -306,7 +335,7 @@ void
 ino_process_batch(void)
 {
 	struct ino_watch **v, *w;
-	struct ino_kn ***kids;
+	struct kid_note **kids;
 	size_t n = 0, i, lo, *nkids;
 	bool *late;
 

@@ -29,7 +29,16 @@ struct ino_inst;
 
 enum ino_kn_kind { KN_SELF, KN_CHILD, KN_SOCK, KN_TIMER };
 
-/* The udata of everything in the family's host queue. */
+/*
+ * The udata of everything in the family's host queue.
+ *
+ * A child knote stands for one (name, inode) pair of its directory's
+ * snapshot and keeps its own copy of the name: the diff that finds the
+ * entry gone frees the snapshot's entry at once, while the knote (and
+ * the events its notes make in the same batch) live on until the batch
+ * has delivered them.  A rename or a new inode under the name gets a new
+ * knote, so the copy never goes stale.
+ */
 struct ino_kn {
 	enum ino_kn_kind kind;
 	int fd;				/* ident: O_PATH fd (or sup_fd) */
@@ -37,7 +46,8 @@ struct ino_kn {
 	uint32_t pend;			/* notes gathered in this batch */
 	struct ino_watch *w;		/* SELF, CHILD */
 	struct ino_inst *inst;		/* SOCK */
-	struct dd_entry *ent;		/* CHILD: its entry in w->snap */
+	const char *name;		/* CHILD: the entry's name (own copy) */
+	bool isdir;			/* CHILD: the entry is a directory */
 	uint64_t ino;			/* of the inode, for the noise filter */
 	struct ino_kn *tnext;		/* touched in this batch */
 	bool touched;
@@ -45,7 +55,7 @@ struct ino_kn {
 
 struct ino_watch {
 	struct ino_watch *next;		/* inst->watches, by wd */
-	struct ino_inst *inst;
+	struct ino_inst *inst;		/* NULL once dead (it may be freed) */
 	int32_t wd;
 	uint32_t mask;			/* IN_* as the guest set it */
 	uint64_t dev, ino;
@@ -54,7 +64,7 @@ struct ino_watch {
 	struct ino_kn self;
 	int dirfd;			/* directory: for listing, else -1 */
 	struct dd_snap snap;
-	struct ino_kn *tkids;		/* child knotes touched */
+	struct ino_kn *tkids;		/* child knotes touched, untaken */
 	uint32_t kidnotes;		/* their notes, this batch */
 	struct ino_watch *tnext;	/* touched in this batch */
 	bool touched;

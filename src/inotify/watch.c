@@ -190,13 +190,45 @@ child_notes(uint32_t mask, bool isdir)
 
 /* --- child knotes --------------------------------------------------------- */
 
+/* A child knote and its copy of the entry's name, in one allocation. */
+struct ino_child {
+	struct ino_kn kn;		/* first: the kid is &kn */
+	char name[];
+};
+
+/*
+ * Drop the notes w's entries gathered and no batch has taken yet (a
+ * batch the loop holds back, see sync_run): the knotes are about to go,
+ * and a batch must never find a freed knote on w->tkids.
+ */
+static void
+children_forget_notes(struct ino_watch *w)
+{
+	struct ino_kn *kn, *next;
+
+	for (kn = w->tkids; kn != NULL; kn = next) {
+		next = kn->tnext;
+		kn->tnext = NULL;
+		kn->touched = false;
+		kn->pend = 0;
+	}
+	w->tkids = NULL;
+}
+
 void
 ino_child_free(void *kid)
 {
-	struct ino_kn *kn = kid;
+	struct ino_kn *kn = kid, **pp;
 
+	/* Still listed as touched: unlink it first (see above). */
+	if (kn->touched)
+		for (pp = &kn->w->tkids; *pp != NULL; pp = &(*pp)->tnext)
+			if (*pp == kn) {
+				*pp = kn->tnext;
+				break;
+			}
 	kn_close(kn);
-	free(kn);
+	free(kn);			/* the whole struct ino_child */
 }
 
 /*
@@ -207,7 +239,8 @@ void
 ino_child_attach(struct ino_watch *w, struct dd_entry *e)
 {
 	uint32_t notes = child_notes(w->mask, e->isdir);
-	struct ino_kn *kn;
+	size_t len = strlen(e->name);
+	struct ino_child *c;
 	struct stat st;
 	int fd;
 
@@ -217,22 +250,25 @@ ino_child_attach(struct ino_watch *w, struct dd_entry *e)
 	if (fd < 0)
 		return;
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != e->ino ||
-	    (kn = calloc(1, sizeof(*kn))) == NULL) {
+	    (c = calloc(1, sizeof(*c) + len + 1)) == NULL) {
 		close(fd);
 		return;
 	}
-	kn->kind = KN_CHILD;
-	kn->fd = fd;
-	kn->notes = notes;
-	kn->w = w;
-	kn->ent = e;
-	kn->ino = e->ino;
-	if (kn_register(kn) < 0) {	/* sockets have no vnode notes */
+	/* Not a pointer to e: the diff frees e before our events are made. */
+	memcpy(c->name, e->name, len + 1);
+	c->kn.kind = KN_CHILD;
+	c->kn.fd = fd;
+	c->kn.notes = notes;
+	c->kn.w = w;
+	c->kn.name = c->name;
+	c->kn.isdir = e->isdir != 0;
+	c->kn.ino = e->ino;
+	if (kn_register(&c->kn) < 0) {	/* sockets have no vnode notes */
 		close(fd);
-		free(kn);
+		free(c);
 		return;
 	}
-	e->kid = kn;
+	e->kid = &c->kn;
 }
 
 static void
@@ -245,11 +281,16 @@ children_attach_all(struct ino_watch *w)
 			ino_child_attach(w, e);
 }
 
+/*
+ * Free every entry's knote.  Notes they gathered and no batch took are
+ * lost: callers that care (a mask change) take the batch first.
+ */
 static void
 children_detach_all(struct ino_watch *w)
 {
 	struct dd_entry *e;
 
+	children_forget_notes(w);
 	for (size_t i = 0; i < w->snap.nbuck; i++)
 		for (e = w->snap.tab[i]; e != NULL; e = e->hnext)
 			if (e->kid != NULL) {
@@ -427,6 +468,12 @@ ino_watch_remove(struct ino_watch *w, bool ignored)
 		w->dirfd = -1;
 	}
 	ino_nwatches--;
+	/*
+	 * A batch under way, or one the loop holds back, may still list w
+	 * (it is freed by ino_reap when none does), but its instance can be
+	 * freed before that (ino_release): a dead watch has none.
+	 */
+	w->inst = NULL;
 	w->next = dead_watches;
 	dead_watches = w;
 }
