@@ -20,12 +20,14 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-missing-field-initializers
 PKG_CONFIG ?= pkg-config
 # libelf reads ELF files (the ELF loader in src/elf, lxrun scan, crash
-# reports); capstone disassembles x86-64 (scan, crash reports).
+# reports); capstone disassembles x86-64 (scan, crash reports).  capstone
+# is not linked: src/elf/disasm.c opens it when first needed, so that its
+# load-time relocations are not paid by every lxrun start.
 DEP_PKGS := libelf capstone
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE \
             $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
-LDLIBS   += $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || \
-              echo -lelf -lcapstone)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null || \
+              echo -lelf) -ldl
 
 BUILD    := build
 HOST_OS  ?= linux

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "elf/scan_int.h"
+#include "lxrun/disasm.h"
 #include "lxrun/scan.h"
 #include "lxrun/sysent.h"
 
@@ -488,7 +489,8 @@ lx_scan_run(const char *path, const struct lx_scan_opts *opts,
 	c.loader = calloc(MAX_OBJS, sizeof(*c.loader));
 	c.d = decoder_new();
 	if (s->objs == NULL || c.o == NULL || c.loader == NULL || c.d == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "%s", lx_capstone() == NULL ?
+		    lx_capstone_error() : "out of memory");
 		goto out;
 	}
 	add_obj(&c, prog, prog, "program", -1);

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "elf/scan_int.h"
+#include "lxrun/disasm.h"
 
 struct decoder {
+	const struct lx_capstone *lib;
 	csh cs;
 	cs_insn *ci;
 };
@@ -24,12 +26,17 @@ decoder_new(void)
 
 	if (d == NULL)
 		return NULL;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->cs) != CS_ERR_OK) {
+	if ((d->lib = lx_capstone()) == NULL ||
+	    d->lib->open(CS_ARCH_X86, CS_MODE_64, &d->cs) != CS_ERR_OK) {
 		free(d);
 		return NULL;
 	}
-	cs_option(d->cs, CS_OPT_DETAIL, CS_OPT_ON);
-	d->ci = cs_malloc(d->cs);
+	d->lib->option(d->cs, CS_OPT_DETAIL, CS_OPT_ON);
+	if ((d->ci = d->lib->insn_alloc(d->cs)) == NULL) {
+		d->lib->close(&d->cs);
+		free(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -38,8 +45,8 @@ decoder_free(struct decoder *d)
 {
 	if (d == NULL)
 		return;
-	cs_free(d->ci, 1);
-	cs_close(&d->cs);
+	d->lib->insn_free(d->ci, 1);
+	d->lib->close(&d->cs);
 	free(d);
 }
 
@@ -141,7 +148,7 @@ classify_flow(struct decoder *d, const cs_insn *ci, struct insn *in)
 	default:
 		break;
 	}
-	if (cs_insn_group(d->cs, ci, X86_GRP_JUMP) && imm) {
+	if (d->lib->insn_group(d->cs, ci, X86_GRP_JUMP) && imm) {
 		in->op = OP_JCC;
 		in->target = (uint64_t)x->operands[0].imm;
 		return true;
@@ -251,7 +258,7 @@ note_writes(struct decoder *d, const cs_insn *ci, struct insn *in)
 	uint8_t nrd = 0, nwr = 0;
 	const cs_x86 *x = &ci->detail->x86;
 
-	if (cs_regs_access(d->cs, ci, rd, &nrd, wr, &nwr) == CS_ERR_OK)
+	if (d->lib->regs_access(d->cs, ci, rd, &nrd, wr, &nwr) == CS_ERR_OK)
 		for (int i = 0; i < nwr; i++) {
 			uint8_t r = reg_canon(wr[i]);
 
@@ -428,7 +435,7 @@ decode_func(struct decoder *d, struct func *f, const uint8_t *code)
 			cap *= 2;
 		}
 		in = &f->in[f->nin];
-		if (cs_disasm_iter(d->cs, &p, &left, &addr, d->ci)) {
+		if (d->lib->disasm_iter(d->cs, &p, &left, &addr, d->ci)) {
 			classify(d, d->ci, in);
 		} else {
 			/* not code: a stop, and go on at the next byte */
@@ -463,7 +470,7 @@ decode_plt(struct decoder *d, const uint8_t *code, size_t size,
 	while (left > 0) {
 		uint64_t at = addr;
 
-		if (!cs_disasm_iter(d->cs, &p, &left, &addr, d->ci)) {
+		if (!d->lib->disasm_iter(d->cs, &p, &left, &addr, d->ci)) {
 			p++;
 			left--;
 			addr++;

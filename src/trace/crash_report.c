@@ -8,11 +8,11 @@
  * emulated answer shows at once.  Text to the trace output (or stderr),
  * or one JSON record in a JSON trace.
  */
-#include <capstone/capstone.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "lxrun/disasm.h"
 #include "trace/print.h"
 #include "trace/recent.h"
 
@@ -58,18 +58,18 @@ has_addr(const struct lx_crash *c)
 
 /* Decode from code[off]: does an instruction start at the pc? */
 static int
-decode_from(csh cs, const struct lx_crash *c, size_t off, struct shown *out,
+decode_from(const struct lx_capstone *lib, csh cs, const struct lx_crash *c, size_t off, struct shown *out,
     int max, int *pc_index)
 {
 	const uint8_t *p = c->code + off;
 	size_t left = c->ncode - off;
 	uint64_t addr = c->code_addr + off, pc = c->regs[0];
-	cs_insn *ci = cs_malloc(cs);
+	cs_insn *ci = lib->insn_alloc(cs);
 	int n = 0;
 
 	*pc_index = -1;
 	while (ci != NULL && n < max && left > 0 &&
-	    cs_disasm_iter(cs, &p, &left, &addr, ci)) {
+	    lib->disasm_iter(cs, &p, &left, &addr, ci)) {
 		if (ci->address > pc && *pc_index < 0)
 			break;		/* stepped over the pc: out of sync */
 		if (ci->address == pc)
@@ -86,7 +86,7 @@ decode_from(csh cs, const struct lx_crash *c, size_t off, struct shown *out,
 			break;
 	}
 	if (ci != NULL)
-		cs_free(ci, 1);
+		lib->insn_free(ci, 1);
 	return n;
 }
 
@@ -100,20 +100,23 @@ disassemble(const struct lx_crash *c, struct shown *out, int *first,
     int *pc_index)
 {
 	size_t before = (size_t)(c->regs[0] - c->code_addr);
+	const struct lx_capstone *lib = lx_capstone();
 	csh cs;
 	int n = 0;
 
 	*first = 0;
 	*pc_index = -1;
-	if (c->ncode == 0 || cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+	if (c->ncode == 0 || lib == NULL ||
+	    lib->open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return 0;
-	cs_option(cs, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	lib->option(cs, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
 	for (size_t off = 0; off <= before; off++) {
-		n = decode_from(cs, c, off, out, MAX_SHOWN, pc_index);
+		n = decode_from(lib, cs, c, off, out, MAX_SHOWN,
+		    pc_index);
 		if (*pc_index >= 0)
 			break;
 	}
-	cs_close(&cs);
+	lib->close(&cs);
 	if (*pc_index < 0)
 		return 0;
 	*first = *pc_index > SHOW_BEFORE ? *pc_index - SHOW_BEFORE : 0;
@@ -166,7 +169,10 @@ print_text(struct lx_sbuf *b, const struct lx_crash *c)
 		    c->map_addr[0] ? c->map_addr : "in no mapping");
 	sb_printf(b, "  pc 0x%llx: %s\n", (unsigned long long)c->regs[0],
 	    c->map_pc[0] ? c->map_pc : "in no mapping");
-	if (n == 0)
+	if (n == 0 && c->ncode > 0 && lx_capstone() == NULL)
+		sb_printf(b, "  code: not disassembled: %s\n",
+		    lx_capstone_error());
+	else if (n == 0)
 		sb_puts(b, "  code: not readable at the pc\n");
 	for (int i = first; i < n; i++)
 		sb_printf(b, "  %s 0x%012llx:  %-30s %s\n", i == pc_i ? "=>" : "  ",
