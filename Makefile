@@ -10,6 +10,8 @@
 #   make install PREFIX=/usr/local
 #   make demo            trace a real program and print the compat report
 #   make bench           print lxrun vs native and vs strace ratios
+#   make bench-stopcost  what one stopped call costs: lxrun vs a bare
+#                        seccomp stop, strace and native (docs/perf-stop.md)
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -141,6 +143,9 @@ bench: lxrun
 	@sh bench/run.sh
 	@sh bench/startup.sh
 
+bench-stopcost: lxrun
+	@sh bench/stopcost/run.sh
+
 demo: lxrun
 	@sh tools/demo.sh
 
@@ -153,5 +158,5 @@ clean:
 	rm -rf $(BUILD) lxrun
 
 .PHONY: all unit unit-build deps check check-diff check-programs check-loader \
-        check-vm check-vm-selftest asan check-asan bench demo \
+        check-vm check-vm-selftest asan check-asan bench bench-stopcost demo \
         install clean
