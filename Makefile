@@ -32,6 +32,12 @@ LDLIBS   += $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || \
 BUILD    := build
 HOST_OS  ?= linux
 
+# make STOPPROF=1 BUILD=build/stopprof build/stopprof/lxrun: the stop
+# path's per-step profile (src/tracer/stopprof.h, docs/perf-stop.md).
+ifeq ($(STOPPROF),1)
+CPPFLAGS += -DLX_STOPPROF
+endif
+
 # Every .c under src/ is part of the library except main.c and the host
 # backends of other systems.
 SRC      := $(filter-out src/main.c src/host/hq_kqueue.c, \

@@ -12,6 +12,8 @@
 #              seccomp filter that traps getppid alone; waitpid +
 #              PTRACE_CONT): the floor, "a seccomp stop that does nothing
 #              but continue"
+#   barepoll   bare, but the tracer wakes as lxrun does (poll on a signalfd
+#              for SIGCHLD, read it, waitpid(WNOHANG)): the wake-up's price
 #   trapall    getppid under lxrun --trap=all: lxrun's own stop of a call
 #              it lets run natively (no handler, one PTRACE_CONT)
 #   getrandom  getrandom(buf, 1, 0), answered by lxrun
@@ -108,6 +110,7 @@ one_rep() {
 	# shellcheck disable=SC2086
 	{
 		run "$_x.bare.bare" $_p "$S" bare "$N"
+		run "$_x.barepoll.bare" $_p "$S" barepoll "$N"
 		run "$_x.bare.native" $_p "$S" getppid "$N"
 		run "$_x.trapall.lxrun" $_p "$LXRUN" --trap=all "$S" getppid "$N"
 		for c in $CASES; do
@@ -142,7 +145,7 @@ us() {
 	_case=${_case%%.*}
 	_pfx=${1%%.*}
 	_n=$N
-	[ "$_case" = trapall ] && _case=bare
+	[ "$_case" = trapall ] || [ "$_case" = barepoll ] && _case=bare
 	a=$(value "$_pfx.$_case.native") b=$(value "$1")
 	echo "$a $b $_n" | awk '$1 == "-" || $2 == "-" { print "-"; next }
 	    { printf "%.2f\n", ($2 - $1) / $3 * 1e6 }'
@@ -170,6 +173,9 @@ for x in u p; do
 	echo "| getppid stopped, let run (lxrun --trap=all) | $place |" \
 	    "$(echo "$nat" | awk -v n="$N" '{ printf "%.0f", $1 / n * 1e9 }') |" \
 	    "$bare | $ta | - | - | $(ratio "$ta" "$bare") | - |"
+	bp=$(us "$x.barepoll.bare")
+	echo "| getppid stopped by a bare tracer woken via signalfd + poll |" \
+	    "$place | - | $bare | $bp | - | - | $(ratio "$bp" "$bare") | - |"
 	for c in $CASES; do
 		nat=$(value "$x.$c.native")
 		lx=$(us "$x.$c.lxrun") st=$(us "$x.$c.strace") sb=$(us "$x.$c.sbpf")

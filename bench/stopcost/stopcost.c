@@ -22,9 +22,13 @@
  *              for getppid only, and the tracer does waitpid() and
  *              PTRACE_CONT and nothing else.  That is the floor: the
  *              kernel's cost of one seccomp stop, measured the same way.
+ *   barepoll   bare, but the tracer learns of stops as lxrun does:
+ *              SIGCHLD blocked and read from a signalfd it polls, then
+ *              waitpid(WNOHANG): what that wake-up path adds to a stop.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -36,6 +40,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -160,10 +165,21 @@ trap_getppid(void)
  * seccomp stop is answered by PTRACE_CONT.  The child times its loop.
  */
 static int
-bare(long n)
+bare(long n, int use_poll)
 {
+	struct signalfd_siginfo si[4];
+	struct pollfd pfd;
+	sigset_t chld;
 	pid_t pid;
 	int st;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (use_poll) {
+		sigprocmask(SIG_BLOCK, &chld, NULL);
+		pfd.fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+		pfd.events = POLLIN;
+	}
 
 	fflush(stdout);
 	if ((pid = fork()) < 0)
@@ -172,12 +188,13 @@ bare(long n)
 		double t0;
 		long bad;
 
+		sigprocmask(SIG_UNBLOCK, &chld, NULL);
 		raise(SIGSTOP);
 		if (trap_getppid() < 0)
 			_exit(3);
 		t0 = now();
 		bad = loop_getppid(n);
-		report("bare", n, now() - t0, bad);
+		report(use_poll ? "barepoll" : "bare", n, now() - t0, bad);
 		_exit(bad != 0);
 	}
 	if (waitpid(pid, &st, WSTOPPED) != pid ||
@@ -186,8 +203,18 @@ bare(long n)
 		return 1;
 	for (;;) {
 		int sig = 0;
+		pid_t got;
 
-		if (waitpid(pid, &st, __WALL) != pid)
+		if (use_poll) {
+			while ((got = waitpid(pid, &st, __WALL | WNOHANG)) == 0) {
+				poll(&pfd, 1, -1);
+				if (read(pfd.fd, si, sizeof(si)) < 0)
+					return 1;
+			}
+		} else {
+			got = waitpid(pid, &st, __WALL);
+		}
+		if (got != pid)
 			return 1;
 		if (WIFEXITED(st))
 			return WEXITSTATUS(st);
@@ -223,7 +250,9 @@ main(int argc, char **argv)
 	}
 	n = atol(argv[2]);
 	if (strcmp(argv[1], "bare") == 0)
-		return bare(n);
+		return bare(n, 0);
+	if (strcmp(argv[1], "barepoll") == 0)
+		return bare(n, 1);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		double t0;
 		long bad;

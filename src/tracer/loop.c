@@ -23,6 +23,7 @@
 #include "loop.h"
 #include "lxrun/host.h"
 #include "lxrun/object.h"
+#include "stopprof.h"
 #include "tracer.h"
 
 static pid_t main_pid;
@@ -416,6 +417,7 @@ dispatch_hq_events(void)
 			if (src != NULL && src->fire != NULL)
 				src->fire(src, &ev[i]);
 		}
+	sp_mark(SP_HQ);
 }
 
 /*
@@ -446,6 +448,7 @@ reap_ready(void)
 		}
 		while (n < (int)(sizeof(batch) / sizeof(batch[0]))) {
 			pid = waitpid(-1, &st, __WALL | WNOHANG);
+			sp_mark(SP_WAIT);
 			if (pid > 0) {
 				batch[n].pid = pid;
 				batch[n].status = st;
@@ -512,9 +515,12 @@ tracer_run(pid_t child, int *wstatus)
 			pfd[1].events = POLLIN;
 			n = 2;
 		}
+		sp_mark(SP_OTHER);
 		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			lx_die("poll: %s", strerror(errno));
+		sp_mark(SP_POLL);
 		drain_signals();
+		sp_mark(SP_SIGFD);
 		if (detached)
 			break;
 	}
