@@ -210,15 +210,20 @@ apply_return(struct task *t, long value)
 	if (t->injected == 0 && t->wait == TW_RUNNING && is_restart_code(value))
 		value = -LX_EINTR;
 	if (t->injected == 0 && !is_restart_code(value)) {
-		/* Still at the call's entry: skip it. */
+		/*
+		 * Still at the call's entry: skip it.  Registers read for the
+		 * handler go back whole; else only orig_rax and rax change.
+		 */
 		t->skipped_at_entry = t->at_checked_entry;
 		struct user_regs_struct r;
 
-		if (task_saved(t) != NULL) {
+		if (t->have_saved) {
 			r = t->saved;
 			r.orig_rax = (uint64_t)-1;
 			r.rax = (uint64_t)value;
 			regs_set(t->tid, &r);
+		} else {
+			regs_skip_call(t->tid, value);
 		}
 	} else {
 		finish_regs(t, value);
