@@ -31,10 +31,13 @@
 # guest on one CPU, like lxrun --pin).
 #
 # Knobs (environment): LXBENCH_REPS (5), LXBENCH_CALLS (20000; the getppid
-# control uses 50x as many), LXBENCH_PIN (1: also pinned), LXRUN, CC.
+# control uses 50x as many), LXBENCH_PIN (1: also pinned), LXRUN, CC,
+# LXRUN_BEFORE (another lxrun, say the last release's: its column runs
+# interleaved with the others, for before/after figures of one run).
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LXRUN=${LXRUN:-$ROOT/lxrun}
+BEFORE=${LXRUN_BEFORE:-}
 CC=${CC:-cc}
 REPS=${LXBENCH_REPS:-5}
 N=${LXBENCH_CALLS:-20000}
@@ -113,9 +116,13 @@ one_rep() {
 		run "$_x.barepoll.bare" $_p "$S" barepoll "$N"
 		run "$_x.bare.native" $_p "$S" getppid "$N"
 		run "$_x.trapall.lxrun" $_p "$LXRUN" --trap=all "$S" getppid "$N"
+		[ -n "$BEFORE" ] && run "$_x.trapall.before" $_p "$BEFORE" \
+		    --trap=all "$S" getppid "$N"
 		for c in $CASES; do
 			run "$_x.$c.native" $_p "$S" "$c" "$N"
 			run "$_x.$c.lxrun" $_p "$LXRUN" "$S" "$c" "$N"
+			[ -n "$BEFORE" ] && run "$_x.$c.before" $_p "$BEFORE" \
+			    "$S" "$c" "$N"
 			run "$_x.$c.strace" $_p strace -f -o /dev/null \
 			    "$S" "$c" "$N"
 			run "$_x.$c.sbpf" $_p strace -f --seccomp-bpf \
@@ -186,6 +193,22 @@ for x in u p; do
 	done
 done
 echo
+if [ -n "$BEFORE" ]; then
+	echo "Before/after (µs per call; before = $BEFORE):"
+	echo
+	echo "| call | placement | before | after | after / before |"
+	echo "|---|---|---:|---:|---:|"
+	for x in u p; do
+		[ "$x" = p ] && [ "$PIN" != 1 ] && continue
+		place=unpinned
+		[ "$x" = p ] && place="taskset -c 0"
+		for c in trapall $CASES; do
+			a=$(us "$x.$c.before") b=$(us "$x.$c.lxrun")
+			echo "| $c | $place | $a | $b | $(ratio "$b" "$a") |"
+		done
+	done
+	echo
+fi
 echo "Never-trapped control (getppid x$NCTL, loop seconds; target <= 1.05x):"
 for x in u p; do
 	[ "$x" = p ] && [ "$PIN" != 1 ] && continue
