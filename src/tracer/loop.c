@@ -31,6 +31,7 @@ static int main_status;
 static bool main_done;
 static bool main_execd;	/* past our own start-up (SIGSTOP/SIGCONT) */
 static int sigfd = -1;
+static sigset_t sigfd_set;	/* the signals sigfd takes */
 static struct hq *loop_hq;
 
 /* Exit statuses reaped while injecting, handled at the next turn. */
@@ -394,6 +395,28 @@ forward_signal(const struct signalfd_siginfo *si)
 }
 
 /*
+ * With no host queue yet (a program with no emulated object), only a
+ * signal can wake the loop: one sigwaitinfo takes it, where poll and a
+ * signalfd read would cost two syscalls on every stop.
+ */
+static void
+wait_signal(void)
+{
+	struct signalfd_siginfo ssi;
+	siginfo_t si;
+	int sig;
+
+	while ((sig = sigwaitinfo(&sigfd_set, &si)) < 0)
+		if (errno != EINTR)
+			lx_die("sigwaitinfo: %s", strerror(errno));
+	memset(&ssi, 0, sizeof(ssi));
+	ssi.ssi_signo = (uint32_t)sig;
+	ssi.ssi_code = si.si_code;
+	ssi.ssi_pid = (uint32_t)si.si_pid;
+	forward_signal(&ssi);
+}
+
+/*
  * One read takes every signal queued (SIGCHLD, a standard signal, is
  * queued once however many stops it announces); a short read means the
  * signalfd is empty, so no second read is needed to learn it.
@@ -526,6 +549,7 @@ loop_block_signals(sigset_t *old)
 		sigdelset(&set, own[i]);
 	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
 		return -errno;
+	sigfd_set = set;
 	sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return sigfd < 0 ? -errno : 0;
 }
@@ -560,6 +584,15 @@ tracer_run(pid_t child, int *wstatus)
 		if (hq_ready)
 			dispatch_hq_events();
 		if (ndeferred > 0) {
+			hq_ready = sig_ready = false;
+			continue;
+		}
+		if (loop_hq == NULL) {
+			sp_mark(SP_OTHER);
+			wait_signal();
+			sp_mark(SP_POLL);
+			if (detached)
+				break;
 			hq_ready = sig_ready = false;
 			continue;
 		}
