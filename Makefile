@@ -10,6 +10,8 @@
 #   make install PREFIX=/usr/local
 #   make demo            trace a real program and print the compat report
 #   make bench           print lxrun vs native and vs strace ratios
+#   make bench-stopcost  what one stopped call costs: lxrun vs a bare
+#                        seccomp stop, strace and native (docs/perf-stop.md)
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -31,6 +33,12 @@ LDLIBS   += $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null || \
 
 BUILD    := build
 HOST_OS  ?= linux
+
+# make STOPPROF=1 BUILD=build/stopprof build/stopprof/lxrun: the stop
+# path's per-step profile (src/tracer/stopprof.h, docs/perf-stop.md).
+ifeq ($(STOPPROF),1)
+CPPFLAGS += -DLX_STOPPROF
+endif
 
 # Every .c under src/ is part of the library except main.c and the host
 # backends of other systems.
@@ -144,6 +152,9 @@ bench: lxrun
 	@sh bench/startup.sh
 	@sh bench/fdrules.sh
 
+bench-stopcost: lxrun
+	@sh bench/stopcost/run.sh
+
 demo: lxrun
 	@sh tools/demo.sh
 
@@ -156,5 +167,5 @@ clean:
 	rm -rf $(BUILD) lxrun
 
 .PHONY: all unit unit-build deps check check-diff check-programs check-loader \
-        check-vm check-vm-selftest asan check-asan bench demo \
+        check-vm check-vm-selftest asan check-asan bench bench-stopcost demo \
         install clean

@@ -24,6 +24,7 @@
 #include "calls.h"
 #include "lxrun/linux_abi.h"
 #include "lxrun/shortage.h"
+#include "stopprof.h"
 #include "tracer.h"
 
 static bool
@@ -81,8 +82,10 @@ task_resume(struct task *t, int sig)
 		t->stop_owed = false;
 		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 	}
+	sp_mark(SP_OTHER);
 	if (ptrace(req, t->tid, 0, sig) < 0)
 		return -errno;
+	sp_mark(SP_RESUME);
 	return 0;
 }
 
@@ -207,20 +210,27 @@ apply_return(struct task *t, long value)
 	if (t->injected == 0 && t->wait == TW_RUNNING && is_restart_code(value))
 		value = -LX_EINTR;
 	if (t->injected == 0 && !is_restart_code(value)) {
-		/* Still at the call's entry: skip it. */
+		/*
+		 * Still at the call's entry: skip it.  Registers read for the
+		 * handler go back whole; else only orig_rax and rax change.
+		 */
 		t->skipped_at_entry = t->at_checked_entry;
 		struct user_regs_struct r;
 
-		if (task_saved(t) != NULL) {
+		if (t->have_saved) {
 			r = t->saved;
 			r.orig_rax = (uint64_t)-1;
 			r.rax = (uint64_t)value;
 			regs_set(t->tid, &r);
+		} else {
+			regs_skip_call(t->tid, value);
 		}
 	} else {
 		finish_regs(t, value);
 	}
+	sp_mark(SP_REGS);
 	call_done(t, value);
+	sp_mark(SP_DONE);
 	task_resume(t, 0);
 }
 
@@ -450,7 +460,9 @@ call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
 		t->served = LX_SERVED_UNSUPPORTED;
 		t->action = lx_return(-LX_ENOSYS);
 	} else {
+		sp_mark(SP_BEGIN);
 		t->action = lx_dispatch(c, &g, &t->served);
+		sp_mark(SP_HANDLER);
 	}
 	apply_action(t);
 }
@@ -472,7 +484,10 @@ seccomp_stop(struct task *t)
 		return;
 	}
 	memset(&next, 0, sizeof(next));
+	sp_count_stop();
+	sp_mark(SP_OTHER);
 	r = call_from_seccomp_stop(t->tid, &next, &ip);
+	sp_mark(SP_INFO);
 	if (r < 0 && r != -EPERM) {
 		if (r == -ESRCH)
 			return;		/* killed meanwhile: its exit comes */

@@ -23,6 +23,7 @@
 #include "loop.h"
 #include "lxrun/host.h"
 #include "lxrun/object.h"
+#include "stopprof.h"
 #include "tracer.h"
 
 static pid_t main_pid;
@@ -30,6 +31,7 @@ static int main_status;
 static bool main_done;
 static bool main_execd;	/* past our own start-up (SIGSTOP/SIGCONT) */
 static int sigfd = -1;
+static sigset_t sigfd_set;	/* the signals sigfd takes */
 static struct hq *loop_hq;
 
 /* Exit statuses reaped while injecting, handled at the next turn. */
@@ -392,13 +394,44 @@ forward_signal(const struct signalfd_siginfo *si)
 	kill(main_pid, sig);
 }
 
+/*
+ * With no host queue yet (a program with no emulated object), only a
+ * signal can wake the loop: one sigwaitinfo takes it, where poll and a
+ * signalfd read would cost two syscalls on every stop.
+ */
+static void
+wait_signal(void)
+{
+	struct signalfd_siginfo ssi;
+	siginfo_t si;
+	int sig;
+
+	while ((sig = sigwaitinfo(&sigfd_set, &si)) < 0)
+		if (errno != EINTR)
+			lx_die("sigwaitinfo: %s", strerror(errno));
+	memset(&ssi, 0, sizeof(ssi));
+	ssi.ssi_signo = (uint32_t)sig;
+	ssi.ssi_code = si.si_code;
+	ssi.ssi_pid = (uint32_t)si.si_pid;
+	forward_signal(&ssi);
+}
+
+/*
+ * One read takes every signal queued (SIGCHLD, a standard signal, is
+ * queued once however many stops it announces); a short read means the
+ * signalfd is empty, so no second read is needed to learn it.
+ */
 static void
 drain_signals(void)
 {
-	struct signalfd_siginfo si;
+	struct signalfd_siginfo si[16];
+	ssize_t n;
 
-	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		forward_signal(&si);
+	do {
+		n = read(sigfd, si, sizeof(si));
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+			forward_signal(&si[i]);
+	} while (n == (ssize_t)sizeof(si));
 }
 
 static void
@@ -416,6 +449,18 @@ dispatch_hq_events(void)
 			if (src != NULL && src->fire != NULL)
 				src->fire(src, &ev[i]);
 		}
+	sp_mark(SP_HQ);
+}
+
+/*
+ * A status that cannot make a thread lxrun does not know yet, nor end
+ * one: a syscall, seccomp or signal stop.
+ */
+static bool
+status_is_plain_stop(int st)
+{
+	return WIFSTOPPED(st) && (WSTOPSIG(st) == (SIGTRAP | 0x80) ||
+	    st >> 16 == 0 || st >> 16 == PTRACE_EVENT_SECCOMP);
 }
 
 /*
@@ -425,6 +470,16 @@ dispatch_hq_events(void)
  * once (a loop of emulated calls) come back before older stops are ever
  * served, since waitpid returns the newest tracees first.  A batch holds
  * each stopped thread once, so every one is served once per round.
+ *
+ * Each waitpid costs a syscall on every stop, so none is made that
+ * cannot find anything (docs/perf-stop.md):
+ * - once the batch has a plain stop of every thread lxrun knows, no
+ *   other status can be ready: a thread reports once until resumed, and
+ *   a thread lxrun does not know yet exists only while its creator waits
+ *   in a fork/clone event, which is not a plain stop;
+ * - after a batch that ended on "nothing ready", the loop does not ask
+ *   again: a stop made while the batch was served raises SIGCHLD after
+ *   the signalfd was read, so the loop's poll returns at once for it.
  */
 static bool
 reap_ready(void)
@@ -437,7 +492,7 @@ reap_ready(void)
 	for (;;) {
 		int n = 0, st;
 		pid_t pid;
-		bool more = true;
+		bool more = true, all_in = false, plain = !attach_mode();
 
 		while (ndeferred > 0) {
 			ndeferred--;
@@ -445,10 +500,17 @@ reap_ready(void)
 			    deferred[ndeferred].status);
 		}
 		while (n < (int)(sizeof(batch) / sizeof(batch[0]))) {
+			if (plain && n > 0 && n >= task_count()) {
+				all_in = true;
+				break;
+			}
 			pid = waitpid(-1, &st, __WALL | WNOHANG);
+			sp_mark(SP_WAIT);
 			if (pid > 0) {
 				batch[n].pid = pid;
 				batch[n].status = st;
+				plain = plain && status_is_plain_stop(st) &&
+				    task_find(pid) != NULL;
 				n++;
 				continue;
 			}
@@ -461,6 +523,9 @@ reap_ready(void)
 			handle_status(batch[i].pid, batch[i].status);
 		if (n == 0 && ndeferred == 0)
 			return more;
+		if ((all_in || n < (int)(sizeof(batch) / sizeof(batch[0]))) &&
+		    ndeferred == 0)
+			return all_in || more;
 	}
 }
 
@@ -484,6 +549,7 @@ loop_block_signals(sigset_t *old)
 		sigdelset(&set, own[i]);
 	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
 		return -errno;
+	sigfd_set = set;
 	sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return sigfd < 0 ? -errno : 0;
 }
@@ -496,27 +562,55 @@ tracer_run(pid_t child, int *wstatus)
 		main_execd = true;	/* no start-up of ours to hide */
 	else
 		task_new(child, proc_new(child), mm_new());
+	/*
+	 * The host queue's fd is level-triggered: it is read only when poll
+	 * says it has events (or the loop has not polled yet), which saves
+	 * an empty hq_wait on every stop; likewise the signalfd.
+	 */
+	bool hq_ready = true, sig_ready = false;
+
 	for (;;) {
 		struct pollfd pfd[2];
 		int n = 1;
 
+		if (sig_ready) {
+			drain_signals();
+			sp_mark(SP_SIGFD);
+			if (detached)
+				break;
+		}
 		if (!reap_ready())
 			break;
-		dispatch_hq_events();
-		if (ndeferred > 0)
+		if (hq_ready)
+			dispatch_hq_events();
+		if (ndeferred > 0) {
+			hq_ready = sig_ready = false;
 			continue;
+		}
+		if (loop_hq == NULL) {
+			sp_mark(SP_OTHER);
+			wait_signal();
+			sp_mark(SP_POLL);
+			if (detached)
+				break;
+			hq_ready = sig_ready = false;
+			continue;
+		}
 		pfd[0].fd = sigfd;
 		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].revents = 0;
 		if (loop_hq != NULL) {
 			pfd[1].fd = hq_fd(loop_hq);
 			pfd[1].events = POLLIN;
 			n = 2;
 		}
+		sp_mark(SP_OTHER);
 		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			lx_die("poll: %s", strerror(errno));
-		drain_signals();
-		if (detached)
-			break;
+		sp_mark(SP_POLL);
+		sig_ready = pfd[0].revents != 0;
+		hq_ready = n == 2 && pfd[1].revents != 0;
 	}
 	*wstatus = main_status;
 	if (attach_mode()) {

@@ -134,12 +134,35 @@ lookup(int bfd, const char *path, bool nofollow, unsigned long long resolve,
 	return 0;
 }
 
+/*
+ * lxrun's own root, opened once: an absolute path is looked up from it
+ * only once same_view() proved the thread's root is this one, and lxrun
+ * never changes its root, so the open, the procfs test and the close of
+ * "/" need not be paid on every stat (docs/perf-stop.md).
+ */
+static int
+root_fd(void)
+{
+	static int fd = -1;
+
+	if (fd < 0) {
+		int r = open("/", O_PATH | O_CLOEXEC);
+
+		if (r >= 0 && on_procfs(r)) {
+			close(r);
+			return -1;
+		}
+		fd = r;
+	}
+	return fd;
+}
+
 int
 path_open(struct task *t, int dirfd, const char *path, bool nofollow)
 {
 	char base[64];
 	int bfd, e, fd = -1;
-	bool procfs = false;
+	bool procfs = false, own_root = false;
 
 	if (!same_view(t))
 		return -LX_EAGAIN;
@@ -153,13 +176,17 @@ path_open(struct task *t, int dirfd, const char *path, bool nofollow)
 	else if (path[0] != '/')
 		return -LX_EBADF;
 	else
-		snprintf(base, sizeof(base), "/");
-	if ((bfd = open(base, O_PATH | O_CLOEXEC)) < 0)
-		return path[0] == '/' || dirfd == LX_AT_FDCWD ? -LX_EAGAIN :
-		    -LX_EBADF;
-	if (on_procfs(bfd)) {
-		close(bfd);
-		return -LX_EAGAIN;
+		own_root = true;
+	if (own_root) {
+		if ((bfd = root_fd()) < 0)
+			return -LX_EAGAIN;
+	} else {
+		if ((bfd = open(base, O_PATH | O_CLOEXEC)) < 0)
+			return dirfd == LX_AT_FDCWD ? -LX_EAGAIN : -LX_EBADF;
+		if (on_procfs(bfd)) {
+			close(bfd);
+			return -LX_EAGAIN;
+		}
 	}
 	e = lookup(bfd, path, nofollow, RESOLVE_NO_XDEV, &fd, &procfs);
 	if (e == EXDEV) {
@@ -167,7 +194,8 @@ path_open(struct task *t, int dirfd, const char *path, bool nofollow)
 		if (e != 0)
 			e = EAGAIN;
 	}
-	close(bfd);
+	if (!own_root)
+		close(bfd);
 	/* ELOOP may be a magic link we refused: let the guest look. */
 	if (e == ELOOP || e == ENOSYS || e == EAGAIN || e == EXDEV ||
 	    e == EINVAL || e == ENOMEM || e == EMFILE || e == ENFILE)

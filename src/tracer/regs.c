@@ -86,6 +86,23 @@ regs_set(pid_t tid, const struct user_regs_struct *r)
 	return ptrace(PTRACE_SETREGS, tid, 0, r) < 0 ? -errno : 0;
 }
 
+/*
+ * At a syscall's entry (seccomp stop): skip it and make value its result.
+ * Two PTRACE_POKEUSERs (number -1, rax) change only what must change;
+ * GETREGS + SETREGS would cost as many calls and copy every register
+ * twice (docs/perf-stop.md).
+ */
+int
+regs_skip_call(pid_t tid, long value)
+{
+	if (ptrace(PTRACE_POKEUSER, tid,
+	    offsetof(struct user_regs_struct, orig_rax), -1L) < 0 ||
+	    ptrace(PTRACE_POKEUSER, tid,
+	    offsetof(struct user_regs_struct, rax), value) < 0)
+		return -errno;
+	return 0;
+}
+
 void
 regs_set_args(struct user_regs_struct *r, long nr, const uint64_t a[6])
 {

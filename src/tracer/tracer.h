@@ -185,6 +185,7 @@ int call_from_syscall_stop(pid_t tid, struct lx_call *c, uint64_t *ip);
 /* The registers at the call's seccomp stop, fetched on first need. */
 const struct user_regs_struct *task_saved(struct task *t);
 int regs_set(pid_t tid, const struct user_regs_struct *r);
+int regs_skip_call(pid_t tid, long value);
 void regs_set_args(struct user_regs_struct *r, long nr, const uint64_t a[6]);
 
 /* mem.c: guest memory. */
