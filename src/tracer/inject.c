@@ -235,15 +235,22 @@ slot_alloc(struct mm *m)
 	return -1;
 }
 
-/* One more region, mapped by the thread itself (an injected mmap). */
+/*
+ * One more region, mapped by the thread itself (injected calls), between
+ * two PROT_NONE guard pages: the kernel puts it next to whatever mapping
+ * has room, often right after one of the program's, and a program that
+ * writes past the end of its own mapping (getrandom(buf, SIZE_MAX), a
+ * read into a short buffer) must fault there as it would natively, not
+ * write into lxrun's slots and on into the next mapping.
+ */
 static int
 region_add(struct task *t)
 {
 	struct mm *m = t->mm;
-	uint64_t a[6] = { 0, LX_SCRATCH_LEN, PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
+	uint64_t a[6] = { 0, LX_SCRATCH_LEN + 2 * LX_PAGE_SIZE, PROT_NONE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0 };
 	struct scratch_region *rg;
-	long r;
+	long r, e;
 
 	if (m->nrg == LX_SCRATCH_REGIONS)
 		return -1;
@@ -254,8 +261,18 @@ region_add(struct task *t)
 	r = inject_syscall(t, SYS_mmap, a);
 	if (r < 0 && r > -4096)
 		return -1;
+	a[0] = (uint64_t)r + LX_PAGE_SIZE;
+	a[1] = LX_SCRATCH_LEN;
+	a[2] = PROT_READ | PROT_WRITE;
+	if ((e = inject_syscall(t, SYS_mprotect, a)) != 0) {
+		a[0] = (uint64_t)r;
+		a[1] = LX_SCRATCH_LEN + 2 * LX_PAGE_SIZE;
+		if (e != -LX_ESRCH)
+			inject_syscall(t, SYS_munmap, a);
+		return -1;
+	}
 	memset(&m->rg[m->nrg], 0, sizeof(m->rg[0]));
-	m->rg[m->nrg].base = (uint64_t)r;
+	m->rg[m->nrg].base = (uint64_t)r + LX_PAGE_SIZE;
 	m->nrg++;
 	return 0;
 }

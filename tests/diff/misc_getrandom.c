@@ -61,8 +61,14 @@ main(void)
 	show("unmapped", gr(p + pg, 20, 0));
 	mprotect(p, pg, PROT_READ);
 	show("read-only", gr(p, 20, 0));
-	big = mmap(NULL, bigsz, PROT_READ | PROT_WRITE,
+	/*
+	 * A guard page after it: what follows a new mapping is whatever the
+	 * kernel put there (natively and under lxrun alike), and SIZE_MAX
+	 * below writes until the first page that cannot be written.
+	 */
+	big = mmap(NULL, bigsz + pg, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	mprotect(big + bigsz, pg, PROT_NONE);
 	/* No 32 MiB cap any more (Linux >= 5.18): the whole 64 MiB. */
 	show("64 MiB", gr(big, bigsz, 0));
 	/* SIZE_MAX is clamped, then stops at the end of the mapping. */
