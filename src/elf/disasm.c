@@ -38,13 +38,15 @@ load(void)
 	void *lib = NULL;
 
 	for (size_t i = 0; lib == NULL && i < sizeof(names) / sizeof(names[0]);
-	    i++)
+	    i++) {
 		lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (lib == NULL) {
-		snprintf(why, sizeof(why), "cannot load capstone (%s): %s",
-		    names[0], dlerror());
-		return -1;
+		/* say why the soname built against failed, not the fallback */
+		if (lib == NULL && i == 0)
+			snprintf(why, sizeof(why), "cannot load capstone: %s",
+			    dlerror());
 	}
+	if (lib == NULL)
+		return -1;
 	if (!resolve(lib, (void **)&cs.open, "cs_open") ||
 	    !resolve(lib, (void **)&cs.option, "cs_option") ||
 	    !resolve(lib, (void **)&cs.close, "cs_close") ||
