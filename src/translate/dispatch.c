@@ -8,7 +8,7 @@
 #include "lxrun/linux_abi.h"
 #include "lxrun/dispatch.h"
 
-#define MAX_HOOKS	64
+#define MAX_HOOKS	192
 #define MAX_TRAP_NRS	16
 #define MAX_TRAP_ARGS	16
 
