@@ -18,6 +18,14 @@
 
 static uint32_t next_cookie;
 
+uint32_t
+ino_cookie(void)
+{
+	if (++next_cookie == 0)
+		next_cookie = 1;
+	return next_cookie;
+}
+
 void
 ino_deliver(struct ino_watch *w, uint32_t mask, uint32_t cookie,
     const char *name)
@@ -40,6 +48,10 @@ deliver_notes(struct ino_watch *w, uint32_t n, bool isdir, bool self,
     const char *name)
 {
 	uint32_t d = isdir ? LX_IN_ISDIR : 0;
+
+	/* IN_EXCL_UNLINK: nothing about a file whose last link went. */
+	if (self && w->unlinked && (w->mask & LX_IN_EXCL_UNLINK))
+		return;
 
 	if (n & HQ_NOTE_OPEN)
 		ino_deliver(w, LX_IN_OPEN | d, 0, name);
@@ -178,11 +190,16 @@ diff_emit(struct diff *df)
 		}
 	}
 	free(df->order);
-	/* Gone entries lose their knotes, new ones get theirs. */
+	/*
+	 * Gone entries lose their knotes (an unlinked file still open keeps
+	 * reporting under its old name), new ones get theirs.
+	 */
 	for (c = df->list; c != NULL; c = c->next) {
 		struct ino_watch *w = c->owner;
 
-		if (c->kid != NULL)
+		if (c->kid != NULL && c->kind == DD_DELETE && !c->suppressed)
+			ino_orphan(w, c->kid, c->name);
+		else if (c->kid != NULL)
 			ino_child_free(c->kid);
 		if (c->ent != NULL && !w->dead)
 			ino_child_attach(w, c->ent);
@@ -211,8 +228,7 @@ deliver_terminal(struct ino_watch *w, bool late_attrib)
 		ino_deliver(w, LX_IN_UNMOUNT, 0, NULL);
 		ino_watch_remove(w, true);
 	} else if (n & HQ_NOTE_DELETE) {
-		ino_deliver(w, LX_IN_DELETE_SELF, 0, NULL);
-		ino_watch_remove(w, true);
+		ino_unlinked(w);
 	}
 }
 
@@ -256,14 +272,42 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 				if (!v[k]->dead && kn->fd >= 0 &&
 				    (kn->pend & order[t]))
 					deliver_notes(v[k], kn->pend & order[t],
-					    kn->ent->isdir, false,
-					    kn->ent->name);
+					    kn->isdir, false, ino_kn_name(kn));
 			}
 		for (size_t k = lo; k < hi; k++)
 			if (!v[k]->dead)
 				deliver_notes(v[k], self_pend(v[k]) & order[t],
 				    v[k]->isdir, true, NULL);
 	}
+}
+
+/*
+ * Inodes that were closed in this batch: one whose last link went may be
+ * gone now (DELETE_SELF), an unlinked child forgotten.  Looked at once
+ * the batch is over, by identity (the knotes may be gone by then).
+ */
+static struct {
+	uint64_t dev, ino;
+} *closed;
+static size_t nclosed, cclosed;
+
+static void
+closed_add(const struct ino_kn *kn)
+{
+	if (!(kn->pend & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)))
+		return;
+	if (nclosed == cclosed) {
+		size_t c = cclosed ? 2 * cclosed : 16;
+		void *v = realloc(closed, c * sizeof(*closed));
+
+		if (v == NULL)
+			return;
+		closed = v;
+		cclosed = c;
+	}
+	closed[nclosed].dev = kn->dev;
+	closed[nclosed].ino = kn->ino;
+	nclosed++;
 }
 
 /* One instance's watches v[lo..hi) of a batch. */
@@ -276,6 +320,11 @@ process_instance(struct ino_watch **v, size_t lo, size_t hi,
 	for (size_t k = lo; k < hi; k++) {
 		v[k]->self.pend &= ~ino_noise_of(v[k]->dev, v[k]->ino);
 		kids[k] = touched_kids(v[k], &nkids[k]);
+		if (v[k]->unlinked || v[k]->orphans != NULL) {
+			closed_add(&v[k]->self);
+			for (size_t j = 0; j < nkids[k]; j++)
+				closed_add(kids[k][j]);
+		}
 	}
 	diff_compute(&df, v, lo, hi);
 	for (size_t k = lo; k < hi; k++) {
@@ -288,17 +337,19 @@ process_instance(struct ino_watch **v, size_t lo, size_t hi,
 			v[k]->self.pend &= ~HQ_NOTE_LINK;
 	}
 	deliver_by_note(v, lo, hi, kids, nkids);
+	/* Before the diff frees gone entries' knotes (and their watches). */
+	for (size_t k = lo; k < hi; k++) {
+		for (size_t j = 0; j < nkids[k] && !v[k]->dead; j++)
+			kids[k][j]->pend = 0;
+		free(kids[k]);
+		kids[k] = NULL;
+	}
 	for (size_t k = lo; k < hi; k++)
 		if (!late[k] && !(v[k]->self.pend & HQ_NOTE_RENAME))
 			deliver_terminal(v[k], false);
 	diff_emit(&df);
 	for (size_t k = lo; k < hi; k++)
 		deliver_terminal(v[k], late[k]);
-	for (size_t k = lo; k < hi; k++) {
-		for (size_t j = 0; j < nkids[k]; j++)
-			kids[k][j]->pend = 0;
-		free(kids[k]);
-	}
 }
 
 /* Turn one batch's notes into events, instance by instance. */
@@ -343,4 +394,7 @@ out:
 	free(late);
 	free(kids);
 	free(nkids);
+	for (i = 0; i < nclosed; i++)
+		ino_closed(closed[i].dev, closed[i].ino);
+	nclosed = 0;
 }
