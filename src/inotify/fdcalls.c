@@ -179,13 +179,13 @@ static struct lx_action
 read_hook(struct lx_call *c, struct lx_guest *g)
 {
 	struct iov64 iov[LX_UIO_MAXIOV];
-	struct lx_fd_ident id;
 	struct ino_inst *inst;
 	int fd = (int)c->arg[0], cnt = 1;
 	long r;
 
 	if ((inst = ino_inst_of(g, fd)) == NULL)
 		return lx_native();
+	ino_thread_stops(g->tid);
 	if (c->nr == LX_NR_readv) {
 		if (c->arg[2] > LX_UIO_MAXIOV)
 			return lx_return(-LX_EINVAL);
@@ -206,10 +206,8 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 	r = readv_events(g, inst, fd, iov, cnt);
 	if (r != -LX_EAGAIN)
 		return lx_return(r);
-	/* O_NONBLOCK is the open file's, as F_SETFL left it. */
-	if (lx_guest_fd_ident(g, fd, &id) < 0)
-		return lx_return(-LX_EBADF);
-	if (id.flags & LX_O_NONBLOCK)
+	/* O_NONBLOCK is the open file's, as F_SETFL or FIONBIO left it. */
+	if (inst->nonblock)
 		return lx_return(r);
 	/* Nothing queued: a signal ends the wait as inotify_read's does. */
 	if (c->resumed && c->park_ret < 0)
@@ -220,6 +218,29 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 
 /* --- ioctl, write, dup, fcntl --------------------------------------------- */
 
+/* The guest's O_NONBLOCK changes, which read's EAGAIN follows. */
+static long
+fionbio_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct ino_inst *inst;
+	int v;
+
+	if (ret == 0 && (inst = ino_inst_of(g, (int)c->arg[0])) != NULL &&
+	    lx_guest_read(g, &v, c->arg[2], sizeof(v)) == 0)
+		inst->nonblock = v != 0;
+	return ret;
+}
+
+static long
+setfl_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct ino_inst *inst;
+
+	if (ret == 0 && (inst = ino_inst_of(g, (int)c->arg[0])) != NULL)
+		inst->nonblock = (c->arg[2] & LX_O_NONBLOCK) != 0;
+	return ret;
+}
+
 static struct lx_action
 ioctl_hook(struct lx_call *c, struct lx_guest *g)
 {
@@ -228,7 +249,11 @@ ioctl_hook(struct lx_call *c, struct lx_guest *g)
 	int v;
 
 	switch (cmd) {
-	case LX_FIOCLEX: case LX_FIONCLEX: case LX_FIONBIO: case LX_FIOASYNC:
+	case LX_FIONBIO:
+		if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+			return lx_native();
+		return lx_native_then(fionbio_exit);
+	case LX_FIOCLEX: case LX_FIONCLEX: case LX_FIOASYNC:
 	case LX_FIOQSIZE:
 		return lx_native();	/* the VFS answers these for any file */
 	}
@@ -293,6 +318,11 @@ fcntl_hook(struct lx_call *c, struct lx_guest *g)
 		if (ino_inst_of(g, (int)c->arg[0]) == NULL)
 			return lx_native();
 		return lx_native_then(getfl_exit);
+	}
+	if (c->arg[1] == LX_F_SETFL) {
+		if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+			return lx_native();
+		return lx_native_then(setfl_exit);
 	}
 	return dup_hook(c, g);
 }

@@ -6,7 +6,10 @@
  * watches see it, makes its events, and strikes the host notes it
  * explains (the same change must not come back as someone else's).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "inotify/inotify_int.h"
 #include "lxrun/host.h"
@@ -160,6 +163,19 @@ void
 ino_each_dir_watch(uint64_t pdev, uint64_t pino, ino_watch_fn *fn, void *arg)
 {
 	each(pdev, pino, true, fn, arg);
+}
+
+int
+ino_entry_stat(uint64_t pdev, uint64_t pino, const char *name,
+    struct stat *st)
+{
+	EACH(kn, pdev, pino)
+		if (kn->kind == KN_SELF && kn->w->isdir && kn->fd >= 0) {
+			if (fstatat(kn->fd, name, st, AT_SYMLINK_NOFOLLOW) == 0)
+				return 0;
+			return errno == ENOENT ? -1 : 1;
+		}
+	return 1;
 }
 
 struct emit {

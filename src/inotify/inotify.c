@@ -66,10 +66,19 @@ read_limits(void)
 	ino_limits.max_user_watches = read_limit("max_user_watches", 8192);
 }
 
+/* One stat of the fd's /proc link: it is asked at every trapped call. */
 struct ino_inst *
 ino_inst_of(struct lx_guest *g, int fd)
 {
-	return (struct ino_inst *)(void *)lx_object_find(g, fd, &ino_ops);
+	struct lx_object *o;
+	struct stat st;
+
+	if (ino_ninstances == 0 || lx_guest_fd_stat(g, fd, &st) < 0 ||
+	    !S_ISSOCK(st.st_mode) ||
+	    (o = lx_object_by_ino((uint64_t)st.st_ino)) == NULL ||
+	    o->ops != &ino_ops || o->dev != (uint64_t)st.st_dev)
+		return NULL;
+	return (struct ino_inst *)(void *)o;
 }
 
 /* --- init --------------------------------------------------------------- */
@@ -94,6 +103,7 @@ init_common(struct lx_guest *g, int flags)
 	}
 	inst->obj.ops = &ino_ops;
 	inst->obj.sup_fd = sup;
+	inst->nonblock = (flags & LX_IN_NONBLOCK) != 0;
 	inq_init(&inst->q, (size_t)ino_limits.max_queued_events);
 	inst->sock.fd = -1;
 	if ((r = lx_object_register(&inst->obj, g, fd)) < 0) {
@@ -335,6 +345,7 @@ lx_sys_inotify_rm_watch(struct lx_call *c, struct lx_guest *g)
 	struct ino_watch *w;
 	long r;
 
+	ino_rules_catch_up(g);
 	if ((r = inst_check(g, (int)c->arg[0], &inst)) < 0)
 		return lx_return(r);
 	/* Events of operations already done come before the IN_IGNORED. */

@@ -97,6 +97,7 @@ struct ino_inst {
 	struct ino_inst *next;		/* all instances */
 	struct ino_kn sock;		/* HQ_WRITE on sup_fd when full */
 	bool sock_full;
+	bool nonblock;			/* O_NONBLOCK of its open file */
 };
 
 /* watch.c: the family's host queue and the batch that reads it. */
@@ -183,6 +184,14 @@ void ino_emit_self(uint64_t dev, uint64_t ino, uint32_t mask,
     uint32_t cookie);
 void ino_emit_child(uint64_t pdev, uint64_t pino, const char *name,
     uint32_t mask, uint32_t cookie);
+/* fstatat of name in the watched directory (pdev, pino) by the
+ * supervisor: 0, -1 if it does not exist, 1 if no watch could tell. */
+struct stat;
+int ino_entry_stat(uint64_t pdev, uint64_t pino, const char *name,
+    struct stat *st);
+/* dircache.c: the paths of the watched directories. */
+void ino_dircache_add(struct ino_watch *w);
+void ino_dircache_del(struct ino_watch *w);
 /* Each directory watch of (pdev, pino). */
 typedef void ino_watch_fn(struct ino_watch *w, void *arg);
 void ino_each_dir_watch(uint64_t pdev, uint64_t pino, ino_watch_fn *fn,
@@ -193,6 +202,14 @@ void ino_each_watch(uint64_t dev, uint64_t ino, ino_watch_fn *fn,
 /* flight.c: notes the calls in flight explain are struck from a batch,
  * and the directories they change are listed later. */
 void ino_flights_strike(void);
+/* calls.c: traced calls that ran on without an exit stop make their
+ * events once they happened (in a batch, before its notes). */
+void ino_calls_resolve(void);
+/* Thread tid stops again: its previous call is over. */
+void ino_thread_stops(int tid);
+/* A boundary: the notes of what happened before the call of tid that
+ * stops now become events (once per stop). */
+void ino_boundary(int tid);
 
 /* refs.c: does a traced process still hold inode (dev, ino)? */
 bool ino_refs_held(uint64_t dev, uint64_t ino);

@@ -265,6 +265,7 @@ ino_rules_catch_up(struct lx_guest *g)
 {
 	struct iproc *p;
 
+	ino_thread_stops(g->tid);
 	if (want == 0)
 		return;
 	ino_pid_seen(g->pid);

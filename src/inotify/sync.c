@@ -15,8 +15,8 @@
  * A directory whose entry notes a traced call explained is dirty: its
  * change is already reported, but someone else may have changed it in
  * the same moment, so it is listed again a little later (at least 20 ms,
- * and 30 times what its last listing cost: a 20,000-entry directory under
- * a burst of changes is listed a few times a second, not once per
+ * and 100 times what its last listing cost: a 20,000-entry directory
+ * under a burst of changes is listed about once a second, not once per
  * change), when no traced call is changing it.
  */
 #include <errno.h>
@@ -30,7 +30,7 @@
 #include "lxrun/supervisor.h"
 
 #define DIRTY_MIN_NS	20000000
-#define DIRTY_COST_MUL	30
+#define DIRTY_COST_MUL	100
 
 static struct hq *ihq;
 static struct lx_source ihq_src;
@@ -92,15 +92,21 @@ ino_gather(void)
 	}
 }
 
+/* Wake the loop at time when (the timer is re-armed only if earlier). */
 static void
-arm_timer(int64_t ns)
+arm_timer(int64_t when)
 {
 	static struct ino_kn timer_kn = { .kind = KN_TIMER, .fd = -1 };
-	struct hq_event ch = hq_event(1, HQ_TIMER, HQ_ADD | HQ_ONESHOT,
-	    HQ_NOTE_NSECONDS, ns > 0 ? ns : 1, &timer_kn);
+	static int64_t armed = -1;
+	int64_t now = lx_now_ns(), ns = when - now;
+	struct hq_event ch;
 
-	if (ihq != NULL)
-		hq_change(ihq, &ch, 1);
+	if (armed >= now && armed <= when)
+		return;
+	ch = hq_event(1, HQ_TIMER, HQ_ADD | HQ_ONESHOT, HQ_NOTE_NSECONDS,
+	    ns > 0 ? ns : 1, &timer_kn);
+	if (ihq != NULL && hq_change(ihq, &ch, 1) == 0)
+		armed = when;
 }
 
 /* --- dirty directories ------------------------------------------------- */
@@ -183,6 +189,8 @@ sync_run(bool forced)
 		ino_gather();
 		t0 = lx_now_ns();
 		next = dirty_due(t0);
+		ino_flights_strike();
+		ino_calls_resolve();
 		if (ino_touched == NULL)
 			break;
 		if (!forced && t0 < hold_until) {
@@ -190,7 +198,6 @@ sync_run(bool forced)
 			    next;
 			break;
 		}
-		ino_flights_strike();
 		ino_process_batch();
 		cost = lx_now_ns() - t0;
 		hold_until = cost > 200000 ? t0 + cost +
@@ -199,7 +206,7 @@ sync_run(bool forced)
 	if (ino_touched == NULL)
 		ino_noise_clear();	/* our own listings' notes have come */
 	if (next >= 0)
-		arm_timer(next - lx_now_ns());
+		arm_timer(next);
 	ino_flush_all();
 	ino_reap();
 	busy = false;

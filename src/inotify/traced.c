@@ -32,68 +32,6 @@
 #include "lxrun/dispatch.h"
 #include "lxrun/host.h"
 
-/* --- calls in flight, with their state ------------------------------- */
-
-struct callrec {
-	struct callrec *next;
-	int tid;
-	struct ino_call cs;
-};
-static struct callrec *calls;
-
-struct ino_call *
-ino_call_begin(struct lx_call *c)
-{
-	struct callrec *r;
-
-	ino_call_end(c->tid);
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
-	if ((r->cs.f = ino_flight_begin(c->tid)) == NULL) {
-		free(r);
-		return NULL;
-	}
-	r->tid = c->tid;
-	r->cs.nr = c->nr;
-	r->next = calls;
-	calls = r;
-	return &r->cs;
-}
-
-struct ino_call *
-ino_call_of(int tid)
-{
-	for (struct callrec *r = calls; r != NULL; r = r->next)
-		if (r->tid == tid)
-			return &r->cs;
-	return NULL;
-}
-
-void
-ino_call_end(int tid)
-{
-	struct callrec **pp, *r;
-
-	ino_flight_end(tid);
-	for (pp = &calls; (r = *pp) != NULL; pp = &r->next)
-		if (r->tid == tid) {
-			*pp = r->next;
-			free(r);
-			return;
-		}
-}
-
-void
-ino_exit_sync(struct ino_call *cs)
-{
-	ino_gather();
-	ino_flight_strike(cs->f);
-	ino_flight_end(cs->f->tid);
-	cs->f = NULL;
-	ino_refs_invalidate();
-	ino_sync();
-}
-
 /* --- looking up what a call names ------------------------------------- */
 
 static void
@@ -104,6 +42,7 @@ look_from(struct ino_look *l, const struct stat *st)
 	l->ino = (uint64_t)st->st_ino;
 	l->nlink = (uint64_t)st->st_nlink;
 	l->mode = (uint32_t)st->st_mode;
+	l->guessed = false;
 }
 
 /* The guest's own fstatat (the supervisor cannot see what it sees). */
@@ -146,12 +85,49 @@ ino_look(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
 	struct stat st;
 	int r = lx_guest_path_stat(g, dirfd, path, nofollow, &st);
 
+	l->direct = r != -LX_EAGAIN;
+	l->guessed = false;
 	if (r == 0)
 		look_from(l, &st);
 	else if (r == -LX_EAGAIN)
 		look_in_guest(g, dirfd, path, nofollow, l);
 	else
 		l->err = r;
+}
+
+/*
+ * The entry name of directory p, whose lookup p is.  In a watched
+ * directory the supervisor looks at the entry itself (it lists it
+ * anyway); otherwise the path is looked up as the guest sees it, and a
+ * lookup that only failed because it left p's mount (the supervisor's
+ * lookup stops there rather than guess) means the name does not exist.
+ */
+static void
+look_entry(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
+    const struct ino_look *p, const char *name, struct ino_look *l)
+{
+	struct stat st;
+	int r;
+
+	if (p->err == 0 && ino_dir_watched(p->dev, p->ino) &&
+	    (r = ino_entry_stat(p->dev, p->ino, name, &st)) != 1) {
+		if (r < 0) {
+			l->err = -LX_ENOENT;
+			return;
+		}
+		if (nofollow || (st.st_mode & S_IFMT) != S_IFLNK) {
+			look_from(l, &st);
+			l->direct = true;
+			return;
+		}
+	}
+	if (p->err == 0 && p->direct &&
+	    lx_guest_path_stat(g, dirfd, path, nofollow, &st) == -LX_EAGAIN) {
+		l->err = -LX_ENOENT;
+		l->direct = true;
+		return;
+	}
+	ino_look(g, dirfd, path, nofollow, l);
 }
 
 void
@@ -218,18 +194,40 @@ ino_read_path(struct lx_guest *g, uint64_t addr, char *buf)
 	return addr != 0 && lx_guest_string(g, buf, addr, INO_PATH_MAX) >= 0;
 }
 
+void
+ino_look_dir(struct lx_guest *g, int dirfd, const char *dir,
+    struct ino_look *l)
+{
+	struct ino_watch *w = ino_dircache_find(dir);
+
+	if (w != NULL) {
+		memset(l, 0, sizeof(*l));
+		l->dev = w->dev;
+		l->ino = w->ino;
+		l->mode = LX_S_IFDIR;
+		l->direct = true;
+		l->guessed = true;
+		return;
+	}
+	ino_look(g, dirfd, dir, false, l);
+	l->guessed = false;
+	if (dir[0] == '/' && ino_look_dir_watched(l))
+		ino_dircache_learn(l);
+}
+
 bool
 ino_look_both(struct lx_guest *g, int dirfd, const char *path, bool nofollow,
     struct ino_look *l, struct ino_look *pl, char *name)
 {
 	char dir[INO_PATH_MAX];
 
-	ino_look(g, dirfd, path, nofollow, l);
 	if (!ino_split(path, dir, sizeof(dir), name)) {
+		ino_look(g, dirfd, path, nofollow, l);
 		pl->err = -LX_ENOENT;
 		return false;
 	}
-	ino_look(g, dirfd, dir, false, pl);
+	ino_look_dir(g, dirfd, dir, pl);
+	look_entry(g, dirfd, path, nofollow, pl, name, l);
 	return true;
 }
 
@@ -354,7 +352,58 @@ io_wanted(const struct ino_look *l)
 	return l->err == 0 && ino_wants_iofd(l->dev, l->ino);
 }
 
+bool
+ino_kids_wanted(const struct ino_look *p)
+{
+	return p->err == 0 &&
+	    ino_child_notes(ino_masks_on(p->dev, p->ino), false) != 0;
+}
+
 static long open_exit(struct lx_call *c, struct lx_guest *g, long ret);
+
+/*
+ * The events of an open of f, in fsnotify's order: IN_CREATE, IN_OPEN
+ * (the directory's, then the file's own), the IN_MODIFY of O_TRUNC.
+ */
+static void
+open_events(struct ino_call *cs, const struct ino_look *f, bool created)
+{
+	uint32_t d = (f->mode & S_IFMT) == S_IFDIR ? LX_IN_ISDIR : 0;
+
+	if (created && cs->named_a) {
+		ino_entry_set(&cs->pa, cs->na, f->ino, d != 0);
+		ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_CREATE | d,
+		    0);
+	}
+	if (cs->named_a)
+		ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_OPEN | d, 0);
+	ino_emit_self(f->dev, f->ino, LX_IN_OPEN | d, 0);
+	if ((cs->flags & LX_O_TRUNC) && !created &&
+	    (f->mode & S_IFMT) == S_IFREG && (cs->flags & LX_O_ACCMODE)) {
+		if (cs->named_a)
+			ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na,
+			    LX_IN_MODIFY, 0);
+		ino_emit_self(f->dev, f->ino, LX_IN_MODIFY, 0);
+	}
+}
+
+/* A pending creating open: is the new name there? */
+static int
+open_check(struct ino_call *cs)
+{
+	struct stat st;
+
+	if (ino_entry_stat(cs->pa.dev, cs->pa.ino, cs->na, &st) != 0)
+		return 0;
+	look_from(&cs->b, &st);		/* the new file, for open_done */
+	return 1;
+}
+
+static void
+open_done(struct ino_call *cs)
+{
+	open_events(cs, &cs->b, true);
+}
 
 static struct lx_action
 open_entry(struct lx_call *c, struct lx_guest *g)
@@ -362,7 +411,7 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	char path[INO_PATH_MAX], name[LX_NAME_MAX + 1];
 	struct ino_look t, p;
 	struct ino_call *cs;
-	bool ok, fdinfo, relevant = false, create, named;
+	bool ok, fdinfo, relevant = false, create, named, locate;
 	int dirfd = c->nr == LX_NR_openat || c->nr == LX_NR_openat2 ?
 	    (int)c->arg[0] : LX_AT_FDCWD;
 	uint64_t flags = open_flags(c, g, &ok), addr;
@@ -380,28 +429,50 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	memset(&p, 0, sizeof(p));
 	p.err = -LX_ENOENT;
 	named = false;
+	t.err = -LX_ENOENT;
 	if (ino_nwatches > 0) {
-		ino_look(g, dirfd, path, true, &t);
-		if (t.err == INO_LOOK_UNKNOWN)
+		named = ino_look_both(g, dirfd, path, true, &t, &p, name);
+		if (t.err == INO_LOOK_UNKNOWN || p.err == INO_LOOK_UNKNOWN)
 			relevant = true;
 		else if (t.err == 0 && (t.mode & S_IFMT) == S_IFLNK &&
 		    !(flags & LX_O_NOFOLLOW))
 			relevant = true;	/* followed: placed at the exit */
 		else if (t.err == 0)
-			relevant = ino_look_seen(&t);
-		if (relevant || (create && t.err == -LX_ENOENT)) {
-			char dir[INO_PATH_MAX];
-
-			named = ino_split(path, dir, sizeof(dir), name);
-			if (named)
-				ino_look(g, dirfd, dir, false, &p);
-			if (create && t.err == -LX_ENOENT &&
-			    ino_look_dir_watched(&p))
-				relevant = true;
-		}
+			relevant = ino_look_seen(&t) ||
+			    ino_look_dir_watched(&p);
+		else if (create && t.err == -LX_ENOENT)
+			relevant = ino_look_dir_watched(&p);
 	}
 	if (!relevant && !fdinfo)
 		return lx_native();
+	locate = t.err == INO_LOOK_UNKNOWN || !named ||
+	    (t.err == 0 && (t.mode & S_IFMT) == S_IFLNK) ||
+	    p.err == INO_LOOK_UNKNOWN;
+	if (relevant && !fdinfo && !locate) {
+		/*
+		 * An existing file that needs no rules: its notes (IN_OPEN,
+		 * the IN_MODIFY of O_TRUNC) say it, at the next boundary.
+		 */
+		if (t.err == 0 && !io_wanted(&t)) {
+			ino_boundary(c->tid);
+			return lx_native();
+		}
+		/* A new file that needs no knote: no exit stop either. */
+		if (t.err == -LX_ENOENT && !ino_kids_wanted(&p)) {
+			ino_boundary(c->tid);
+			if ((cs = ino_call_begin(c)) == NULL)
+				return lx_native();
+			cs->flags = flags;
+			cs->a = t;
+			cs->pa = p;
+			cs->named_a = true;
+			memcpy(cs->na, name, sizeof(name));
+			ino_flight_add(cs->f, p.dev, p.ino, HQ_NOTE_WRITE |
+			    HQ_NOTE_LINK);
+			ino_call_pend(cs, open_check, open_done);
+			return lx_native();
+		}
+	}
 	if ((cs = ino_call_begin(c)) == NULL)
 		return lx_native();
 	cs->flags = flags;
@@ -411,11 +482,9 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	if (named)
 		memcpy(cs->na, name, sizeof(name));
 	cs->fdinfo = fdinfo;
-	cs->locate = t.err == INO_LOOK_UNKNOWN || !named ||
-	    (t.err == 0 && (t.mode & S_IFMT) == S_IFLNK) ||
-	    p.err == INO_LOOK_UNKNOWN;
+	cs->locate = locate;
 	if (relevant) {
-		ino_sync();
+		ino_boundary(c->tid);
 		if (t.err == 0)
 			ino_flight_add(cs->f, t.dev, t.ino, HQ_NOTE_OPEN |
 			    HQ_NOTE_WRITE | HQ_NOTE_EXTEND);
@@ -440,7 +509,6 @@ open_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
 	struct ino_call *cs = ino_call_of(c->tid);
 	struct ino_look f;
-	uint32_t d;
 	bool created;
 
 	if (cs == NULL)
@@ -473,22 +541,7 @@ open_exit(struct lx_call *c, struct lx_guest *g, long ret)
 		ino_flight_add(cs->f, cs->pa.dev, cs->pa.ino, HQ_NOTE_WRITE |
 		    HQ_NOTE_LINK);
 	ino_exit_sync(cs);
-	d = (f.mode & S_IFMT) == S_IFDIR ? LX_IN_ISDIR : 0;
-	if (created && cs->named_a) {
-		ino_entry_set(&cs->pa, cs->na, f.ino, d != 0);
-		ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_CREATE | d,
-		    0);
-	}
-	if (cs->named_a)
-		ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_OPEN | d, 0);
-	ino_emit_self(f.dev, f.ino, LX_IN_OPEN | d, 0);
-	if ((cs->flags & LX_O_TRUNC) && !created &&
-	    (f.mode & S_IFMT) == S_IFREG && (cs->flags & LX_O_ACCMODE)) {
-		if (cs->named_a)
-			ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na,
-			    LX_IN_MODIFY, 0);
-		ino_emit_self(f.dev, f.ino, LX_IN_MODIFY, 0);
-	}
+	open_events(cs, &f, created);
 	if (io_wanted(&f))
 		ino_rules_iofd(g, (int)ret);
 	ino_flush_all();
@@ -582,10 +635,7 @@ attr_entry(struct lx_call *c, struct lx_guest *g)
 	if (attr_target(c, &dirfd, &addr, &nofollow)) {
 		if (!ino_read_path(g, addr, path))
 			return lx_native();
-		ino_look(g, dirfd, path, nofollow, &t);
-		if (ino_look_seen(&t) || t.err == INO_LOOK_UNKNOWN)
-			named = ino_look_both(g, dirfd, path, nofollow, &t, &p,
-			    name);
+		named = ino_look_both(g, dirfd, path, nofollow, &t, &p, name);
 	} else {
 		ino_look_fd(g, dirfd, &t);
 	}
@@ -593,7 +643,7 @@ attr_entry(struct lx_call *c, struct lx_guest *g)
 		return lx_native();
 	if ((cs = ino_call_begin(c)) == NULL)
 		return lx_native();
-	ino_sync();
+	ino_boundary(c->tid);
 	cs->a = t;
 	cs->pa = p;
 	cs->mask = mask;
@@ -662,7 +712,7 @@ path_hook(struct lx_call *c, struct lx_guest *g)
 	case LX_NR_execve: case LX_NR_execveat:
 		/* Its open and reads of the program come as notes. */
 		if (ino_nwatches > 0)
-			ino_sync();
+			ino_boundary(c->tid);
 		return lx_native();
 	}
 	if (ino_nwatches == 0)
@@ -693,7 +743,7 @@ io_hook(struct lx_call *c, struct lx_guest *g)
 			fd = other;
 	}
 	if (ino_rules_has_iofd(g->pid, fd))
-		ino_sync();
+		ino_boundary(c->tid);
 	return lx_native();
 }
 

@@ -21,12 +21,15 @@ struct ino_look {
 	int err;		/* 0 found, -LX_E*, or INO_LOOK_UNKNOWN */
 	uint64_t dev, ino, nlink;
 	uint32_t mode;		/* S_IF* | permissions (host values) */
+	bool direct;		/* the supervisor's own lookup answered */
+	bool guessed;		/* from the path's text (dircache.c) */
 };
 #define INO_LOOK_UNKNOWN 1
 
 /* What a call's exit needs from its entry. */
 struct ino_call {
 	struct ino_flight *f;
+	int tid;
 	long nr;
 	uint64_t flags;		/* open flags, rename flags, at flags */
 	struct ino_look a, b;	/* the file(s) named */
@@ -37,12 +40,20 @@ struct ino_call {
 	bool fdinfo;		/* an open of /proc/.../fdinfo/N */
 	bool events;		/* a watch sees it: make its events */
 	bool locate;		/* find where the opened file is from its fd */
+	/* Pending (no exit stop): has it happened (1), not yet (0)? */
+	bool pending;
+	int64_t since;
+	int (*check)(struct ino_call *cs);
+	void (*done)(struct ino_call *cs);	/* its events */
 };
 
-/* The call in flight of thread tid, with its state. */
+/* calls.c: the call in flight of thread tid, with its state. */
 struct ino_call *ino_call_begin(struct lx_call *c);
 struct ino_call *ino_call_of(int tid);
 void ino_call_end(int tid);
+/* The call runs on without an exit stop; check says when it happened. */
+void ino_call_pend(struct ino_call *cs, int (*check)(struct ino_call *),
+    void (*done)(struct ino_call *));
 
 void ino_look(struct lx_guest *g, int dirfd, const char *path,
     bool nofollow, struct ino_look *l);
@@ -57,6 +68,12 @@ bool ino_look_dir_watched(const struct ino_look *l);
 bool ino_split(const char *path, char *dir, size_t dlen, char *name);
 /* The call's path argument; false if it cannot be read. */
 bool ino_read_path(struct lx_guest *g, uint64_t addr, char *buf);
+/* A directory the path dir names (a watched one by its text, maybe). */
+void ino_look_dir(struct lx_guest *g, int dirfd, const char *dir,
+    struct ino_look *l);
+/* dircache.c */
+struct ino_watch *ino_dircache_find(const char *dir);
+void ino_dircache_learn(const struct ino_look *p);
 /* Look a path and its directory up into l / pl, name into name. */
 bool ino_look_both(struct lx_guest *g, int dirfd, const char *path,
     bool nofollow, struct ino_look *l, struct ino_look *pl, char *name);
@@ -70,6 +87,9 @@ bool ino_verify_entry(const struct ino_look *p, const char *name,
 bool ino_only_parent(uint64_t dev, uint64_t ino, struct ino_look *p,
     char *name);
 
+/* Do directory p's new entries get knotes (then they need them before
+ * the guest goes on: the call takes its exit stop)? */
+bool ino_kids_wanted(const struct ino_look *p);
 /* A traced call's exit: strike its notes, make events of the rest. */
 void ino_exit_sync(struct ino_call *cs);
 

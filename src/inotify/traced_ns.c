@@ -219,6 +219,26 @@ ns_args(struct lx_call *c, int *d1, uint64_t *p1, int *d2, uint64_t *p2)
 }
 
 static long ns_exit(struct lx_call *c, struct lx_guest *g, long ret);
+static int ns_check(struct ino_call *cs);
+static void ns_done(struct ino_call *cs);
+
+/* Can the result be read from the watched directories (no exit stop)? */
+static bool
+pendable(enum ns_kind k, const struct ino_look *pa, const struct ino_look *pb)
+{
+	switch (k) {
+	case NS_UNLINK:
+		return ino_look_dir_watched(pa);
+	case NS_CREATE:
+		return ino_look_dir_watched(pa) && !ino_kids_wanted(pa);
+	case NS_LINK:
+		return ino_look_dir_watched(pb) && !ino_kids_wanted(pb);
+	case NS_RENAME:
+		return (ino_look_dir_watched(pb) || ino_look_dir_watched(pa)) &&
+		    !ino_kids_wanted(pb);
+	}
+	return false;
+}
 
 struct lx_action
 ino_ns_entry(struct lx_call *c, struct lx_guest *g)
@@ -243,10 +263,15 @@ ino_ns_entry(struct lx_call *c, struct lx_guest *g)
 	if (!ino_read_path(g, p1, path))
 		return lx_native();
 	if (k == NS_CREATE) {
+		struct stat st;
+
 		if (!ino_split(path, dir, sizeof(dir), na))
 			return lx_native();
-		ino_look(g, d1, dir, false, &pa);
+		ino_look_dir(g, d1, dir, &pa);
 		seen = ino_look_dir_watched(&pa);
+		/* The name is taken: EEXIST, nothing made. */
+		if (seen && ino_entry_stat(pa.dev, pa.ino, na, &st) == 0)
+			return lx_native();
 	} else if (k == NS_LINK && (flags & LX_AT_EMPTY_PATH) &&
 	    path[0] == '\0') {
 		ino_look_fd(g, d1, &a);
@@ -270,7 +295,7 @@ ino_ns_entry(struct lx_call *c, struct lx_guest *g)
 		return lx_native();
 	if ((cs = ino_call_begin(c)) == NULL)
 		return lx_native();
-	ino_sync();
+	ino_boundary(c->tid);
 	cs->flags = flags;
 	cs->a = a;
 	cs->b = b;
@@ -291,7 +316,37 @@ ino_ns_entry(struct lx_call *c, struct lx_guest *g)
 	if (b.err == 0)
 		ino_flight_add(cs->f, b.dev, b.ino, HQ_NOTE_LINK |
 		    HQ_NOTE_ATTRIB | HQ_NOTE_DELETE | HQ_NOTE_RENAME);
+	if (pendable(k, &pa, &pb)) {
+		ino_call_pend(cs, ns_check, ns_done);
+		return lx_native();
+	}
 	return lx_native_then(ns_exit);
+}
+
+/* Has the pending call happened?  What the watched directories show. */
+static int
+ns_check(struct ino_call *cs)
+{
+	struct stat st;
+	int r;
+
+	switch (kind_of(cs->nr)) {
+	case NS_UNLINK:
+		r = ino_entry_stat(cs->pa.dev, cs->pa.ino, cs->na, &st);
+		return r < 0 || (r == 0 && (uint64_t)st.st_ino != cs->a.ino);
+	case NS_CREATE:
+		return ino_entry_stat(cs->pa.dev, cs->pa.ino, cs->na, &st) == 0;
+	case NS_LINK:
+		return ino_entry_stat(cs->pb.dev, cs->pb.ino, cs->nb, &st) == 0 &&
+		    (uint64_t)st.st_ino == cs->a.ino;
+	case NS_RENAME:
+		if (ino_look_dir_watched(&cs->pb))
+			return ino_entry_stat(cs->pb.dev, cs->pb.ino, cs->nb,
+			    &st) == 0 && (uint64_t)st.st_ino == cs->a.ino;
+		r = ino_entry_stat(cs->pa.dev, cs->pa.ino, cs->na, &st);
+		return r < 0 || (r == 0 && (uint64_t)st.st_ino != cs->a.ino);
+	}
+	return -1;
 }
 
 static void
@@ -339,20 +394,11 @@ rename_exit(struct ino_call *cs)
 	entry_set(&cs->pb, cs->nb, cs->a.ino, sd != 0, true);
 }
 
-static long
-ns_exit(struct lx_call *c, struct lx_guest *g, long ret)
+static void
+ns_done(struct ino_call *cs)
 {
-	struct ino_call *cs = ino_call_of(c->tid);
 	struct ino_look n;
 
-	(void)g;
-	if (cs == NULL)
-		return ret;
-	if (ret < 0 || cs->f == NULL) {
-		ino_call_end(c->tid);
-		return ret;
-	}
-	ino_exit_sync(cs);
 	switch (kind_of(cs->nr)) {
 	case NS_UNLINK:
 		unlink_exit(cs);
@@ -377,6 +423,24 @@ ns_exit(struct lx_call *c, struct lx_guest *g, long ret)
 		}
 		break;
 	}
+}
+
+static long
+ns_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct ino_call *cs = ino_call_of(c->tid);
+
+	(void)g;
+	if (cs == NULL)
+		return ret;
+	if (ret < 0 || cs->f == NULL) {
+		ino_call_end(c->tid);
+		return ret;
+	}
+	ino_exit_sync(cs);
+	/* A directory placed by its path's text: only what it shows. */
+	if (!(cs->pa.guessed || cs->pb.guessed) || ns_check(cs) == 1)
+		ns_done(cs);
 	ino_flush_all();
 	ino_call_end(c->tid);
 	return ret;

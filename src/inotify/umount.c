@@ -76,7 +76,7 @@ ino_umount_entry(struct lx_call *c, struct lx_guest *g)
 	    &m);
 	if (m.err != 0)
 		return lx_native();
-	ino_sync();
+	ino_boundary(c->tid);
 	if (!release_dev(m.dev))
 		return lx_native();
 	if ((cs = ino_call_begin(c)) == NULL)

@@ -417,6 +417,7 @@ watch_open(struct ino_watch *w, int first)
 		w->self.notes = 0;
 	}
 	ino_index_add(&w->self);
+	ino_dircache_add(w);
 	children_attach_all(w);
 }
 
@@ -486,6 +487,7 @@ ino_watch_set_mask(struct ino_watch *w, uint32_t mask)
 static void
 watch_close(struct ino_watch *w)
 {
+	ino_dircache_del(w);
 	children_detach_all(w);
 	kn_close(&w->self);
 	if (w->dirfd >= 0) {
