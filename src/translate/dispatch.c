@@ -165,6 +165,7 @@ lx_dispatch(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 	const struct lx_sysent *e = c->ent;
 	struct lx_action a;
 
+	lx_hooks_stop(c, g);
 	if (!lx_sysent_known(c->nr) || e->status == LX_ST_MISSING) {
 		*served = LX_SERVED_UNSUPPORTED;
 		return lx_return(-LX_ENOSYS);
