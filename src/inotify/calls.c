@@ -106,13 +106,16 @@ ino_call_pend(struct ino_call *cs, int (*check)(struct ino_call *),
 	cs->pending = true;
 }
 
+/*
+ * The flight stays on until the caller's ino_call_end, after its events
+ * and snapshot changes: a directory listed meanwhile would show the
+ * call's change as someone else's.
+ */
 void
 ino_exit_sync(struct ino_call *cs)
 {
 	ino_gather();
 	ino_flight_strike(cs->f);
-	ino_flight_end(cs->tid);
-	cs->f = NULL;
 	ino_refs_invalidate();
 	ino_sync();
 }
@@ -141,9 +144,9 @@ ino_calls_resolve(void)
 				continue;
 		}
 		unlink_rec(r);
-		ino_flight_end(r->tid);
 		if (st > 0)
 			r->cs.done(&r->cs);
+		ino_flight_end(r->tid);
 		free(r);
 	}
 }

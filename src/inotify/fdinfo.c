@@ -39,6 +39,20 @@ ino_fdinfo_path(const char *path)
 	return strstr(path, "fdinfo") != NULL;
 }
 
+/* A dirfd that may be /proc/PID/fdinfo (openat of "N" in it). */
+bool
+ino_fdinfo_dirfd(struct lx_guest *g, int dirfd)
+{
+	char link[64], target[256];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", g->tid, dirfd);
+	if ((n = readlink(link, target, sizeof(target) - 1)) <= 0)
+		return false;
+	target[n] = '\0';
+	return strstr(target, "fdinfo") != NULL;
+}
+
 /*
  * The mount id and inode every inotify file has: an inotify fd the guest
  * makes once (the host's own, never used) shows them in its fdinfo.

@@ -84,9 +84,12 @@ struct ino_watch {
 	int64_t list_cost;		/* ns, last listing */
 	int64_t due;			/* dirty: when to list it */
 	struct ino_watch *dnext;	/* dirty list */
-	/* The file handle (fdinfo; reopening after a failed umount). */
+	/* The file handle as fdinfo shows it, and one to reopen the watch
+	 * by after a failed umount (-1: none). */
 	unsigned char fh[INO_FH_MAX];
 	int fh_len, fh_type;
+	unsigned char oh[INO_FH_MAX];
+	int oh_len, oh_type;
 };
 
 struct ino_inst {
@@ -131,6 +134,8 @@ void ino_reap(void);
 /* Let go of every fd a watch holds (umount); ino_watch_reopen undoes it. */
 void ino_watch_release(struct ino_watch *w);
 int ino_watch_reopen(struct ino_watch *w, int fd);
+/* Knotes on every entry again (an umount uncovered a mount point). */
+void ino_watch_reattach(struct ino_watch *w);
 
 /* Queue an event for w (mask filtered, IN_ONESHOT applied). */
 void ino_deliver(struct ino_watch *w, uint32_t mask, uint32_t cookie,
@@ -159,6 +164,8 @@ void ino_dirty(struct ino_watch *w);
 void ino_undirty(struct ino_watch *w);
 /* Our own listings' notes have all come. */
 void ino_noise_clear(void);
+/* Notes of (dev, ino) that lxrun itself causes (not the guest's). */
+void ino_noise(uint64_t dev, uint64_t ino, uint32_t notes);
 /* events.c */
 void ino_touch(struct ino_kn *kn, uint32_t fflags);
 void ino_process_batch(void);

@@ -18,9 +18,10 @@
  *    so that each call's note is a batch of its own.
  * Filters only add: the hooks let calls through cheaply when no watch
  * exists or the number holds another file now.  Processes that already
- * ran when a rule became needed get it at their next call that reaches a
- * hook of the family (memfd's model); until then their calls are seen
- * the way an untraced process's are, through the host's notes.
+ * ran when a rule became needed get it at their next stop, whatever the
+ * call (on_stop; a program's start stops for rseq); until then their
+ * calls are seen the way an untraced process's are, through the host's
+ * notes.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -105,16 +106,21 @@ static struct iproc *procs;
 static unsigned want;		/* INO_RULES_* every process must have */
 static unsigned scan_gen;	/* bumped when fds may need rules */
 
+static struct iproc *last;	/* the last one asked for */
+
 static struct iproc *
 iproc_of(int pid, bool make)
 {
 	struct iproc *p;
 
+	if (last != NULL && last->pid == pid)
+		return last;
 	for (p = procs; p != NULL; p = p->next)
 		if (p->pid == pid)
-			return p;
+			return last = p;
 	if (!make || (p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
+	last = p;
 	p->pid = pid;
 	p->scanned = scan_gen;
 	p->next = procs;
@@ -307,15 +313,37 @@ on_exit_tid(int tid)
 	for (pp = &procs; (p = *pp) != NULL; pp = &p->next)
 		if (p->pid == tid) {
 			*pp = p->next;
+			if (last == p)
+				last = NULL;
 			free(p->fds);
 			free(p);
 			return;
 		}
 }
 
+/*
+ * Any stop of a process, whatever serves the call (a stat, getrandom,
+ * rseq at a program's start): a process that ran on without the rules a
+ * watch needs gets them here, before it changes anything more unseen.
+ */
+static void
+on_stop(struct lx_call *c, struct lx_guest *g)
+{
+	struct iproc *p;
+
+	(void)c;
+	if (want == 0)
+		return;
+	p = iproc_of(g->pid, false);
+	if (p != NULL && (p->sets & want) == want && p->scanned == scan_gen)
+		return;
+	ino_rules_catch_up(g);
+}
+
 static const struct lx_hooks life = {
 	.on_clone = on_clone,
 	.on_exit = on_exit_tid,
+	.on_stop = on_stop,
 };
 
 __attribute__((constructor)) static void

@@ -421,7 +421,8 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	    c->nr != LX_NR_openat2 ? c->arg[0] : c->arg[1];
 	if (!ok || (flags & LX_O_PATH) || !ino_read_path(g, addr, path))
 		return lx_native();
-	fdinfo = ino_fdinfo_path(path);
+	fdinfo = ino_fdinfo_path(path) || (dirfd != LX_AT_FDCWD &&
+	    path[0] != '/' && ino_fdinfo_dirfd(g, dirfd));
 	if (ino_nwatches == 0 && !fdinfo)
 		return lx_native();
 	create = (flags & LX_O_CREAT) && (flags & LX_O_TMPFILE) !=

@@ -107,5 +107,6 @@ struct lx_action ino_umount_entry(struct lx_call *c, struct lx_guest *g);
  * give the guest Linux's text instead.  Returns the fd to return. */
 long ino_fdinfo_exit(struct lx_guest *g, long fd, uint64_t flags);
 bool ino_fdinfo_path(const char *path);
+bool ino_fdinfo_dirfd(struct lx_guest *g, int dirfd);
 
 #endif

@@ -91,31 +91,48 @@ ino_umount_entry(struct lx_call *c, struct lx_guest *g)
 	return a;
 }
 
-/* The watches released for dev, one at a time (the list changes). */
+/*
+ * The watches released for dev, one at a time (the list changes), the
+ * newest first: Linux goes through the file system's inodes from the one
+ * that came into its inode cache last, which is most often the one
+ * watched last.
+ */
 static struct ino_watch *
 next_released(uint64_t dev)
 {
+	struct ino_watch *best = NULL;
+
 	for (struct ino_inst *in = ino_instances; in != NULL; in = in->next)
 		for (struct ino_watch *w = in->watches; w != NULL;
 		    w = w->next)
-			if (w->released && w->dev == dev)
-				return w;
-	return NULL;
+			if (w->released && w->dev == dev &&
+			    (best == NULL || w->serial > best->serial))
+				best = w;
+	return best;
 }
 
-/* The umount failed: the guest opens the mount point, watches reopen. */
+/*
+ * The umount failed: the guest opens the mount point (open_by_handle_at
+ * wants an fd it can read, not O_PATH), the watches reopen through it.
+ */
 static void
 reopen_all(struct lx_guest *g, struct lx_call *c, uint64_t dev)
 {
-	uint64_t flags = LX_O_PATH | LX_O_CLOEXEC, path = c->arg[0];
+	uint64_t flags = LX_O_RDONLY | LX_O_DIRECTORY | LX_O_CLOEXEC, path;
+	char name[INO_PATH_MAX];
 	struct ino_watch *w;
+	size_t len;
 	int sup = -1;
-	long fd;
+	long fd = -1;
 
 	if (c->arg[1] & LX_UMOUNT_NOFOLLOW)
 		flags |= LX_O_NOFOLLOW;
-	fd = lx_guest_syscall(g, LX_NR_openat, (uint64_t)(int64_t)LX_AT_FDCWD,
-	    path, flags, 0, 0, 0);
+	if (ino_read_path(g, c->arg[0], name) &&
+	    (len = strlen(name) + 1) <= LX_SCRATCH_MAX &&
+	    (path = lx_guest_scratch(g, len)) != 0 &&
+	    lx_guest_write(g, path, name, len) == 0)
+		fd = lx_guest_syscall(g, LX_NR_openat,
+		    (uint64_t)(int64_t)LX_AT_FDCWD, path, flags, 0, 0, 0);
 	if (fd >= 0) {
 		sup = lx_guest_pull_fd(g, (int)fd);
 		lx_guest_syscall(g, LX_NR_close, (uint64_t)fd, 0, 0, 0, 0, 0);
@@ -123,8 +140,15 @@ reopen_all(struct lx_guest *g, struct lx_call *c, uint64_t dev)
 	while ((w = next_released(dev)) != NULL)
 		if (sup < 0 || ino_watch_reopen(w, sup) < 0)
 			ino_watch_remove(w, true);	/* lost: as IN_IGNORED */
-	if (sup >= 0)
+	if (sup >= 0) {
+		struct stat st;
+
+		/* Its close is ours, not the guest's. */
+		if (fstat(sup, &st) == 0)
+			ino_noise((uint64_t)st.st_dev, (uint64_t)st.st_ino,
+			    HQ_NOTE_CLOSE);
 		close(sup);
+	}
 }
 
 static long
@@ -142,10 +166,15 @@ umount_exit(struct lx_call *c, struct lx_guest *g, long ret)
 		reopen_all(g, c, dev);
 	} else {
 		while ((w = next_released(dev)) != NULL) {
-			ino_deliver(w, LX_IN_UNMOUNT, 0, NULL);
+			ino_deliver(w, LX_IN_UNMOUNT | (w->isdir ?
+			    LX_IN_ISDIR : 0), 0, NULL);
 			ino_watch_remove(w, true);
 		}
 	}
+	/* The mount points' own directories show again: watch them. */
+	for (struct ino_inst *in = ino_instances; in != NULL; in = in->next)
+		for (w = in->watches; w != NULL; w = w->next)
+			ino_watch_reattach(w);
 	ino_flush_all();
 	ino_reap();
 	return ret;

@@ -63,8 +63,8 @@ static struct {
 } noise[MAX_NOISE];
 static int nnoise;
 
-static void
-noise_add(uint64_t dev, uint64_t ino, uint32_t notes)
+void
+ino_noise(uint64_t dev, uint64_t ino, uint32_t notes)
 {
 	for (int i = 0; i < nnoise; i++)
 		if (noise[i].dev == dev && noise[i].ino == ino) {
@@ -329,7 +329,7 @@ ino_list_dir(struct ino_watch *w, int first, struct dd_change **list)
 			    entry_isdir(w->dirfd, d->d_name, d->d_type), first,
 			    list);
 		}
-	noise_add(w->dev, w->ino, HQ_NOTE_READ);
+	ino_noise(w->dev, w->ino, HQ_NOTE_READ);
 	if (n < 0)
 		return;			/* keep what we had */
 	dd_end(&w->snap, w, list);
@@ -375,9 +375,9 @@ wd_in_use(const struct ino_inst *inst, int32_t wd)
 	return false;
 }
 
-/* The inode's file handle, as fdinfo shows it (none on some fs). */
-static void
-take_handle(struct ino_watch *w)
+/* A file handle of the watched inode, with flags: its length or -1. */
+static int
+handle_of(int fd, int flags, unsigned char *bytes, int *type)
 {
 	struct {
 		struct file_handle h;
@@ -386,16 +386,25 @@ take_handle(struct ino_watch *w)
 	int mnt;
 
 	fh.h.handle_bytes = INO_FH_MAX;
-	w->fh_len = -1;
-	if (name_to_handle_at(w->self.fd, "", &fh.h, &mnt,
-	    AT_EMPTY_PATH | AT_HANDLE_FID) < 0 &&
-	    name_to_handle_at(w->self.fd, "", &fh.h, &mnt, AT_EMPTY_PATH) < 0)
-		return;
-	if (fh.h.handle_bytes > INO_FH_MAX)
-		return;
-	w->fh_len = (int)fh.h.handle_bytes;
-	w->fh_type = fh.h.handle_type;
-	memcpy(w->fh, fh.h.f_handle, fh.h.handle_bytes);
+	if (name_to_handle_at(fd, "", &fh.h, &mnt, AT_EMPTY_PATH | flags) < 0 ||
+	    fh.h.handle_bytes > INO_FH_MAX)
+		return -1;
+	*type = fh.h.handle_type;
+	memcpy(bytes, fh.h.f_handle, fh.h.handle_bytes);
+	return (int)fh.h.handle_bytes;
+}
+
+/* fdinfo's (the kernel's fid form, none on some fs) and an openable one. */
+static void
+take_handle(struct ino_watch *w)
+{
+	w->oh_len = handle_of(w->self.fd, 0, w->oh, &w->oh_type);
+	w->fh_len = handle_of(w->self.fd, AT_HANDLE_FID, w->fh, &w->fh_type);
+	if (w->fh_len < 0) {
+		w->fh_len = w->oh_len;
+		w->fh_type = w->oh_type;
+		memcpy(w->fh, w->oh, sizeof(w->fh));
+	}
 }
 
 /* Take the watch's fds: listing, snapshot, knotes (first: no events). */
@@ -408,7 +417,7 @@ watch_open(struct ino_watch *w, int first)
 	if (w->isdir) {
 		w->dirfd = openat(w->self.fd, ".", O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC);
-		noise_add(w->dev, w->ino, HQ_NOTE_OPEN);
+		ino_noise(w->dev, w->ino, HQ_NOTE_OPEN);
 		ino_list_dir(w, first, &changes);
 		dd_free_changes(changes);	/* a reopen lost what it missed */
 	}
@@ -492,7 +501,7 @@ watch_close(struct ino_watch *w)
 	kn_close(&w->self);
 	if (w->dirfd >= 0) {
 		close(w->dirfd);
-		noise_add(w->dev, w->ino, HQ_NOTE_CLOSE);
+		ino_noise(w->dev, w->ino, HQ_NOTE_CLOSE);
 		w->dirfd = -1;
 	}
 	ino_undirty(w);
@@ -539,11 +548,11 @@ ino_watch_reopen(struct ino_watch *w, int mount_fd)
 	struct stat st;
 	int fd;
 
-	if (!w->released || w->dead || w->fh_len < 0)
+	if (!w->released || w->dead || w->oh_len < 0)
 		return -LX_ESTALE;
-	fh.h.handle_bytes = (unsigned)w->fh_len;
-	fh.h.handle_type = w->fh_type;
-	memcpy(fh.h.f_handle, w->fh, (size_t)w->fh_len);
+	fh.h.handle_bytes = (unsigned)w->oh_len;
+	fh.h.handle_type = w->oh_type;
+	memcpy(fh.h.f_handle, w->oh, (size_t)w->oh_len);
 	fd = open_by_handle_at(mount_fd, &fh.h, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		return -LX_ESTALE;
@@ -556,6 +565,13 @@ ino_watch_reopen(struct ino_watch *w, int mount_fd)
 	w->self.fd = fd;
 	watch_open(w, 0);
 	return 0;
+}
+
+void
+ino_watch_reattach(struct ino_watch *w)
+{
+	if (!w->dead && !w->released)
+		children_attach_all(w);
 }
 
 void
