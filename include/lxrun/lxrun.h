@@ -329,6 +329,13 @@ struct lx_hooks {
 	void (*on_exit)(int tid);
 	/* close_range closed fds first..last of tid's table (last may be ~0U) */
 	void (*on_fds_closed)(int tid, unsigned first, unsigned last);
+	/*
+	 * The thread stopped for a call, whatever family serves it: a family
+	 * may act in the stopped thread first (inject: install the seccomp
+	 * rules a process that ran on without them needs).  Called at every
+	 * stop: it must return at once when it has nothing to do.
+	 */
+	void (*on_stop)(struct lx_call *c, struct lx_guest *g);
 };
 void lx_hooks_register(const struct lx_hooks *h);
 void lx_hooks_clone(int parent_tid, int parent_pid, int child_tid,
@@ -336,6 +343,7 @@ void lx_hooks_clone(int parent_tid, int parent_pid, int child_tid,
 void lx_hooks_exec(int pid);
 void lx_hooks_exit(int tid);
 void lx_hooks_fds_closed(int tid, unsigned first, unsigned last);
+void lx_hooks_stop(struct lx_call *c, struct lx_guest *g);
 
 /* Monotonic clock in ns, for deadlines. */
 int64_t lx_now_ns(void);

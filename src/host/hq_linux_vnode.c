@@ -21,9 +21,10 @@
  *   only LINK for link/unlink.  ATTRIB is reported when the link count did
  *   not change or mode/uid/gid did; a utimes() coalesced with a link() in
  *   the same batch is reported as LINK alone.
- * - Ordering and counts: none.  kqueue has one pending event per knote
- *   with the notes OR-ed, and so do we (inotify's own queue is drained
- *   into the knotes).  Names and cookies are never passed up.
+ * - Ordering and counts: kqueue has one pending event per knote with the
+ *   notes OR-ed, and so do we (inotify's own queue is drained into the
+ *   knotes); knotes come out in the order they were first activated, as
+ *   from a kqueue's active queue.  Names and cookies are never passed up.
  * - IN_Q_OVERFLOW (NetBSD never loses a note): every watch is treated as
  *   written and attribute-changed, plus whatever the snapshots show.
  * - The knote keys the inode, not the vnode-and-file: a closed fd number
@@ -544,18 +545,24 @@ watch_post(struct hq *q, struct vwatch *w, struct stale *s,
 	w->subdir = w->kidgone = false;
 }
 
+/* Watches touched in a drain, in the order inotify reported them. */
+struct touched {
+	struct vwatch *head, **tail;
+};
+
 static void
-touch(struct vwatch *w, struct vwatch **touched)
+touch(struct vwatch *w, struct touched *touched)
 {
 	if (!w->touched) {
 		w->touched = true;
-		w->tnext = *touched;
-		*touched = w;
+		w->tnext = NULL;
+		*touched->tail = w;
+		touched->tail = &w->tnext;
 	}
 }
 
 static void
-overflow(struct hq *q, struct vwatch **touched)
+overflow(struct hq *q, struct touched *touched)
 {
 	struct vwatch *w;
 	unsigned i;
@@ -569,7 +576,7 @@ overflow(struct hq *q, struct vwatch **touched)
 }
 
 static void
-account(struct hq *q, const struct inotify_event *e, struct vwatch **touched)
+account(struct hq *q, const struct inotify_event *e, struct touched *touched)
 {
 	struct vwatch *w;
 	uint32_t m = e->mask;
@@ -602,21 +609,24 @@ void
 hqv_drain(struct hq *q)
 {
 	char buf[8192] __attribute__((aligned(8)));
-	struct vwatch *touched = NULL, *w;
+	struct touched touched;
+	struct vwatch *w;
 	struct stale s = { NULL, 0, 0 }, moved = { NULL, 0, 0 };
 	const struct inotify_event *e;
 	ssize_t n;
 	char *p;
 	size_t i;
 
+	touched.head = NULL;
+	touched.tail = &touched.head;
 	while ((n = read(q->ifd, buf, sizeof(buf))) > 0)
 		for (p = buf; p < buf + n; p += sizeof(*e) + e->len) {
 			e = (const struct inotify_event *)(void *)p;
 			account(q, e, &touched);
 		}
-	for (w = touched; w != NULL; w = w->tnext)
+	for (w = touched.head; w != NULL; w = w->tnext)
 		watch_post(q, w, &s, &moved);
-	for (w = touched; w != NULL; w = w->tnext)
+	for (w = touched.head; w != NULL; w = w->tnext)
 		w->touched = false;
 	/* Watches may be freed from here on. */
 	for (i = 0; i < moved.n; i++) {

@@ -198,6 +198,50 @@ dd_end(struct dd_snap *s, void *owner, struct dd_change **list)
 	return r;
 }
 
+struct dd_entry *
+dd_set(struct dd_snap *s, const char *name, uint64_t ino, int isdir,
+    void **oldkid, int *already)
+{
+	struct dd_entry *e = dd_lookup(s, name);
+
+	*oldkid = NULL;
+	*already = 0;
+	if (e != NULL) {
+		if (e->ino == ino) {
+			*already = 1;
+			e->isdir = (uint8_t)(isdir != 0);
+			return e;
+		}
+		*oldkid = e->kid;
+		e->kid = NULL;
+		e->ino = ino;
+		e->isdir = (uint8_t)(isdir != 0);
+		return e;
+	}
+	return insert(s, name, ino, isdir);
+}
+
+int
+dd_remove(struct dd_snap *s, const char *name, uint64_t *ino, void **kid)
+{
+	struct dd_entry **pp, *e;
+
+	*kid = NULL;
+	if (s->nbuck == 0)
+		return -1;
+	for (pp = &s->tab[name_hash(name) % s->nbuck]; (e = *pp) != NULL;
+	    pp = &e->hnext)
+		if (strcmp(e->name, name) == 0) {
+			*pp = e->hnext;
+			*ino = e->ino;
+			*kid = e->kid;
+			s->n--;
+			free(e);
+			return 0;
+		}
+	return -1;
+}
+
 /* --- ordering ----------------------------------------------------------- */
 
 static int

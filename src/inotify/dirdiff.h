@@ -64,6 +64,21 @@ int dd_seen(struct dd_snap *s, void *owner, const char *name, uint64_t ino,
 int dd_end(struct dd_snap *s, void *owner, struct dd_change **list);
 
 /*
+ * A traced call made name -> (ino, isdir): the entry is that now.  The
+ * replaced entry's kid goes to *oldkid (the caller frees it); *already is
+ * set when the snapshot showed exactly that (a listing saw it first).
+ * NULL when out of memory.
+ */
+struct dd_entry *dd_set(struct dd_snap *s, const char *name, uint64_t ino,
+    int isdir, void **oldkid, int *already);
+/*
+ * A traced call removed name: 0 and its inode and kid (the caller's to
+ * free), or -1 when the snapshot did not have it (a listing saw it go).
+ */
+int dd_remove(struct dd_snap *s, const char *name, uint64_t *ino,
+    void **kid);
+
+/*
  * Put a batch's changes in Linux's order; returns a malloc'ed array of n
  * pointers (*n set), NULL with *n = 0 when empty.  Each rename becomes a
  * DD_MOVED_FROM immediately followed by its DD_MOVED_TO, both with the

@@ -18,6 +18,14 @@
 
 static uint32_t next_cookie;
 
+uint32_t
+ino_cookie(void)
+{
+	if (++next_cookie == 0)
+		next_cookie = 1;
+	return next_cookie;
+}
+
 void
 ino_deliver(struct ino_watch *w, uint32_t mask, uint32_t cookie,
     const char *name)
@@ -40,6 +48,10 @@ deliver_notes(struct ino_watch *w, uint32_t n, bool isdir, bool self,
     const char *name)
 {
 	uint32_t d = isdir ? LX_IN_ISDIR : 0;
+
+	/* IN_EXCL_UNLINK: nothing about a file whose last link went. */
+	if (self && w->unlinked && (w->mask & LX_IN_EXCL_UNLINK))
+		return;
 
 	if (n & HQ_NOTE_OPEN)
 		ino_deliver(w, LX_IN_OPEN | d, 0, name);
@@ -85,54 +97,25 @@ by_inst_wd(const void *a, const void *b)
 	return x->wd < y->wd ? -1 : x->wd > y->wd;
 }
 
-/*
- * What one touched entry's knote said in this batch, copied out of the
- * knote: the batch can free the knote before it delivers these notes
- * (the diff finds the entry gone, or the watch goes: IN_ONESHOT,
- * DELETE_SELF), the copy lives until the batch is over.
- */
-struct kid_note {
-	uint32_t notes;
-	bool isdir;
-	const char *name;	/* in the same allocation, after the array */
-};
-
-/*
- * Take w's touched child knotes, in the order the host saw them, as one
- * allocation (the kid_notes, then their names), and reset the knotes for
- * the next batch.  Out of memory, their notes are lost.
- */
-static struct kid_note *
-take_kid_notes(struct ino_watch *w, size_t *n)
+/* The ino_touched child knotes of w, in the order the host saw them. */
+static struct ino_kn **
+touched_kids(struct ino_watch *w, size_t *n)
 {
-	struct kid_note *v = NULL;
-	struct ino_kn *kn, *next;
-	size_t k = 0, names = 0, len;
-	char *p = NULL;
+	struct ino_kn **v, *kn;
+	size_t k = 0;
 
 	*n = 0;
-	for (kn = w->tkids; kn != NULL; kn = kn->tnext) {
+	for (kn = w->tkids; kn != NULL; kn = kn->tnext)
 		k++;
-		names += strlen(kn->name) + 1;
-	}
-	if (k > 0 && (v = malloc(k * sizeof(*v) + names)) != NULL) {
-		*n = k;
-		p = (char *)(v + k);
-	}
-	for (kn = w->tkids; kn != NULL; kn = next) {
-		next = kn->tnext;
-		kn->pend &= ~ino_noise_of(w->dev, kn->ino);
-		w->kidnotes |= kn->pend;
-		if (v != NULL) {
-			len = strlen(kn->name) + 1;
-			v[--k] = (struct kid_note){ .notes = kn->pend,
-			    .isdir = kn->isdir, .name = memcpy(p, kn->name,
-			    len) };
-			p += len;
-		}
-		kn->pend = 0;
-		kn->touched = false;
-		kn->tnext = NULL;
+	if (k == 0 || (v = malloc(k * sizeof(*v))) == NULL)
+		return NULL;
+	*n = k;
+	for (kn = w->tkids; kn != NULL; kn = kn->tnext)
+		v[--k] = kn;
+	for (size_t i = 0; i < *n; i++) {
+		v[i]->touched = false;
+		v[i]->pend &= ~ino_noise_of(w->dev, v[i]->ino);
+		w->kidnotes |= v[i]->pend;
 	}
 	w->tkids = NULL;
 	return v;
@@ -208,13 +191,15 @@ diff_emit(struct diff *df)
 	}
 	free(df->order);
 	/*
-	 * Gone entries lose their knotes, new ones get theirs (c->ent is
-	 * still in w->snap: only the next listing or ino_reap frees it).
+	 * Gone entries lose their knotes (an unlinked file still open keeps
+	 * reporting under its old name), new ones get theirs.
 	 */
 	for (c = df->list; c != NULL; c = c->next) {
 		struct ino_watch *w = c->owner;
 
-		if (c->kid != NULL)
+		if (c->kid != NULL && c->kind == DD_DELETE && !c->suppressed)
+			ino_orphan(w, c->kid);
+		else if (c->kid != NULL)
 			ino_child_free(c->kid);
 		if (c->ent != NULL && !w->dead)
 			ino_child_attach(w, c->ent);
@@ -243,8 +228,7 @@ deliver_terminal(struct ino_watch *w, bool late_attrib)
 		ino_deliver(w, LX_IN_UNMOUNT, 0, NULL);
 		ino_watch_remove(w, true);
 	} else if (n & HQ_NOTE_DELETE) {
-		ino_deliver(w, LX_IN_DELETE_SELF, 0, NULL);
-		ino_watch_remove(w, true);
+		ino_unlinked(w);
 	}
 }
 
@@ -274,7 +258,7 @@ self_pend(struct ino_watch *w)
  */
 static void
 deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
-    struct kid_note **kids, const size_t *nkids)
+    struct ino_kn ***kids, const size_t *nkids)
 {
 	static const uint32_t order[] = { HQ_NOTE_OPEN, HQ_NOTE_READ,
 		HQ_NOTE_WRITE, HQ_NOTE_ATTRIB | HQ_NOTE_LINK,
@@ -283,12 +267,12 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 	for (size_t t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
 		for (size_t k = lo; k < hi; k++)
 			for (size_t j = 0; j < nkids[k]; j++) {
-				const struct kid_note *kd = &kids[k][j];
+				struct ino_kn *kn = kids[k][j];
 
-				if (!v[k]->dead && (kd->notes & order[t]))
-					deliver_notes(v[k],
-					    kd->notes & order[t], kd->isdir,
-					    false, kd->name);
+				if (!v[k]->dead && kn->fd >= 0 &&
+				    (kn->pend & order[t]))
+					deliver_notes(v[k], kn->pend & order[t],
+					    kn->isdir, false, ino_kn_name(kn));
 			}
 		for (size_t k = lo; k < hi; k++)
 			if (!v[k]->dead)
@@ -297,17 +281,50 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 	}
 }
 
+/*
+ * Inodes that were closed in this batch: one whose last link went may be
+ * gone now (DELETE_SELF), an unlinked child forgotten.  Looked at once
+ * the batch is over, by identity (the knotes may be gone by then).
+ */
+static struct {
+	uint64_t dev, ino;
+} *closed;
+static size_t nclosed, cclosed;
+
+static void
+closed_add(const struct ino_kn *kn)
+{
+	if (!(kn->pend & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)))
+		return;
+	if (nclosed == cclosed) {
+		size_t c = cclosed ? 2 * cclosed : 16;
+		void *v = realloc(closed, c * sizeof(*closed));
+
+		if (v == NULL)
+			return;
+		closed = v;
+		cclosed = c;
+	}
+	closed[nclosed].dev = kn->dev;
+	closed[nclosed].ino = kn->ino;
+	nclosed++;
+}
+
 /* One instance's watches v[lo..hi) of a batch. */
 static void
 process_instance(struct ino_watch **v, size_t lo, size_t hi,
-    struct kid_note **kids, size_t *nkids, bool *late)
+    struct ino_kn ***kids, size_t *nkids, bool *late)
 {
 	struct diff df;
 
-	/* Before the diff: it frees the knotes of the entries gone. */
 	for (size_t k = lo; k < hi; k++) {
 		v[k]->self.pend &= ~ino_noise_of(v[k]->dev, v[k]->ino);
-		kids[k] = take_kid_notes(v[k], &nkids[k]);
+		kids[k] = touched_kids(v[k], &nkids[k]);
+		if (v[k]->unlinked || v[k]->orphans != NULL) {
+			closed_add(&v[k]->self);
+			for (size_t j = 0; j < nkids[k]; j++)
+				closed_add(kids[k][j]);
+		}
 	}
 	diff_compute(&df, v, lo, hi);
 	for (size_t k = lo; k < hi; k++) {
@@ -320,14 +337,19 @@ process_instance(struct ino_watch **v, size_t lo, size_t hi,
 			v[k]->self.pend &= ~HQ_NOTE_LINK;
 	}
 	deliver_by_note(v, lo, hi, kids, nkids);
+	/* Before the diff frees gone entries' knotes (and their watches). */
+	for (size_t k = lo; k < hi; k++) {
+		for (size_t j = 0; j < nkids[k] && !v[k]->dead; j++)
+			kids[k][j]->pend = 0;
+		free(kids[k]);
+		kids[k] = NULL;
+	}
 	for (size_t k = lo; k < hi; k++)
 		if (!late[k] && !(v[k]->self.pend & HQ_NOTE_RENAME))
 			deliver_terminal(v[k], false);
 	diff_emit(&df);
 	for (size_t k = lo; k < hi; k++)
 		deliver_terminal(v[k], late[k]);
-	for (size_t k = lo; k < hi; k++)
-		free(kids[k]);
 }
 
 /* Turn one batch's notes into events, instance by instance. */
@@ -335,7 +357,7 @@ void
 ino_process_batch(void)
 {
 	struct ino_watch **v, *w;
-	struct kid_note **kids;
+	struct ino_kn ***kids;
 	size_t n = 0, i, lo, *nkids;
 	bool *late;
 
@@ -372,4 +394,7 @@ out:
 	free(late);
 	free(kids);
 	free(nkids);
+	for (i = 0; i < nclosed; i++)
+		ino_closed(closed[i].dev, closed[i].ino);
+	nclosed = 0;
 }

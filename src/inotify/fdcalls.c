@@ -13,6 +13,11 @@
  * - dup/dup2/dup3/fcntl(F_DUPFD*): made by us in the guest, and the new
  *   number gets the same rules (a rule names a number, not a file).
  *   fcntl(F_GETFL) shows O_RDONLY as inotify's file does.
+ * - socket calls: ENOTSOCK; lseek: 0 (noop_llseek); splice, tee and
+ *   sendfile: EBADF into it (it is read-only), EINVAL out of it (it has no
+ *   splice_read); fchmod/fchown: EOPNOTSUPP (an anonymous inode);
+ *   fallocate: EBADF.  Never the socket's own answer, which would also
+ *   change the socket (bind, shutdown) or read a record past the queue.
  *
  * Every hook lets calls on other files through: rules only add, so a
  * number keeps its rule after the inotify fd on it is closed.
@@ -41,111 +46,6 @@
 #define LX_UIO_MAXIOV		1024
 
 #define RECORD_MAX (LX_INOTIFY_EVENT_SIZE + LX_NAME_MAX + 1 + 15)
-
-static const struct lx_fd_trap fd_traps[] = {
-	{ LX_NR_read, 0 }, { LX_NR_readv, 0 }, { LX_NR_ioctl, 0 },
-	{ LX_NR_write, 0 }, { LX_NR_writev, 0 }, { LX_NR_dup, 0 },
-	{ LX_NR_dup2, 0 }, { LX_NR_dup3, 0 }, { LX_NR_fcntl, 0 },
-};
-#define NTRAPS ((int)(sizeof(fd_traps) / sizeof(fd_traps[0])))
-
-/* --- which numbers have rules, per process ------------------------------- */
-
-struct trapset {
-	struct trapset *next;
-	int pid;
-	int n, cap;
-	int *fd;
-};
-static struct trapset *trapsets;
-
-static struct trapset *
-trapset_of(int pid, bool make)
-{
-	struct trapset *t;
-
-	for (t = trapsets; t != NULL; t = t->next)
-		if (t->pid == pid)
-			return t;
-	if (!make || (t = calloc(1, sizeof(*t))) == NULL)
-		return NULL;
-	t->pid = pid;
-	t->next = trapsets;
-	trapsets = t;
-	return t;
-}
-
-static bool
-trapset_has(const struct trapset *t, int fd)
-{
-	for (int i = 0; t != NULL && i < t->n; i++)
-		if (t->fd[i] == fd)
-			return true;
-	return false;
-}
-
-static void
-trapset_add(struct trapset *t, int fd)
-{
-	int *v;
-
-	if (t->n == t->cap) {
-		v = realloc(t->fd, (size_t)(t->cap ? t->cap * 2 : 8) *
-		    sizeof(*v));
-		if (v == NULL)
-			return;		/* a rule may be added twice: harmless */
-		t->fd = v;
-		t->cap = t->cap ? t->cap * 2 : 8;
-	}
-	t->fd[t->n++] = fd;
-}
-
-int
-ino_trap_fd(struct lx_guest *g, int fd)
-{
-	struct trapset *t = trapset_of(g->pid, true);
-	int r;
-
-	if (trapset_has(t, fd))
-		return 0;
-	if ((r = lx_guest_trap_fd(g, fd_traps, NTRAPS, fd)) < 0)
-		return r;
-	if (t != NULL)
-		trapset_add(t, fd);
-	return 0;
-}
-
-/* A forked child has its parent's filters, so its parent's numbers. */
-static void
-on_clone(int parent_tid, int parent_pid, int child_tid, bool thread)
-{
-	struct trapset *p, *c;
-
-	if (thread || trapsets == NULL)
-		return;
-	(void)parent_tid;
-	if ((p = trapset_of(parent_pid, false)) == NULL)
-		return;
-	if ((c = trapset_of(child_tid, true)) == NULL)
-		return;
-	for (int i = 0; i < p->n; i++)
-		if (!trapset_has(c, p->fd[i]))
-			trapset_add(c, p->fd[i]);
-}
-
-static void
-on_exit_tid(int tid)
-{
-	struct trapset **pp, *t;
-
-	for (pp = &trapsets; (t = *pp) != NULL; pp = &t->next)
-		if (t->pid == tid) {
-			*pp = t->next;
-			free(t->fd);
-			free(t);
-			return;
-		}
-}
 
 /* --- read ------------------------------------------------------------------- */
 
@@ -279,13 +179,13 @@ static struct lx_action
 read_hook(struct lx_call *c, struct lx_guest *g)
 {
 	struct iov64 iov[LX_UIO_MAXIOV];
-	struct lx_fd_ident id;
 	struct ino_inst *inst;
 	int fd = (int)c->arg[0], cnt = 1;
 	long r;
 
 	if ((inst = ino_inst_of(g, fd)) == NULL)
 		return lx_native();
+	ino_thread_stops(g->tid);
 	if (c->nr == LX_NR_readv) {
 		if (c->arg[2] > LX_UIO_MAXIOV)
 			return lx_return(-LX_EINVAL);
@@ -306,10 +206,8 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 	r = readv_events(g, inst, fd, iov, cnt);
 	if (r != -LX_EAGAIN)
 		return lx_return(r);
-	/* O_NONBLOCK is the open file's, as F_SETFL left it. */
-	if (lx_guest_fd_ident(g, fd, &id) < 0)
-		return lx_return(-LX_EBADF);
-	if (id.flags & LX_O_NONBLOCK)
+	/* O_NONBLOCK is the open file's, as F_SETFL or FIONBIO left it. */
+	if (inst->nonblock)
 		return lx_return(r);
 	/* Nothing queued: a signal ends the wait as inotify_read's does. */
 	if (c->resumed && c->park_ret < 0)
@@ -320,6 +218,29 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 
 /* --- ioctl, write, dup, fcntl --------------------------------------------- */
 
+/* The guest's O_NONBLOCK changes, which read's EAGAIN follows. */
+static long
+fionbio_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct ino_inst *inst;
+	int v;
+
+	if (ret == 0 && (inst = ino_inst_of(g, (int)c->arg[0])) != NULL &&
+	    lx_guest_read(g, &v, c->arg[2], sizeof(v)) == 0)
+		inst->nonblock = v != 0;
+	return ret;
+}
+
+static long
+setfl_exit(struct lx_call *c, struct lx_guest *g, long ret)
+{
+	struct ino_inst *inst;
+
+	if (ret == 0 && (inst = ino_inst_of(g, (int)c->arg[0])) != NULL)
+		inst->nonblock = (c->arg[2] & LX_O_NONBLOCK) != 0;
+	return ret;
+}
+
 static struct lx_action
 ioctl_hook(struct lx_call *c, struct lx_guest *g)
 {
@@ -328,7 +249,11 @@ ioctl_hook(struct lx_call *c, struct lx_guest *g)
 	int v;
 
 	switch (cmd) {
-	case LX_FIOCLEX: case LX_FIONCLEX: case LX_FIONBIO: case LX_FIOASYNC:
+	case LX_FIONBIO:
+		if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+			return lx_native();
+		return lx_native_then(fionbio_exit);
+	case LX_FIOCLEX: case LX_FIONCLEX: case LX_FIOASYNC:
 	case LX_FIOQSIZE:
 		return lx_native();	/* the VFS answers these for any file */
 	}
@@ -373,7 +298,7 @@ dup_hook(struct lx_call *c, struct lx_guest *g)
 	r = lx_guest_syscall(g, c->nr, c->arg[0], c->arg[1], c->arg[2],
 	    c->arg[3], c->arg[4], c->arg[5]);
 	if (r >= 0 && r != fd)
-		ino_trap_fd(g, (int)r);
+		ino_rules_inofd(g, (int)r);
 	return lx_return(r);
 }
 
@@ -394,17 +319,106 @@ fcntl_hook(struct lx_call *c, struct lx_guest *g)
 			return lx_native();
 		return lx_native_then(getfl_exit);
 	}
+	if (c->arg[1] == LX_F_SETFL) {
+		if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+			return lx_native();
+		return lx_native_then(setfl_exit);
+	}
 	return dup_hook(c, g);
 }
 
-static const struct lx_hooks life = {
-	.on_clone = on_clone,
-	.on_exit = on_exit_tid,
-};
+/* --- calls that are not inotify's ---------------------------------------- */
+
+static struct lx_action
+notsock_hook(struct lx_call *c, struct lx_guest *g)
+{
+	if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+		return lx_native();
+	return lx_return(-LX_ENOTSOCK);
+}
+
+static struct lx_action
+lseek_hook(struct lx_call *c, struct lx_guest *g)
+{
+	if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+		return lx_native();
+	return lx_return(0);	/* noop_llseek: the position, always 0 */
+}
+
+static struct lx_action
+fchmod_hook(struct lx_call *c, struct lx_guest *g)
+{
+	if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+		return lx_native();
+	return lx_return(-LX_ENOTSUP);
+}
+
+static struct lx_action
+fallocate_hook(struct lx_call *c, struct lx_guest *g)
+{
+	if (ino_inst_of(g, (int)c->arg[0]) == NULL)
+		return lx_native();
+	return lx_return(-LX_EBADF);
+}
+
+#define LX_SPLICE_F_ALL 0xf
+
+/*
+ * splice(in, .., out, ..), tee(in, out), sendfile(out, in): Linux checks
+ * both fds exist, that in is readable and out writable (EBADF), and then
+ * finds no splice method on the inotify file (EINVAL).
+ */
+static struct lx_action
+splice_hook(struct lx_call *c, struct lx_guest *g)
+{
+	int in, out;
+	bool in_ino, out_ino;
+	struct lx_fd_ident a, b;
+
+	switch (c->nr) {
+	case LX_NR_splice:
+		in = (int)c->arg[0], out = (int)c->arg[2];
+		if (c->arg[4] == 0)
+			return lx_native();
+		if (c->arg[5] & ~(uint64_t)LX_SPLICE_F_ALL)
+			return lx_native();
+		break;
+	case LX_NR_tee:
+		in = (int)c->arg[0], out = (int)c->arg[1];
+		if ((c->arg[3] & ~(uint64_t)LX_SPLICE_F_ALL) || c->arg[2] == 0)
+			return lx_native();
+		break;
+	default:	/* sendfile */
+		out = (int)c->arg[0], in = (int)c->arg[1];
+		break;
+	}
+	in_ino = ino_inst_of(g, in) != NULL;
+	out_ino = ino_inst_of(g, out) != NULL;
+	if (!in_ino && !out_ino)
+		return lx_native();
+	if (lx_guest_fd_ident(g, in, &a) < 0 ||
+	    lx_guest_fd_ident(g, out, &b) < 0)
+		return lx_native();	/* EBADF, the kernel's own */
+	if (!in_ino && (a.flags & LX_O_ACCMODE) == LX_O_WRONLY)
+		return lx_return(-LX_EBADF);
+	if (c->nr == LX_NR_sendfile && in_ino && c->arg[2] != 0)
+		return lx_return(-LX_ESPIPE);
+	if (out_ino || (b.flags & LX_O_ACCMODE) == LX_O_RDONLY)
+		return lx_return(-LX_EBADF);
+	return lx_return(-LX_EINVAL);
+}
 
 __attribute__((constructor)) static void
 inotify_hooks_init(void)
 {
+	static const long sock_nrs[] = {
+		LX_NR_sendto, LX_NR_recvfrom, LX_NR_sendmsg, LX_NR_recvmsg,
+		LX_NR_sendmmsg, LX_NR_recvmmsg, LX_NR_accept, LX_NR_accept4,
+		LX_NR_connect, LX_NR_bind, LX_NR_listen, LX_NR_shutdown,
+		LX_NR_getsockname, LX_NR_getpeername, LX_NR_getsockopt,
+		LX_NR_setsockopt,
+	};
+
 	lx_hook_add(LX_NR_read, LX_FAM_INOTIFY, read_hook);
 	lx_hook_add(LX_NR_readv, LX_FAM_INOTIFY, read_hook);
 	lx_hook_add(LX_NR_ioctl, LX_FAM_INOTIFY, ioctl_hook);
@@ -414,5 +428,13 @@ inotify_hooks_init(void)
 	lx_hook_add(LX_NR_dup2, LX_FAM_INOTIFY, dup_hook);
 	lx_hook_add(LX_NR_dup3, LX_FAM_INOTIFY, dup_hook);
 	lx_hook_add(LX_NR_fcntl, LX_FAM_INOTIFY, fcntl_hook);
-	lx_hooks_register(&life);
+	lx_hook_add(LX_NR_lseek, LX_FAM_INOTIFY, lseek_hook);
+	lx_hook_add(LX_NR_fchmod, LX_FAM_INOTIFY, fchmod_hook);
+	lx_hook_add(LX_NR_fchown, LX_FAM_INOTIFY, fchmod_hook);
+	lx_hook_add(LX_NR_fallocate, LX_FAM_INOTIFY, fallocate_hook);
+	lx_hook_add(LX_NR_splice, LX_FAM_INOTIFY, splice_hook);
+	lx_hook_add(LX_NR_tee, LX_FAM_INOTIFY, splice_hook);
+	lx_hook_add(LX_NR_sendfile, LX_FAM_INOTIFY, splice_hook);
+	for (size_t i = 0; i < sizeof(sock_nrs) / sizeof(sock_nrs[0]); i++)
+		lx_hook_add(sock_nrs[i], LX_FAM_INOTIFY, notsock_hook);
 }

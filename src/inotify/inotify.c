@@ -30,7 +30,6 @@
 #include "lxrun/linux_abi.h"
 
 struct ino_limits ino_limits;
-static long ninstances;
 
 static void ino_release(struct lx_object *o);
 
@@ -67,10 +66,19 @@ read_limits(void)
 	ino_limits.max_user_watches = read_limit("max_user_watches", 8192);
 }
 
+/* One stat of the fd's /proc link: it is asked at every trapped call. */
 struct ino_inst *
 ino_inst_of(struct lx_guest *g, int fd)
 {
-	return (struct ino_inst *)(void *)lx_object_find(g, fd, &ino_ops);
+	struct lx_object *o;
+	struct stat st;
+
+	if (ino_ninstances == 0 || lx_guest_fd_stat(g, fd, &st) < 0 ||
+	    !S_ISSOCK(st.st_mode) ||
+	    (o = lx_object_by_ino((uint64_t)st.st_ino)) == NULL ||
+	    o->ops != &ino_ops || o->dev != (uint64_t)st.st_dev)
+		return NULL;
+	return (struct ino_inst *)(void *)o;
 }
 
 /* --- init --------------------------------------------------------------- */
@@ -83,7 +91,7 @@ init_common(struct lx_guest *g, int flags)
 	long r;
 
 	read_limits();
-	if (ninstances >= ino_limits.max_user_instances)
+	if (ino_ninstances >= ino_limits.max_user_instances)
 		return -LX_EMFILE;
 	if (ino_hq() == NULL)
 		return -LX_ENOMEM;
@@ -95,6 +103,7 @@ init_common(struct lx_guest *g, int flags)
 	}
 	inst->obj.ops = &ino_ops;
 	inst->obj.sup_fd = sup;
+	inst->nonblock = (flags & LX_IN_NONBLOCK) != 0;
 	inq_init(&inst->q, (size_t)ino_limits.max_queued_events);
 	inst->sock.fd = -1;
 	if ((r = lx_object_register(&inst->obj, g, fd)) < 0) {
@@ -105,8 +114,10 @@ init_common(struct lx_guest *g, int flags)
 	}
 	inst->next = ino_instances;
 	ino_instances = inst;
-	ninstances++;
-	if ((r = ino_trap_fd(g, fd)) < 0) {
+	ino_ninstances++;
+	/* Opens stop from now on: fdinfo, and the events of watches to be. */
+	ino_rules_need(g, INO_RULES_OPEN);
+	if ((r = ino_rules_inofd(g, fd)) < 0) {
 		/* The registry releases the instance when this close is seen. */
 		lx_guest_syscall(g, LX_NR_close, (uint64_t)fd, 0, 0, 0, 0, 0);
 		return r;
@@ -163,7 +174,7 @@ ino_release(struct lx_object *o)
 		close(inst->obj.sup_fd);
 	inq_fini(&inst->q);
 	free(inst);
-	ninstances--;
+	ino_ninstances--;
 	ino_reap();
 }
 
@@ -302,6 +313,7 @@ add_watch(struct lx_guest *g, int fd, uint64_t path, uint32_t mask)
 		ino_watch_set_mask(w, (mask & LX_IN_MASK_ADD) ?
 		    (w->mask | (mask & ~flags)) : (mask & ~flags));
 		ino_sync();
+		ino_rules_catch_up(g);
 		return w->wd;
 	}
 	if (ino_nwatches >= ino_limits.max_user_watches) {
@@ -312,12 +324,16 @@ add_watch(struct lx_guest *g, int fd, uint64_t path, uint32_t mask)
 		return err;
 	/* Take our own listing's notes now, before the guest's come. */
 	ino_sync();
+	/* From now on this process's calls that a watch sees stop. */
+	ino_rules_need(g, INO_RULES_OPEN | INO_RULES_NS);
+	ino_rules_catch_up(g);
 	return w->wd;
 }
 
 struct lx_action
 lx_sys_inotify_add_watch(struct lx_call *c, struct lx_guest *g)
 {
+	ino_rules_catch_up(g);
 	return lx_return(add_watch(g, (int)c->arg[0], c->arg[1],
 	    (uint32_t)c->arg[2]));
 }
@@ -329,6 +345,7 @@ lx_sys_inotify_rm_watch(struct lx_call *c, struct lx_guest *g)
 	struct ino_watch *w;
 	long r;
 
+	ino_rules_catch_up(g);
 	if ((r = inst_check(g, (int)c->arg[0], &inst)) < 0)
 		return lx_return(r);
 	/* Events of operations already done come before the IN_IGNORED. */

@@ -7,17 +7,18 @@
  * diffs the listing against a snapshot (dirdiff.c), and puts a knote on
  * each entry when the mask asks about the children themselves (IN_MODIFY,
  * IN_ATTRIB, IN_OPEN...).  The notes of one batch (everything the host
- * queue has) become events in three steps, which is Linux's order for one
- * operation: the children's events (parent watches first, as fsnotify
- * reports the parent before the inode), the watches' own events, the
- * directory diffs of all the instance's directories together (so that a
- * rename across two watched directories pairs up), and last MOVE_SELF,
- * DELETE_SELF, UNMOUNT and IGNORED.
+ * queue has) become events in events.c.
  *
- * The family has its own host queue, nested in the loop's: a trapped read
- * or FIONREAD first takes every note the host already has (ino_sync), so
- * the events of the guest's own finished operations are queued when it
- * reads, as on Linux, without re-entering the supervisor's loop.
+ * A traced call that changes a directory's entries makes its own events
+ * and updates the snapshot at its exit stop; the host's note for it is
+ * struck (index.c), and the directory is marked dirty: listed again a
+ * little later, for what someone else may have done in the same moment.
+ * Listings of a big directory are spaced by a multiple of their cost.
+ *
+ * The supervisor's own fds here (O_PATH fds of the watched inodes and of
+ * their entries, listing fds) pin their file system: before a traced
+ * umount2 of it they are let go (ino_watch_release), and taken again by
+ * file handle if the umount fails (ino_watch_reopen).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,24 +27,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "inotify/inotify_int.h"
 #include "lxrun/linux_abi.h"
-#include "lxrun/supervisor.h"
 
 #ifndef O_PATH
 #define O_PATH (O_RDONLY | O_NONBLOCK)	/* a host without O_PATH */
 #endif
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200		/* Linux 6.5: a handle to compare */
+#endif
 
 struct ino_inst *ino_instances;
+long ino_ninstances;
 long ino_nwatches;
 
-static struct hq *ihq;
-static struct lx_source ihq_src;
 static struct ino_watch *dead_watches;
+static uint64_t serials;
 struct ino_watch *ino_touched;	/* watches with pending notes */
 
 /* --- noise: what our own listing does to the watched directories ------- */
@@ -61,8 +63,8 @@ static struct {
 } noise[MAX_NOISE];
 static int nnoise;
 
-static void
-noise_add(uint64_t dev, uint64_t ino, uint32_t notes)
+void
+ino_noise(uint64_t dev, uint64_t ino, uint32_t notes)
 {
 	for (int i = 0; i < nnoise; i++)
 		if (noise[i].dev == dev && noise[i].ino == ino) {
@@ -86,35 +88,13 @@ ino_noise_of(uint64_t dev, uint64_t ino)
 	return 0;
 }
 
-/* --- the family's host queue ---------------------------------------------- */
-
-static void sync_run(bool forced);
-
-static void
-ihq_fire(struct lx_source *src, const struct hq_event *ev)
+void
+ino_noise_clear(void)
 {
-	(void)src;
-	(void)ev;
-	sync_run(false);
+	nnoise = 0;
 }
 
-struct hq *
-ino_hq(void)
-{
-	struct hq_event ch;
-
-	if (ihq != NULL)
-		return ihq;
-	if ((ihq = hq_create()) == NULL)
-		return NULL;
-	ihq_src.fire = ihq_fire;
-	ch = hq_event((uintptr_t)hq_fd(ihq), HQ_READ, HQ_ADD, 0, 0, &ihq_src);
-	if (hq_change(lx_loop_hq(), &ch, 1) < 0) {
-		hq_destroy(ihq);
-		ihq = NULL;
-	}
-	return ihq;
-}
+/* --- knotes --------------------------------------------------------------- */
 
 static int
 kn_register(struct ino_kn *kn)
@@ -122,7 +102,7 @@ kn_register(struct ino_kn *kn)
 	struct hq_event ch = hq_event((uintptr_t)kn->fd, HQ_VNODE,
 	    HQ_ADD | HQ_CLEAR, kn->notes, 0, kn);
 
-	return hq_change(ihq, &ch, 1);
+	return hq_change(ino_hq(), &ch, 1);
 }
 
 static void
@@ -130,13 +110,22 @@ kn_close(struct ino_kn *kn)
 {
 	struct hq_event ch;
 
+	ino_index_del(kn);
 	if (kn->fd < 0)
 		return;
 	ch = hq_event((uintptr_t)kn->fd, HQ_VNODE, HQ_DELETE, 0, 0, NULL);
-	hq_change(ihq, &ch, 1);
+	hq_change(ino_hq(), &ch, 1);
 	close(kn->fd);
 	kn->fd = -1;
 	kn->pend = 0;
+}
+
+const char *
+ino_kn_name(const struct ino_kn *kn)
+{
+	if (kn->kind != KN_CHILD)
+		return NULL;
+	return kn->name;
 }
 
 /* --- which notes a mask needs ----------------------------------------- */
@@ -172,12 +161,14 @@ self_notes(uint32_t mask, bool isdir)
 		n |= HQ_NOTE_ATTRIB | (isdir ? 0 : HQ_NOTE_LINK);
 	if (mask & LX_IN_MOVE_SELF)
 		n |= HQ_NOTE_RENAME;
+	/* An unlinked file's end comes at its last close. */
+	n |= HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE;
 	return n | io_notes(mask, isdir);
 }
 
 /* Notes on an entry of a watched directory: 0 means no knote needed. */
-static uint32_t
-child_notes(uint32_t mask, bool isdir)
+uint32_t
+ino_child_notes(uint32_t mask, bool isdir)
 {
 	uint32_t n = 0;
 
@@ -185,90 +176,80 @@ child_notes(uint32_t mask, bool isdir)
 		n |= HQ_NOTE_WRITE;
 	if (mask & LX_IN_ATTRIB)
 		n |= HQ_NOTE_ATTRIB;
-	return n | io_notes(mask, isdir);
+	n |= io_notes(mask, isdir);
+	/* An unlinked child stays reported until its last close. */
+	if (n != 0)
+		n |= HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE;
+	return n;
 }
 
 /* --- child knotes --------------------------------------------------------- */
-
-/* A child knote and its copy of the entry's name, in one allocation. */
-struct ino_child {
-	struct ino_kn kn;		/* first: the kid is &kn */
-	char name[];
-};
-
-/*
- * Drop the notes w's entries gathered and no batch has taken yet (a
- * batch the loop holds back, see sync_run): the knotes are about to go,
- * and a batch must never find a freed knote on w->tkids.
- */
-static void
-children_forget_notes(struct ino_watch *w)
-{
-	struct ino_kn *kn, *next;
-
-	for (kn = w->tkids; kn != NULL; kn = next) {
-		next = kn->tnext;
-		kn->tnext = NULL;
-		kn->touched = false;
-		kn->pend = 0;
-	}
-	w->tkids = NULL;
-}
 
 void
 ino_child_free(void *kid)
 {
 	struct ino_kn *kn = kid, **pp;
 
-	/* Still listed as touched: unlink it first (see above). */
-	if (kn->touched)
+	if (kn->touched) {
+		/* Out of the batch in progress. */
 		for (pp = &kn->w->tkids; *pp != NULL; pp = &(*pp)->tnext)
 			if (*pp == kn) {
 				*pp = kn->tnext;
 				break;
 			}
+	}
 	kn_close(kn);
-	free(kn);			/* the whole struct ino_child */
+	free(kn->name);
+	free(kn);
 }
 
 /*
  * Watch one entry: an O_PATH fd that is the entry itself (never a
- * symlink's target), checked to be the inode the listing showed.
+ * symlink's target), checked to be the inode the snapshot shows.
  */
-void
+struct ino_kn *
 ino_child_attach(struct ino_watch *w, struct dd_entry *e)
 {
-	uint32_t notes = child_notes(w->mask, e->isdir);
-	size_t len = strlen(e->name);
-	struct ino_child *c;
+	uint32_t notes = ino_child_notes(w->mask, e->isdir);
+	struct ino_kn *kn;
 	struct stat st;
 	int fd;
 
-	if (notes == 0 || e->kid != NULL || w->self.fd < 0)
-		return;
+	if (notes == 0 || e->kid != NULL || w->self.fd < 0 || w->released)
+		return e->kid;
 	fd = openat(w->self.fd, e->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return NULL;
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != e->ino ||
-	    (c = calloc(1, sizeof(*c) + len + 1)) == NULL) {
+	    (kn = calloc(1, sizeof(*kn))) == NULL) {
 		close(fd);
-		return;
+		return NULL;
 	}
-	/* Not a pointer to e: the diff frees e before our events are made. */
-	memcpy(c->name, e->name, len + 1);
-	c->kn.kind = KN_CHILD;
-	c->kn.fd = fd;
-	c->kn.notes = notes;
-	c->kn.w = w;
-	c->kn.name = c->name;
-	c->kn.isdir = e->isdir != 0;
-	c->kn.ino = e->ino;
-	if (kn_register(&c->kn) < 0) {	/* sockets have no vnode notes */
+	/*
+	 * A copy, not a pointer to e: a diff frees the entries gone before
+	 * the batch's events about them are made (issue 17's use-after-free).
+	 */
+	if ((kn->name = strdup(e->name)) == NULL) {
 		close(fd);
-		free(c);
-		return;
+		free(kn);
+		return NULL;
 	}
-	e->kid = &c->kn;
+	kn->kind = KN_CHILD;
+	kn->fd = fd;
+	kn->notes = notes;
+	kn->w = w;
+	kn->dev = (uint64_t)st.st_dev;
+	kn->ino = (uint64_t)st.st_ino;
+	kn->isdir = S_ISDIR(st.st_mode);
+	if (kn_register(kn) < 0) {	/* sockets have no vnode notes */
+		close(fd);
+		free(kn->name);
+		free(kn);
+		return NULL;
+	}
+	ino_index_add(kn);
+	e->kid = kn;
+	return kn;
 }
 
 static void
@@ -281,22 +262,22 @@ children_attach_all(struct ino_watch *w)
 			ino_child_attach(w, e);
 }
 
-/*
- * Free every entry's knote.  Notes they gathered and no batch took are
- * lost: callers that care (a mask change) take the batch first.
- */
 static void
 children_detach_all(struct ino_watch *w)
 {
 	struct dd_entry *e;
+	struct ino_kn *kn;
 
-	children_forget_notes(w);
 	for (size_t i = 0; i < w->snap.nbuck; i++)
 		for (e = w->snap.tab[i]; e != NULL; e = e->hnext)
 			if (e->kid != NULL) {
 				ino_child_free(e->kid);
 				e->kid = NULL;
 			}
+	while ((kn = w->orphans) != NULL) {
+		w->orphans = kn->onext;
+		ino_child_free(kn);
+	}
 }
 
 /* --- listing ---------------------------------------------------------------- */
@@ -312,11 +293,31 @@ entry_isdir(int dirfd, const char *name, unsigned char type)
 	    S_ISDIR(st.st_mode);
 }
 
+/*
+ * The inode of an entry as the snapshot knows it: a traced call records
+ * what stat says, a listing what getdents says; where the two differ (a
+ * file system whose d_ino is not st_ino) the entry is checked by stat.
+ */
+static uint64_t
+entry_ino(struct ino_watch *w, const char *name, uint64_t d_ino)
+{
+	struct dd_entry *e = dd_lookup(&w->snap, name);
+	struct stat st;
+
+	if (e == NULL || e->ino == d_ino)
+		return d_ino;
+	if (fstatat(w->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (uint64_t)st.st_ino == e->ino)
+		return e->ino;
+	return d_ino;
+}
+
 /* List w's directory into its snapshot; changes go to *list. */
 void
 ino_list_dir(struct ino_watch *w, int first, struct dd_change **list)
 {
 	char buf[32768] __attribute__((aligned(8)));
+	int64_t t0 = lx_now_ns();
 	ssize_t n;
 
 	if (w->dirfd < 0)
@@ -332,14 +333,16 @@ ino_list_dir(struct ino_watch *w, int first, struct dd_change **list)
 			if (strcmp(d->d_name, ".") == 0 ||
 			    strcmp(d->d_name, "..") == 0)
 				continue;
-			dd_seen(&w->snap, w, d->d_name, (uint64_t)d->d_ino,
+			dd_seen(&w->snap, w, d->d_name,
+			    entry_ino(w, d->d_name, (uint64_t)d->d_ino),
 			    entry_isdir(w->dirfd, d->d_name, d->d_type), first,
 			    list);
 		}
+	ino_noise(w->dev, w->ino, HQ_NOTE_READ);
 	if (n < 0)
 		return;			/* keep what we had */
 	dd_end(&w->snap, w, list);
-	noise_add(w->dev, w->ino, HQ_NOTE_READ);
+	w->list_cost = lx_now_ns() - t0;
 }
 
 /* --- watches ---------------------------------------------------------------- */
@@ -381,12 +384,66 @@ wd_in_use(const struct ino_inst *inst, int32_t wd)
 	return false;
 }
 
+/* A file handle of the watched inode, with flags: its length or -1. */
+static int
+handle_of(int fd, int flags, unsigned char *bytes, int *type)
+{
+	struct {
+		struct file_handle h;
+		unsigned char bytes[INO_FH_MAX];
+	} fh;
+	int mnt;
+
+	fh.h.handle_bytes = INO_FH_MAX;
+	if (name_to_handle_at(fd, "", &fh.h, &mnt, AT_EMPTY_PATH | flags) < 0 ||
+	    fh.h.handle_bytes > INO_FH_MAX)
+		return -1;
+	*type = fh.h.handle_type;
+	memcpy(bytes, fh.h.f_handle, fh.h.handle_bytes);
+	return (int)fh.h.handle_bytes;
+}
+
+/* fdinfo's (the kernel's fid form, none on some fs) and an openable one. */
+static void
+take_handle(struct ino_watch *w)
+{
+	w->oh_len = handle_of(w->self.fd, 0, w->oh, &w->oh_type);
+	w->fh_len = handle_of(w->self.fd, AT_HANDLE_FID, w->fh, &w->fh_type);
+	if (w->fh_len < 0) {
+		w->fh_len = w->oh_len;
+		w->fh_type = w->oh_type;
+		memcpy(w->fh, w->oh, sizeof(w->fh));
+	}
+}
+
+/* Take the watch's fds: listing, snapshot, knotes (first: no events). */
+static void
+watch_open(struct ino_watch *w, int first)
+{
+	struct dd_change *changes = NULL;
+
+	w->self.notes = self_notes(w->mask, w->isdir);
+	if (w->isdir) {
+		w->dirfd = openat(w->self.fd, ".", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+		ino_noise(w->dev, w->ino, HQ_NOTE_OPEN);
+		ino_list_dir(w, first, &changes);
+		dd_free_changes(changes);	/* a reopen lost what it missed */
+	}
+	if (kn_register(&w->self) < 0) {
+		/* Not a vnode (a socket): Linux watches it, nothing comes. */
+		w->self.notes = 0;
+	}
+	ino_index_add(&w->self);
+	ino_dircache_add(w);
+	children_attach_all(w);
+}
+
 struct ino_watch *
 ino_watch_new(struct ino_inst *inst, int fd, const void *stp, uint32_t mask,
     int *err)
 {
 	const struct stat *st = stp;
-	struct dd_change *none = NULL;
 	struct ino_watch *w;
 
 	if (ino_hq() == NULL || (w = calloc(1, sizeof(*w))) == NULL) {
@@ -400,23 +457,17 @@ ino_watch_new(struct ino_inst *inst, int fd, const void *stp, uint32_t mask,
 	w->dev = (uint64_t)st->st_dev;
 	w->ino = (uint64_t)st->st_ino;
 	w->isdir = S_ISDIR(st->st_mode);
+	w->serial = ++serials;
 	w->dirfd = -1;
 	w->self.kind = KN_SELF;
 	w->self.fd = fd;
 	w->self.w = w;
+	w->self.dev = w->dev;
 	w->self.ino = w->ino;
-	w->self.notes = self_notes(mask, w->isdir);
+	w->self.isdir = w->isdir;
 	dd_snap_init(&w->snap);
-	if (w->isdir) {
-		w->dirfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		noise_add(w->dev, w->ino, HQ_NOTE_OPEN);
-		ino_list_dir(w, 1, &none);
-	}
-	if (kn_register(&w->self) < 0) {
-		/* Not a vnode (a socket): Linux watches it, nothing comes. */
-		w->self.notes = 0;
-	}
-	children_attach_all(w);
+	take_handle(w);
+	watch_open(w, 1);
 	/* Linux: idr_alloc_cyclic from the last wd given, never 0. */
 	do {
 		inst->last_wd = inst->last_wd == INT32_MAX ? 1 :
@@ -425,6 +476,8 @@ ino_watch_new(struct ino_inst *inst, int fd, const void *stp, uint32_t mask,
 	w->wd = inst->last_wd;
 	watch_link(inst, w);
 	ino_nwatches++;
+	if (mask & (LX_IN_ACCESS | LX_IN_MODIFY | LX_IN_ATTRIB))
+		ino_rules_rescan();
 	*err = 0;
 	return w;
 }
@@ -438,11 +491,29 @@ ino_watch_set_mask(struct ino_watch *w, uint32_t mask)
 	w->self.notes = self_notes(mask, w->isdir);
 	if (w->self.fd >= 0)
 		kn_register(&w->self);
-	if (w->isdir && child_notes(old, false) != child_notes(mask, false)) {
+	if (w->isdir && ino_child_notes(old, false) !=
+	    ino_child_notes(mask, false)) {
 		children_detach_all(w);
 		children_attach_all(w);
 	}
+	if (mask & ~old & (LX_IN_ACCESS | LX_IN_MODIFY | LX_IN_ATTRIB))
+		ino_rules_rescan();
 	return 0;
+}
+
+/* Close everything the watch holds open. */
+static void
+watch_close(struct ino_watch *w)
+{
+	ino_dircache_del(w);
+	children_detach_all(w);
+	kn_close(&w->self);
+	if (w->dirfd >= 0) {
+		close(w->dirfd);
+		ino_noise(w->dev, w->ino, HQ_NOTE_CLOSE);
+		w->dirfd = -1;
+	}
+	ino_undirty(w);
 }
 
 void
@@ -460,22 +531,56 @@ ino_watch_remove(struct ino_watch *w, bool ignored)
 			*pp = w->next;
 			break;
 		}
-	children_detach_all(w);
-	kn_close(&w->self);
-	if (w->dirfd >= 0) {
-		close(w->dirfd);
-		noise_add(w->dev, w->ino, HQ_NOTE_CLOSE);
-		w->dirfd = -1;
-	}
+	watch_close(w);
 	ino_nwatches--;
-	/*
-	 * A batch under way, or one the loop holds back, may still list w
-	 * (it is freed by ino_reap when none does), but its instance can be
-	 * freed before that (ino_release): a dead watch has none.
-	 */
-	w->inst = NULL;
 	w->next = dead_watches;
 	dead_watches = w;
+}
+
+void
+ino_watch_release(struct ino_watch *w)
+{
+	if (w->dead || w->released)
+		return;
+	watch_close(w);
+	w->released = true;
+}
+
+/* fd: a mount of the released file system, to reopen the watch by. */
+int
+ino_watch_reopen(struct ino_watch *w, int mount_fd)
+{
+	struct {
+		struct file_handle h;
+		unsigned char bytes[INO_FH_MAX];
+	} fh;
+	struct stat st;
+	int fd;
+
+	if (!w->released || w->dead || w->oh_len < 0)
+		return -LX_ESTALE;
+	fh.h.handle_bytes = (unsigned)w->oh_len;
+	fh.h.handle_type = w->oh_type;
+	memcpy(fh.h.f_handle, w->oh, (size_t)w->oh_len);
+	fd = open_by_handle_at(mount_fd, &fh.h, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -LX_ESTALE;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != w->ino ||
+	    (uint64_t)st.st_dev != w->dev) {
+		close(fd);
+		return -LX_ESTALE;
+	}
+	w->released = false;
+	w->self.fd = fd;
+	watch_open(w, 0);
+	return 0;
+}
+
+void
+ino_watch_reattach(struct ino_watch *w)
+{
+	if (!w->dead && !w->released)
+		children_attach_all(w);
 }
 
 void
@@ -489,138 +594,5 @@ ino_reap(void)
 		dead_watches = w->next;
 		dd_snap_fini(&w->snap, ino_child_free);
 		free(w);
-	}
-}
-
-/* Drain the host queue into the knotes' pending notes. */
-static void
-gather(void)
-{
-	struct hq_event ev[128];
-	int n;
-
-	while ((n = hq_wait(ihq, ev, 128, 0)) > 0) {
-		for (int i = 0; i < n; i++) {
-			struct ino_kn *kn = ev[i].udata;
-
-			if (kn == NULL || kn->kind == KN_TIMER)
-				continue;
-			if (kn->kind == KN_SOCK) {
-				kn->inst->sock_full = false;
-				continue;
-			}
-			ino_touch(kn, ev[i].fflags |
-			    ((ev[i].flags & HQ_EOF) ? HQ_NOTE_REVOKE : 0));
-		}
-		if (n < 128)
-			break;
-	}
-}
-
-static void
-arm_timer(int64_t ns)
-{
-	static struct ino_kn timer_kn = { .kind = KN_TIMER, .fd = -1 };
-	struct hq_event ch = hq_event(1, HQ_TIMER, HQ_ADD | HQ_ONESHOT,
-	    HQ_NOTE_NSECONDS, ns > 0 ? ns : 1, &timer_kn);
-
-	hq_change(ihq, &ch, 1);
-}
-
-/*
- * Take the host's notes and make events of them.  Listing a directory
- * costs time in its size, so when the guest changes a big directory
- * fast, batches that the loop brings (not a guest's read) wait twice as
- * long as the last one took (10 ms at most): more changes per listing.
- * A read, FIONREAD or inotify call never waits.
- */
-static void
-sync_run(bool forced)
-{
-	static bool busy;
-	static int64_t hold_until;
-	int64_t t0, cost;
-
-	if (busy || ihq == NULL)
-		return;
-	busy = true;
-	for (;;) {
-		gather();
-		if (ino_touched == NULL)
-			break;
-		t0 = lx_now_ns();
-		if (!forced && t0 < hold_until) {
-			arm_timer(hold_until - t0);
-			break;
-		}
-		ino_process_batch();
-		cost = lx_now_ns() - t0;
-		hold_until = cost > 200000 ? t0 + cost +
-		    (cost * 2 < 10000000 ? cost * 2 : 10000000) : 0;
-	}
-	if (ino_touched == NULL)
-		nnoise = 0;	/* our own listings' notes have all come */
-	for (struct ino_inst *in = ino_instances; in != NULL; in = in->next)
-		ino_flush(in);
-	ino_reap();
-	busy = false;
-}
-
-void
-ino_sync(void)
-{
-	sync_run(true);
-}
-
-void
-ino_sync_lazy(void)
-{
-	sync_run(false);
-}
-
-/* --- the socket --------------------------------------------------------- */
-
-#define FLUSH_BATCH 64
-#define RECORD_MAX (LX_INOTIFY_EVENT_SIZE + LX_NAME_MAX + 1 + 15)
-
-void
-ino_flush(struct ino_inst *inst)
-{
-	static char rec[FLUSH_BATCH][RECORD_MAX];
-	struct mmsghdr mv[FLUSH_BATCH];
-	struct iovec iov[FLUSH_BATCH];
-	struct inq_event *e;
-	int k, r;
-
-	while (!inst->sock_full && inst->q.unsent != NULL &&
-	    inst->obj.sup_fd >= 0) {
-		memset(mv, 0, sizeof(mv));
-		for (k = 0, e = inst->q.unsent; e != NULL && k < FLUSH_BATCH;
-		    e = e->next, k++) {
-			iov[k].iov_base = rec[k];
-			iov[k].iov_len = inq_encode(e, rec[k]);
-			mv[k].msg_hdr.msg_iov = &iov[k];
-			mv[k].msg_hdr.msg_iovlen = 1;
-		}
-		r = sendmmsg(inst->obj.sup_fd, mv, (unsigned)k,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
-		for (int i = 0; i < r; i++)
-			inq_mark_sent(&inst->q);
-		if (r == k)
-			continue;
-		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-			return;		/* the guest's end is gone */
-		/* Full: the loop says when the guest has read some. */
-		inst->sock_full = true;
-		inst->sock.kind = KN_SOCK;
-		inst->sock.inst = inst;
-		inst->sock.fd = inst->obj.sup_fd;
-		{
-			struct hq_event ch = hq_event(
-			    (uintptr_t)inst->obj.sup_fd, HQ_WRITE,
-			    HQ_ADD | HQ_ONESHOT, 0, 0, &inst->sock);
-
-			hq_change(ihq, &ch, 1);
-		}
 	}
 }

@@ -9,7 +9,7 @@
 #include "lxrun/dispatch.h"
 #include "lxrun/supervisor.h"
 
-#define MAX_HOOKS	128
+#define MAX_HOOKS	192
 #define MAX_TRAP_NRS	128
 #define MAX_TRAP_ARGS	16
 
@@ -167,6 +167,7 @@ lx_dispatch(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 	const struct lx_sysent *e = c->ent;
 	struct lx_action a;
 
+	lx_hooks_stop(c, g);
 	if (!lx_sysent_known(c->nr) || e->status == LX_ST_MISSING) {
 		*served = LX_SERVED_UNSUPPORTED;
 		return lx_return(-LX_ENOSYS);

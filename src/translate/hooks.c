@@ -72,3 +72,13 @@ lx_hooks_fds_closed(int tid, unsigned first, unsigned last)
 		if (lx_hooks[i]->on_fds_closed != NULL)
 			lx_hooks[i]->on_fds_closed(tid, first, last);
 }
+
+void
+lx_hooks_stop(struct lx_call *c, struct lx_guest *g)
+{
+	int i;
+
+	for (i = 0; i < lx_nhooks; i++)
+		if (lx_hooks[i]->on_stop != NULL)
+			lx_hooks[i]->on_stop(c, g);
+}

@@ -4,10 +4,9 @@
  * (one MOVED_FROM/MOVED_TO pair, same unique cookie, adjacent), over an
  * existing name, the editor's
  * `mv a a.bak; mv a.new a` (done back to back, so under lxrun both
- * renames may be seen in one batch), a directory, and MOVE_SELF on a
- * watched file.  Not compared: a rename from or to an unwatched
- * directory, which lxrun reports as IN_CREATE or IN_DELETE (see
- * docs/semantics.md, inotify).
+ * renames read together), a directory, MOVE_SELF on a watched file, and
+ * a rename out of and into an unwatched directory (a lone IN_MOVED_FROM
+ * or IN_MOVED_TO, with a cookie no other event has).
  */
 #include "inotify_common.h"
 
@@ -18,6 +17,7 @@ main(void)
 
 	CHECK(mkdir("d1", 0755));
 	CHECK(mkdir("d2", 0755));
+	CHECK(mkdir("u", 0755));
 	put_file("d1/a", "1");
 	put_file("d1/a.new", "2");
 	put_file("d1/x", "3");
@@ -46,5 +46,12 @@ main(void)
 	drain(fd, "rename dir d1/sub d2/sub");
 	CHECK(rename("d1/a", "d1/x"));
 	drain(fd, "rename a over watched x");
+	CHECK(rename("d1/a.bak", "u/out"));
+	drain(fd, "rename d1/a.bak u/out (unwatched)");
+	CHECK(rename("u/out", "d2/in"));
+	drain(fd, "rename u/out d2/in (from unwatched)");
+	CHECK(rename("d2/in", "u/out"));
+	CHECK(rename("u/out", "d1/back"));
+	drain(fd, "out of d2 and into d1 through u, read together");
 	return 0;
 }
