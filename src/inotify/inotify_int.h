@@ -238,11 +238,15 @@ void ino_rules_need(struct lx_guest *g, unsigned sets);
 void ino_rules_catch_up(struct lx_guest *g);
 /* The inotify fd's own rules on number fd (fdcalls.c). */
 int ino_rules_inofd(struct lx_guest *g, int fd);
-/* Batch-boundary rules (reads, writes, attribute calls) on number fd. */
-void ino_rules_iofd(struct lx_guest *g, int fd);
+/* Batch-boundary rules on number fd: the reads (IN_ACCESS), the changes
+ * (IN_MODIFY, IN_ATTRIB), and in both cases the copies of the fd. */
+#define INO_IO_READS	0x1
+#define INO_IO_CHANGES	0x2
+void ino_rules_iofd(struct lx_guest *g, int fd, unsigned sets);
+unsigned ino_rules_iofd_sets(int pid, int fd);
 bool ino_rules_has_iofd(int pid, int fd);
-/* Does (dev, ino) need boundary rules on the fds that hold it? */
-bool ino_wants_iofd(uint64_t dev, uint64_t ino);
+/* Which boundary rules the fds that hold (dev, ino) need (INO_IO_*). */
+unsigned ino_iofd_sets(uint64_t dev, uint64_t ino);
 /* Give boundary rules to the process's fds that hold a watched file. */
 void ino_rules_scan_fds(struct lx_guest *g);
 /* A watch asks about reads, writes or attributes: every process looks at

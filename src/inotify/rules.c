@@ -7,8 +7,8 @@
  *  - every open-type call stops (INO_RULES_OPEN): the creating open's
  *    events, IN_OPEN, and /proc/PID/fdinfo of an inotify fd;
  *  - once a watch exists, every call that changes a name or an attribute
- *    by path stops (INO_RULES_NS): unlink, rename, mkdir, link, chmod,
- *    utimensat, setxattr, truncate, umount2, execve...;
+ *    by path or fd stops (INO_RULES_NS): unlink, rename, mkdir, link,
+ *    chmod, utimensat, setxattr, truncate, umount2, execve, fchmod...;
  *  - the inotify fd's number gets the calls a socket would answer unlike
  *    inotify (fdcalls.c);
  *  - the number of an fd that holds a watched file, or a file in a
@@ -55,7 +55,9 @@ static const struct lx_fd_trap ns_traps[] = {
 	{ LX_NR_futimesat, -1 }, { LX_NR_utimensat, -1 },
 	{ LX_NR_truncate, -1 }, { LX_NR_setxattr, -1 },
 	{ LX_NR_lsetxattr, -1 }, { LX_NR_removexattr, -1 },
-	{ LX_NR_lremovexattr, -1 },
+	{ LX_NR_lremovexattr, -1 }, { LX_NR_fchmod, -1 },
+	{ LX_NR_fchown, -1 }, { LX_NR_fsetxattr, -1 },
+	{ LX_NR_fremovexattr, -1 },
 };
 
 /* On an inotify fd: what its stand-in socket would answer otherwise. */
@@ -75,23 +77,40 @@ static const struct lx_fd_trap ino_traps[] = {
 	{ LX_NR_fallocate, 0 },
 };
 
-/* On an fd of a watched file: batch boundaries, and copies of the fd. */
-static const struct lx_fd_trap io_traps[] = {
+/*
+ * On an fd of a watched file, batch boundaries in two sets: the calls
+ * that make IN_ACCESS stop only if a watch asks for IN_ACCESS, those that
+ * make IN_MODIFY only if one asks for IN_MODIFY or IN_ATTRIB (a watcher
+ * such as syncthing's lists and hashes its folders: its getdents and
+ * reads need not stop), and only on an fd that can write.  The calls
+ * that change attributes through an fd stop in every process once a
+ * watch exists (ns_traps): a read-only fd can fchmod.  Copies of an fd
+ * with rules get its rules.
+ */
+static const struct lx_fd_trap read_traps[] = {
 	{ LX_NR_read, 0 }, { LX_NR_readv, 0 }, { LX_NR_pread64, 0 },
 	{ LX_NR_preadv, 0 }, { LX_NR_preadv2, 0 }, { LX_NR_getdents, 0 },
 	{ LX_NR_getdents64, 0 }, { LX_NR_sendfile, 1 }, { LX_NR_splice, 0 },
-	{ LX_NR_copy_file_range, 0 }, { LX_NR_write, 0 },
-	{ LX_NR_writev, 0 }, { LX_NR_pwrite64, 0 }, { LX_NR_pwritev, 0 },
-	{ LX_NR_pwritev2, 0 }, { LX_NR_ftruncate, 0 },
-	{ LX_NR_fallocate, 0 }, { LX_NR_sendfile, 0 }, { LX_NR_splice, 2 },
-	{ LX_NR_copy_file_range, 2 }, { LX_NR_fchmod, 0 },
-	{ LX_NR_fchown, 0 }, { LX_NR_fsetxattr, 0 },
-	{ LX_NR_fremovexattr, 0 }, { LX_NR_dup, 0 }, { LX_NR_dup2, 0 },
-	{ LX_NR_dup3, 0 }, { LX_NR_fcntl, 0 },
+	{ LX_NR_copy_file_range, 0 },
 };
 
-#define FD_INO	0x1
-#define FD_IO	0x2
+static const struct lx_fd_trap change_traps[] = {
+	{ LX_NR_write, 0 }, { LX_NR_writev, 0 }, { LX_NR_pwrite64, 0 },
+	{ LX_NR_pwritev, 0 }, { LX_NR_pwritev2, 0 }, { LX_NR_ftruncate, 0 },
+	{ LX_NR_fallocate, 0 }, { LX_NR_sendfile, 0 }, { LX_NR_splice, 2 },
+	{ LX_NR_copy_file_range, 2 },
+};
+
+static const struct lx_fd_trap copy_traps[] = {
+	{ LX_NR_dup, 0 }, { LX_NR_dup2, 0 }, { LX_NR_dup3, 0 },
+	{ LX_NR_fcntl, 0 },
+};
+
+#define FD_INO		0x1
+#define FD_COPIES	0x2
+#define FD_READS	0x4	/* = INO_IO_READS << 2 */
+#define FD_CHANGES	0x8	/* = INO_IO_CHANGES << 2 */
+#define FD_IO_SHIFT	2
 
 struct iproc {
 	struct iproc *next;
@@ -205,27 +224,46 @@ ino_rules_inofd(struct lx_guest *g, int fd)
 }
 
 void
-ino_rules_iofd(struct lx_guest *g, int fd)
+ino_rules_iofd(struct lx_guest *g, int fd, unsigned sets)
 {
 	struct iproc *p = iproc_of(g->pid, true);
 
-	if (p == NULL || fd_has(p, fd, FD_IO))
+	if (p == NULL || fd < 0 || sets == 0)
 		return;
-	if (install(g, io_traps, NELEM(io_traps), fd) == 0)
-		fd_mark(p, fd, FD_IO);
+	if ((sets & INO_IO_READS) && !fd_has(p, fd, FD_READS) &&
+	    install(g, read_traps, NELEM(read_traps), fd) == 0)
+		fd_mark(p, fd, FD_READS);
+	if ((sets & INO_IO_CHANGES) && !fd_has(p, fd, FD_CHANGES) &&
+	    install(g, change_traps, NELEM(change_traps), fd) == 0)
+		fd_mark(p, fd, FD_CHANGES);
+	if (!fd_has(p, fd, FD_COPIES) &&
+	    install(g, copy_traps, NELEM(copy_traps), fd) == 0)
+		fd_mark(p, fd, FD_COPIES);
+}
+
+unsigned
+ino_rules_iofd_sets(int pid, int fd)
+{
+	const struct iproc *p = iproc_of(pid, false);
+
+	if (p == NULL || fd < 0 || fd >= p->nfds)
+		return 0;
+	return (p->fds[fd] & (FD_READS | FD_CHANGES)) >> FD_IO_SHIFT;
 }
 
 bool
 ino_rules_has_iofd(int pid, int fd)
 {
-	return fd_has(iproc_of(pid, false), fd, FD_IO);
+	return ino_rules_iofd_sets(pid, fd) != 0;
 }
 
-bool
-ino_wants_iofd(uint64_t dev, uint64_t ino)
+unsigned
+ino_iofd_sets(uint64_t dev, uint64_t ino)
 {
-	return (ino_masks_on(dev, ino) &
-	    (LX_IN_ACCESS | LX_IN_MODIFY | LX_IN_ATTRIB)) != 0;
+	uint32_t m = ino_masks_on(dev, ino);
+
+	return ((m & LX_IN_ACCESS) ? INO_IO_READS : 0) |
+	    ((m & (LX_IN_MODIFY | LX_IN_ATTRIB)) ? INO_IO_CHANGES : 0);
 }
 
 /*
@@ -237,6 +275,7 @@ ino_rules_scan_fds(struct lx_guest *g)
 {
 	char path[64];
 	int fds[256], n = 0;
+	unsigned sets[256], need;
 	struct dirent *de;
 	struct stat st;
 	DIR *d;
@@ -248,15 +287,17 @@ ino_rules_scan_fds(struct lx_guest *g)
 		int fd = atoi(de->d_name);
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
-		    ino_rules_has_iofd(g->pid, fd))
+		    lx_guest_fd_stat(g, fd, &st) < 0)
 			continue;
-		if (lx_guest_fd_stat(g, fd, &st) == 0 &&
-		    ino_wants_iofd((uint64_t)st.st_dev, (uint64_t)st.st_ino))
+		need = ino_iofd_sets((uint64_t)st.st_dev, (uint64_t)st.st_ino);
+		if ((need & ~ino_rules_iofd_sets(g->pid, fd)) != 0) {
+			sets[n] = need;
 			fds[n++] = fd;
+		}
 	}
 	closedir(d);
 	for (int i = 0; i < n; i++)
-		ino_rules_iofd(g, fds[i]);
+		ino_rules_iofd(g, fds[i], sets[i]);
 }
 
 /* A watch that asks about reads, writes or attributes was added. */

@@ -346,10 +346,19 @@ locate_from_fd(struct lx_guest *g, int fd, const struct ino_look *f,
 	cs->named_a = ino_only_parent(f->dev, f->ino, &cs->pa, cs->na);
 }
 
-static bool
-io_wanted(const struct ino_look *l)
+/* The boundary rules an fd opened with flags on l needs (INO_IO_*). */
+static unsigned
+io_wanted(const struct ino_look *l, uint64_t flags)
 {
-	return l->err == 0 && ino_wants_iofd(l->dev, l->ino);
+	unsigned sets;
+
+	if (l->err != 0)
+		return 0;
+	sets = ino_iofd_sets(l->dev, l->ino);
+	/* It cannot write; its attribute calls stop anyway (rules.c). */
+	if ((flags & LX_O_ACCMODE) == LX_O_RDONLY && !(flags & LX_O_TRUNC))
+		sets &= ~(unsigned)INO_IO_CHANGES;
+	return sets;
 }
 
 bool
@@ -378,8 +387,9 @@ open_events(struct ino_call *cs, const struct ino_look *f, bool created)
 	if (cs->named_a)
 		ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_OPEN | d, 0);
 	ino_emit_self(f->dev, f->ino, LX_IN_OPEN | d, 0);
+	/* O_RDONLY|O_TRUNC truncates too (the open asks for write access). */
 	if ((cs->flags & LX_O_TRUNC) && !created &&
-	    (f->mode & S_IFMT) == S_IFREG && (cs->flags & LX_O_ACCMODE)) {
+	    (f->mode & S_IFMT) == S_IFREG) {
 		if (cs->named_a)
 			ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na,
 			    LX_IN_MODIFY, 0);
@@ -454,7 +464,7 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 		 * An existing file that needs no rules: its notes (IN_OPEN,
 		 * the IN_MODIFY of O_TRUNC) say it, at the next boundary.
 		 */
-		if (t.err == 0 && !io_wanted(&t)) {
+		if (t.err == 0 && !io_wanted(&t, flags)) {
 			ino_boundary(c->tid);
 			return lx_native();
 		}
@@ -543,8 +553,7 @@ open_exit(struct lx_call *c, struct lx_guest *g, long ret)
 		    HQ_NOTE_LINK);
 	ino_exit_sync(cs);
 	open_events(cs, &f, created);
-	if (io_wanted(&f))
-		ino_rules_iofd(g, (int)ret);
+	ino_rules_iofd(g, (int)ret, io_wanted(&f, cs->flags));
 	ino_flush_all();
 	ino_call_end(c->tid);
 	return ret;
@@ -723,9 +732,28 @@ path_hook(struct lx_call *c, struct lx_guest *g)
 	return ino_ns_entry(c, g);
 }
 
+static bool
+is_fd_attr(long nr)
+{
+	return nr == LX_NR_fchmod || nr == LX_NR_fchown ||
+	    nr == LX_NR_fsetxattr || nr == LX_NR_fremovexattr;
+}
+
+/* Does a watch ask about attribute changes of the file behind fd? */
+static bool
+fd_changes_wanted(struct lx_guest *g, int fd)
+{
+	struct stat st;
+
+	return lx_guest_fd_stat(g, fd, &st) == 0 &&
+	    (ino_iofd_sets((uint64_t)st.st_dev, (uint64_t)st.st_ino) &
+	    INO_IO_CHANGES) != 0;
+}
+
 /*
  * A read, write or attribute call on an fd that holds a watched file:
- * the notes of everything before it become events now.
+ * the notes of everything before it become events now.  The attribute
+ * calls stop in every process (rules.c), fds with rules or not.
  */
 static struct lx_action
 io_hook(struct lx_call *c, struct lx_guest *g)
@@ -743,7 +771,8 @@ io_hook(struct lx_call *c, struct lx_guest *g)
 		if (ino_rules_has_iofd(g->pid, other))
 			fd = other;
 	}
-	if (ino_rules_has_iofd(g->pid, fd))
+	if (ino_rules_has_iofd(g->pid, fd) ||
+	    (is_fd_attr(c->nr) && fd_changes_wanted(g, fd)))
 		ino_boundary(c->tid);
 	return lx_native();
 }
@@ -765,7 +794,7 @@ io_dup_hook(struct lx_call *c, struct lx_guest *g)
 	r = lx_guest_syscall(g, c->nr, c->arg[0], c->arg[1], c->arg[2],
 	    c->arg[3], c->arg[4], c->arg[5]);
 	if (r >= 0 && r != fd)
-		ino_rules_iofd(g, (int)r);
+		ino_rules_iofd(g, (int)r, ino_rules_iofd_sets(g->pid, fd));
 	return lx_return(r);
 }
 
