@@ -229,6 +229,8 @@ void ino_closed(uint64_t dev, uint64_t ino);
 /* w's directory lost name (an entry knote kid): keep it as an orphan
  * while the file is open and the watch reports unlinked children. */
 void ino_orphan(struct ino_watch *w, struct ino_kn *kid);
+/* From now on kn's notes include the closes (an unlinked file's end). */
+void ino_kn_want_closes(struct ino_kn *kn);
 
 /* rules.c: seccomp rules of the family, per process. */
 #define INO_RULES_OPEN	0x1	/* every open-type call stops */

@@ -159,12 +159,28 @@ ino_refs_held(uint64_t dev, uint64_t ino)
 
 /* --- unlinked watches and children ------------------------------------ */
 
+/*
+ * Is the file held, after its knote started asking for closes?  "Not
+ * held" in a set built earlier in the batch stays true (an unlinked file
+ * cannot be opened again by name); "held" may be stale, closed before
+ * the knote asked, so it is looked at again.
+ */
+static bool
+held_after_close_notes(uint64_t dev, uint64_t ino)
+{
+	if (!ino_refs_held(dev, ino))
+		return false;
+	ino_refs_invalidate();
+	return ino_refs_held(dev, ino);
+}
+
 void
 ino_unlinked(struct ino_watch *w)
 {
 	if (w->dead)
 		return;
-	if (ino_refs_held(w->dev, w->ino)) {
+	ino_kn_want_closes(&w->self);
+	if (held_after_close_notes(w->dev, w->ino)) {
 		w->unlinked = true;
 		return;
 	}
@@ -177,8 +193,10 @@ ino_orphan(struct ino_watch *w, struct ino_kn *kid)
 {
 	if (kid == NULL)
 		return;
+	if (!w->dead && !(w->mask & LX_IN_EXCL_UNLINK))
+		ino_kn_want_closes(kid);
 	if (w->dead || (w->mask & LX_IN_EXCL_UNLINK) ||
-	    !ino_refs_held(kid->dev, kid->ino)) {
+	    !held_after_close_notes(kid->dev, kid->ino)) {
 		ino_child_free(kid);
 		return;
 	}

@@ -161,8 +161,6 @@ self_notes(uint32_t mask, bool isdir)
 		n |= HQ_NOTE_ATTRIB | (isdir ? 0 : HQ_NOTE_LINK);
 	if (mask & LX_IN_MOVE_SELF)
 		n |= HQ_NOTE_RENAME;
-	/* An unlinked file's end comes at its last close. */
-	n |= HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE;
 	return n | io_notes(mask, isdir);
 }
 
@@ -176,11 +174,26 @@ ino_child_notes(uint32_t mask, bool isdir)
 		n |= HQ_NOTE_WRITE;
 	if (mask & LX_IN_ATTRIB)
 		n |= HQ_NOTE_ATTRIB;
-	n |= io_notes(mask, isdir);
-	/* An unlinked child stays reported until its last close. */
-	if (n != 0)
-		n |= HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE;
-	return n;
+	return n | io_notes(mask, isdir);
+}
+
+/*
+ * An unlinked file's end (IN_DELETE_SELF, an orphan child forgotten)
+ * comes at its last close: from the moment its last link goes, its
+ * knote also asks for the closes.  Not before: a watcher that asks for
+ * no IN_CLOSE_* (syncthing's) would be woken by every close of every
+ * file it watches, its own hashing reads included.  The caller looks
+ * at the references only after this, so a close in between is seen.
+ */
+void
+ino_kn_want_closes(struct ino_kn *kn)
+{
+	const uint32_t c = HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE;
+
+	if (kn->fd < 0 || (kn->notes & c) == c)
+		return;
+	kn->notes |= c;
+	kn_register(kn);
 }
 
 /* --- child knotes --------------------------------------------------------- */
@@ -489,6 +502,8 @@ ino_watch_set_mask(struct ino_watch *w, uint32_t mask)
 
 	w->mask = mask;
 	w->self.notes = self_notes(mask, w->isdir);
+	if (w->unlinked)
+		w->self.notes |= HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE;
 	if (w->self.fd >= 0)
 		kn_register(&w->self);
 	if (w->isdir && ino_child_notes(old, false) !=
