@@ -10,9 +10,11 @@
  *   read (SA_RESTART) or fails it with EINTR, as inotify_read does.
  * - ioctl FIONREAD: the bytes of the whole queue; other requests ENOTTY.
  * - write/writev: EBADF (the inotify file is read-only).
- * - dup/dup2/dup3/fcntl(F_DUPFD*): made by us in the guest, and the new
- *   number gets the same rules (a rule names a number, not a file).
- *   fcntl(F_GETFL) shows O_RDONLY as inotify's file does.
+ * - dup/dup2/dup3/fcntl(F_DUPFD*): the fd-tracking facility makes the
+ *   copy in the guest and gives the new number the same rules (a rule
+ *   names a number, not a file), as it does for an inotify fd received by
+ *   SCM_RIGHTS or pidfd_getfd.  fcntl(F_GETFL) shows O_RDONLY as
+ *   inotify's file does.
  * - socket calls: ENOTSOCK; lseek: 0 (noop_llseek); splice, tee and
  *   sendfile: EBADF into it (it is read-only), EINVAL out of it (it has no
  *   splice_read); fchmod/fchown: EOPNOTSUPP (an anonymous inode);
@@ -283,25 +285,6 @@ write_hook(struct lx_call *c, struct lx_guest *g)
 	return lx_return(-LX_EBADF);
 }
 
-/* Make the dup ourselves, so the new number gets its rules first. */
-static struct lx_action
-dup_hook(struct lx_call *c, struct lx_guest *g)
-{
-	int fd = (int)c->arg[0];
-	long r;
-
-	if (c->nr == LX_NR_fcntl && c->arg[1] != LX_F_DUPFD &&
-	    c->arg[1] != LX_F_DUPFD_CLOEXEC)
-		return lx_native();
-	if (ino_inst_of(g, fd) == NULL)
-		return lx_native();
-	r = lx_guest_syscall(g, c->nr, c->arg[0], c->arg[1], c->arg[2],
-	    c->arg[3], c->arg[4], c->arg[5]);
-	if (r >= 0 && r != fd)
-		ino_rules_inofd(g, (int)r);
-	return lx_return(r);
-}
-
 static long
 getfl_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
@@ -324,7 +307,7 @@ fcntl_hook(struct lx_call *c, struct lx_guest *g)
 			return lx_native();
 		return lx_native_then(setfl_exit);
 	}
-	return dup_hook(c, g);
+	return lx_native();	/* F_DUPFD*: the fd-tracking facility's */
 }
 
 /* --- calls that are not inotify's ---------------------------------------- */
@@ -424,9 +407,6 @@ inotify_hooks_init(void)
 	lx_hook_add(LX_NR_ioctl, LX_FAM_INOTIFY, ioctl_hook);
 	lx_hook_add(LX_NR_write, LX_FAM_INOTIFY, write_hook);
 	lx_hook_add(LX_NR_writev, LX_FAM_INOTIFY, write_hook);
-	lx_hook_add(LX_NR_dup, LX_FAM_INOTIFY, dup_hook);
-	lx_hook_add(LX_NR_dup2, LX_FAM_INOTIFY, dup_hook);
-	lx_hook_add(LX_NR_dup3, LX_FAM_INOTIFY, dup_hook);
 	lx_hook_add(LX_NR_fcntl, LX_FAM_INOTIFY, fcntl_hook);
 	lx_hook_add(LX_NR_lseek, LX_FAM_INOTIFY, lseek_hook);
 	lx_hook_add(LX_NR_fchmod, LX_FAM_INOTIFY, fchmod_hook);

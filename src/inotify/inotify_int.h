@@ -221,7 +221,6 @@ void ino_boundary(int tid);
 /* refs.c: does a traced process still hold inode (dev, ino)? */
 bool ino_refs_held(uint64_t dev, uint64_t ino);
 void ino_refs_invalidate(void);
-void ino_pid_seen(int pid);
 /* The last link of w's inode went (unlink, rename over). */
 void ino_unlinked(struct ino_watch *w);
 /* A close note on inode (dev, ino): unlinked inodes may be gone now. */

@@ -13,7 +13,6 @@
  * The answer is cached for a batch: an outsider's `rm -rf` of a big
  * directory looks at the traced processes once, not once per file.
  */
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,39 +21,8 @@
 #include <sys/sysmacros.h>
 
 #include "inotify/inotify_int.h"
+#include "lxrun/fdtrack.h"
 #include "lxrun/linux_abi.h"
-
-static int *pids;
-static int npids, cpids;
-
-void
-ino_pid_seen(int pid)
-{
-	int *v;
-
-	for (int i = 0; i < npids; i++)
-		if (pids[i] == pid)
-			return;
-	if (npids == cpids) {
-		int c = cpids ? 2 * cpids : 16;
-
-		if ((v = realloc(pids, (size_t)c * sizeof(*v))) == NULL)
-			return;
-		pids = v;
-		cpids = c;
-	}
-	pids[npids++] = pid;
-}
-
-static void
-pid_gone(int pid)
-{
-	for (int i = 0; i < npids; i++)
-		if (pids[i] == pid) {
-			pids[i] = pids[--npids];
-			return;
-		}
-}
 
 /* --- the set of inodes traced processes hold ------------------------ */
 
@@ -84,27 +52,11 @@ held_add(uint64_t dev, uint64_t ino)
 }
 
 static void
-scan_fds(int pid)
+note_fd(int fd, uint64_t dev, uint64_t ino, void *arg)
 {
-	char path[300];
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	if ((d = opendir(path)) == NULL) {
-		pid_gone(pid);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid,
-		    de->d_name);
-		if (stat(path, &st) == 0)
-			held_add((uint64_t)st.st_dev, (uint64_t)st.st_ino);
-	}
-	closedir(d);
+	(void)fd;
+	(void)arg;
+	held_add(dev, ino);
 }
 
 static void
@@ -128,14 +80,13 @@ scan_maps(int pid)
 static void
 set_build(void)
 {
-	nset = 0;
-	for (int i = npids - 1; i >= 0; i--) {
-		int pid = pids[i];
+	const int *pids;
+	int n = lx_fdtrack_pids(&pids);
 
-		scan_fds(pid);
-		if (i < npids && pids[i] == pid)
-			scan_maps(pid);
-	}
+	nset = 0;
+	for (int i = 0; i < n; i++)
+		if (lx_proc_fds(pids[i], note_fd, NULL) == 0)
+			scan_maps(pids[i]);
 	set_valid = true;
 }
 
@@ -245,20 +196,4 @@ ino_closed(uint64_t dev, uint64_t ino)
 	for (int i = 0; i < n; i++)
 		drop_orphans(parents[i], dev, ino);
 	ino_each_watch(dev, ino, end_watch, NULL);
-}
-
-static void
-on_exit_tid(int tid)
-{
-	pid_gone(tid);
-}
-
-static const struct lx_hooks life = {
-	.on_exit = on_exit_tid,
-};
-
-__attribute__((constructor)) static void
-ino_refs_init(void)
-{
-	lx_hooks_register(&life);
 }

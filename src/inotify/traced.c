@@ -777,27 +777,6 @@ io_hook(struct lx_call *c, struct lx_guest *g)
 	return lx_native();
 }
 
-/* A copy of such an fd gets the same rules: the dup is made here. */
-static struct lx_action
-io_dup_hook(struct lx_call *c, struct lx_guest *g)
-{
-	int fd = (int)c->arg[0];
-	long r;
-
-	if (ino_nwatches == 0)
-		return lx_native();
-	if (c->nr == LX_NR_fcntl && c->arg[1] != LX_F_DUPFD &&
-	    c->arg[1] != LX_F_DUPFD_CLOEXEC)
-		return lx_native();
-	if (!ino_rules_has_iofd(g->pid, fd) || ino_inst_of(g, fd) != NULL)
-		return lx_native();
-	r = lx_guest_syscall(g, c->nr, c->arg[0], c->arg[1], c->arg[2],
-	    c->arg[3], c->arg[4], c->arg[5]);
-	if (r >= 0 && r != fd)
-		ino_rules_iofd(g, (int)r, ino_rules_iofd_sets(g->pid, fd));
-	return lx_return(r);
-}
-
 __attribute__((constructor)) static void
 ino_traced_init(void)
 {
@@ -822,14 +801,9 @@ ino_traced_init(void)
 		LX_NR_fchmod, LX_NR_fchown, LX_NR_fsetxattr,
 		LX_NR_fremovexattr,
 	};
-	static const long dups[] = {
-		LX_NR_dup, LX_NR_dup2, LX_NR_dup3, LX_NR_fcntl,
-	};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		lx_hook_add(paths[i], LX_FAM_INOTIFY, path_hook);
 	for (size_t i = 0; i < sizeof(ios) / sizeof(ios[0]); i++)
 		lx_hook_add(ios[i], LX_FAM_INOTIFY, io_hook);
-	for (size_t i = 0; i < sizeof(dups) / sizeof(dups[0]); i++)
-		lx_hook_add(dups[i], LX_FAM_INOTIFY, io_dup_hook);
 }

@@ -4,11 +4,12 @@
  * itself, and the calls that reach one by path: the watch (enforce.c)
  * makes them stop once some object needs rules.
  *
- * - recvmsg and recvmmsg that can carry SCM_RIGHTS, opens for writing or
- *   with O_TRUNC (of /proc/PID/fd/N, /dev/fd/N, a link to one...), creat,
- *   openat2, open_by_handle_at and pidfd_getfd run as they are (rewritten
- *   into themselves, so that their exit may inject); at the exit each new
- *   fd of an object gets its rules before the guest sees it.
+ * - opens for writing or with O_TRUNC (of /proc/PID/fd/N, /dev/fd/N, a
+ *   link to one...), creat and openat2 run as they are (rewritten into
+ *   themselves, so that their exit may inject); at the exit the new fd
+ *   gets its rules (lx_fdtrack_arrived) before the guest sees it.  The
+ *   fd-tracking facility follows SCM_RIGHTS, pidfd_getfd and
+ *   open_by_handle_at itself.
  * - An open with O_TRUNC of an F_SEAL_SHRINK file that is not empty, and
  *   truncate() and chmod() by path, are looked at first: the path is
  *   opened O_PATH in the guest (its own view and rights), and if it names
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "lxrun/dispatch.h"
+#include "lxrun/fdtrack.h"
 #include "memfd_int.h"
 
 void
@@ -77,105 +79,14 @@ same_call_then(struct lx_call *c, lx_exit_fn *fn)
 	return a;
 }
 
+/* A reopen (of /proc/PID/fd/N, say): the facility gives it its rules. */
 static long
 new_fd_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
+	(void)c;
 	if (ret >= 0)
-		memfd_enforce_fd(g, (int)ret);
+		lx_fdtrack_arrived(g, (int)ret);
 	return ret;
-}
-
-/* The SCM_RIGHTS fds in one received message's control data. */
-static void
-enforce_cmsgs(struct lx_guest *g, uint64_t hdr_addr)
-{
-	struct lx_msghdr m;
-	unsigned char buf[4096];
-	uint64_t len, off = 0;
-
-	if (lx_guest_read(g, &m, hdr_addr, sizeof(m)) < 0 ||
-	    m.msg_control == 0)
-		return;
-	len = m.msg_controllen < sizeof(buf) ? m.msg_controllen : sizeof(buf);
-	if (lx_guest_read(g, buf, m.msg_control, (size_t)len) < 0)
-		return;
-	while (off + sizeof(struct lx_cmsghdr) <= len) {
-		struct lx_cmsghdr h;
-
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > len)
-			break;
-		if (h.cmsg_level == LX_SOL_SOCKET &&
-		    h.cmsg_type == LX_SCM_RIGHTS)
-			for (uint64_t p = off + sizeof(h); p + 4 <= off +
-			    h.cmsg_len; p += 4) {
-				int fd;
-
-				memcpy(&fd, buf + p, sizeof(fd));
-				memfd_enforce_fd(g, fd);
-			}
-		off += LX_CMSG_ALIGN(h.cmsg_len);
-	}
-}
-
-static long
-recvmsg_exit(struct lx_call *c, struct lx_guest *g, long ret)
-{
-	if (ret >= 0)
-		enforce_cmsgs(g, c->arg[1]);
-	return ret;
-}
-
-static long
-recvmmsg_exit(struct lx_call *c, struct lx_guest *g, long ret)
-{
-	for (long i = 0; i < ret; i++)
-		enforce_cmsgs(g, c->arg[1] + (uint64_t)i *
-		    sizeof(struct lx_mmsghdr));
-	return ret;
-}
-
-/* Could this msghdr receive an fd?  (a control buffer for one) */
-static bool
-may_carry_fds(struct lx_guest *g, uint64_t hdr_addr)
-{
-	struct lx_msghdr m;
-
-	return lx_guest_read(g, &m, hdr_addr, sizeof(m)) == 0 &&
-	    m.msg_control != 0 &&
-	    m.msg_controllen >= sizeof(struct lx_cmsghdr) + sizeof(int);
-}
-
-static struct lx_action
-memfd_recvmsg(struct lx_call *c, struct lx_guest *g)
-{
-	if (memfd_nrules == 0 || lx_opt.trap_all ||
-	    !may_carry_fds(g, c->arg[1]))
-		return lx_native();
-	return same_call_then(c, recvmsg_exit);
-}
-
-static struct lx_action
-memfd_recvmmsg(struct lx_call *c, struct lx_guest *g)
-{
-	uint64_t n = c->arg[2] < LX_UIO_MAXIOV ? c->arg[2] : LX_UIO_MAXIOV;
-	bool any = false;
-
-	if (memfd_nrules == 0 || lx_opt.trap_all)
-		return lx_native();
-	for (uint64_t i = 0; i < n && !any; i++)
-		any = may_carry_fds(g, c->arg[1] + i *
-		    sizeof(struct lx_mmsghdr));
-	return any ? same_call_then(c, recvmmsg_exit) : lx_native();
-}
-
-/* pidfd_getfd and open_by_handle_at: the new fd gets its rules. */
-static struct lx_action
-memfd_getfd(struct lx_call *c, struct lx_guest *g)
-{
-	if (memfd_nrules == 0 || lx_opt.trap_all)
-		return lx_native();
-	return same_call_then(c, new_fd_exit);
 }
 
 /* Is any object sealed against shrinking?  (O_TRUNC must look then) */
@@ -319,10 +230,6 @@ check:
 void
 memfd_arrive_init(void)
 {
-	lx_hook_add(LX_NR_recvmsg, LX_FAM_MEMFD, memfd_recvmsg);
-	lx_hook_add(LX_NR_recvmmsg, LX_FAM_MEMFD, memfd_recvmmsg);
-	lx_hook_add(LX_NR_pidfd_getfd, LX_FAM_MEMFD, memfd_getfd);
-	lx_hook_add(LX_NR_open_by_handle_at, LX_FAM_MEMFD, memfd_getfd);
 	lx_hook_add(LX_NR_open, LX_FAM_MEMFD, memfd_open);
 	lx_hook_add(LX_NR_openat, LX_FAM_MEMFD, memfd_open);
 	lx_hook_add(LX_NR_creat, LX_FAM_MEMFD, memfd_open);

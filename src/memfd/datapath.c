@@ -227,28 +227,6 @@ memfd_fchmod(struct lx_call *c, struct lx_guest *g)
 	return lx_native();
 }
 
-/*
- * dup, dup2, dup3, fcntl(F_DUPFD*) of a ruled fd: make the copy here
- * (same arguments, all scalars) and give the new number its rules
- * before the guest can use it.
- */
-struct lx_action
-memfd_dupfd(struct lx_call *c, struct lx_guest *g)
-{
-	struct lx_fd_ident id;
-	struct memfd_obj *o;
-	long r;
-
-	if (lx_opt.trap_all || (o = target(c, g, 0, &id)) == NULL ||
-	    !memfd_needs_rules(o, memfd_fd_writable(&id)))
-		return lx_native();
-	r = lx_guest_syscall(g, c->nr, c->arg[0], c->arg[1], c->arg[2],
-	    c->arg[3], c->arg[4], c->arg[5]);
-	if (r >= 0)
-		memfd_enforce_fd(g, (int)r);
-	return lx_return(r);
-}
-
 void
 memfd_datapath_init(void)
 {
@@ -258,7 +236,4 @@ memfd_datapath_init(void)
 	lx_trap_arg_add(LX_NR_madvise, 2, LX_MADV_REMOVE, LX_FAM_MEMFD);
 	lx_hook_add(LX_NR_madvise, LX_FAM_MEMFD, memfd_madvise);
 	lx_hook_add(LX_NR_fchmod, LX_FAM_MEMFD, memfd_fchmod);
-	lx_hook_add(LX_NR_dup, LX_FAM_MEMFD, memfd_dupfd);
-	lx_hook_add(LX_NR_dup2, LX_FAM_MEMFD, memfd_dupfd);
-	lx_hook_add(LX_NR_dup3, LX_FAM_MEMFD, memfd_dupfd);
 }

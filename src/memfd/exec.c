@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "lxrun/dispatch.h"
+#include "lxrun/fdtrack.h"
 #include "memfd_int.h"
 
 /* What the exit of a call run with the copy at N puts back on failure. */
@@ -194,7 +195,7 @@ try_own_number(struct lx_call *c, struct lx_guest *g, const struct
 
 	if (lx_guest_fd_ident(g, (int)rfd, &cid) < 0)
 		return false;
-	memfd_proc_fds(g->tid, note_own, &own);
+	lx_proc_fds(g->tid, note_own, &own);
 	for (int i = 0; i < own.n; i++) {
 		bool cloexec, same;
 		long saved;

@@ -26,6 +26,7 @@
 #include "lxrun/dispatch.h"
 #include "lxrun/handlers.h"
 #include "lxrun/host.h"
+#include "lxrun/fdtrack.h"
 #include "memfd_int.h"
 
 #define HASH_SIZE	1024
@@ -183,13 +184,14 @@ static void
 sweep(void)
 {
 	struct memfd_obj *o, *next;
-	int *pids, n;
+	const int *pids;
+	int n;
 
-	n = memfd_traced_pids(&pids);
+	n = lx_fdtrack_pids(&pids);
 	for (o = all; o != NULL; o = o->all_next)
 		o->alive = false;
 	for (int i = 0; i < n; i++) {
-		memfd_proc_fds(pids[i], mark_fd, NULL);
+		lx_proc_fds(pids[i], mark_fd, NULL);
 		memfd_proc_maps(pids[i], mark_map, NULL);
 	}
 	for (o = all; o != NULL; o = next) {
@@ -305,7 +307,8 @@ lx_sys_memfd_create(struct lx_call *c, struct lx_guest *g)
 static bool
 object_busy(const struct memfd_obj *o)
 {
-	int *pids, n = memfd_traced_pids(&pids);
+	const int *pids;
+	int n = lx_fdtrack_pids(&pids);
 
 	for (int i = 0; i < n; i++)
 		if (memfd_proc_shared_maywrite(pids[i], o->dev, o->ino))
@@ -337,7 +340,7 @@ add_seals(struct lx_guest *g, struct memfd_obj *o,
 /*
  * Every fcntl that stops comes here: the seal commands (a static rule
  * traps them on every fd) and, on the fds of a sealed object, all
- * commands (so that F_DUPFD copies get rules).  Anything that is not a
+ * commands (copies are the fd-tracking facility's).  Anything that is not a
  * memfd of ours runs natively: the kernel gives EBADF for a bad fd,
  * EINVAL for a file that cannot be sealed, EPERM for a tmpfs file.
  */
@@ -348,8 +351,6 @@ memfd_fcntl(struct lx_call *c, struct lx_guest *g)
 	struct lx_fd_ident id;
 	struct memfd_obj *o;
 
-	if (cmd == LX_F_DUPFD || cmd == LX_F_DUPFD_CLOEXEC)
-		return memfd_dupfd(c, g);
 	if (cmd != LX_F_ADD_SEALS && cmd != LX_F_GET_SEALS)
 		return lx_native();
 	if ((o = memfd_of_fd(g, fd, &id)) == NULL)
@@ -362,44 +363,13 @@ memfd_fcntl(struct lx_call *c, struct lx_guest *g)
 	return lx_return(add_seals(g, o, &id, (uint32_t)c->arg[2]));
 }
 
-/* ---- life events ---- */
-
-static void
-on_clone(int parent_tid, int parent_pid, int child_tid, bool thread)
-{
-	(void)parent_pid;
-	if (!thread)
-		memfd_traced_dirty();
-	memfd_proc_clone(parent_tid, child_tid, thread);
-}
-
-static void
-on_exec(int pid)
-{
-	(void)pid;
-	memfd_traced_dirty();
-}
-
-static void
-on_exit_(int tid)
-{
-	memfd_traced_dirty();
-	memfd_proc_exit(tid);
-}
-
-static const struct lx_hooks memfd_life = {
-	.on_clone = on_clone,
-	.on_exec = on_exec,
-	.on_exit = on_exit_,
-};
-
 __attribute__((constructor)) static void
 memfd_register(void)
 {
 	lx_trap_arg_add(LX_NR_fcntl, 1, LX_F_ADD_SEALS, LX_FAM_MEMFD);
 	lx_trap_arg_add(LX_NR_fcntl, 1, LX_F_GET_SEALS, LX_FAM_MEMFD);
 	lx_hook_add(LX_NR_fcntl, LX_FAM_MEMFD, memfd_fcntl);
-	lx_hooks_register(&memfd_life);
+	memfd_enforce_init();
 	memfd_writes_init();
 	memfd_datapath_init();
 	memfd_arrive_init();

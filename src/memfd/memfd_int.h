@@ -134,11 +134,8 @@ extern int memfd_count;
  * rules, before the call that made the change returns.
  */
 void memfd_enforce_object(struct lx_guest *g, const struct memfd_obj *o);
-/* fd of g's process is new (received, reopened, dup'ed): its rules. */
-void memfd_enforce_fd(struct lx_guest *g, int fd);
-/* Life events, from the lx_hooks fan-out. */
-void memfd_proc_clone(int parent_tid, int child_tid, bool thread);
-void memfd_proc_exit(int tid);
+/* The rule sets, made known to the fd-tracking facility. */
+void memfd_enforce_init(void);
 /* Size of the file behind guest fd, or -errno. */
 long memfd_guest_size(struct lx_guest *g, int fd);
 /* Guest fd open for writing (not O_PATH)? */
@@ -146,8 +143,6 @@ bool memfd_fd_writable(const struct lx_fd_ident *id);
 
 /* ---- datapath.c, arrive.c, exec.c, readlink.c: the hooks ---- */
 
-/* dup, dup2, dup3 and fcntl(F_DUPFD*) of a ruled fd. */
-struct lx_action memfd_dupfd(struct lx_call *c, struct lx_guest *g);
 void memfd_datapath_init(void);
 void memfd_writes_init(void);
 void memfd_arrive_init(void);
@@ -164,12 +159,7 @@ void memfd_guest_close(struct lx_guest *g, int fd);
 
 /* ---- proc.c: host queries (Linux /proc; another host needs its own) ---- */
 
-/* Pids of every process this supervisor traces; returns the count. */
-int memfd_traced_pids(int **pids);
-void memfd_traced_dirty(void);
-/* Calls fn for each open fd of pid with the identity of its file. */
-int memfd_proc_fds(int pid, void (*fn)(int fd, uint64_t dev, uint64_t ino,
-    void *arg), void *arg);
+/* (The traced processes and their fds: lx_fdtrack_pids, lx_proc_fds.) */
 /* Calls fn for each file mapping of pid (shared: 's' in perms). */
 int memfd_proc_maps(int pid, void (*fn)(uint64_t dev, uint64_t ino,
     bool shared, void *arg), void *arg);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What memfd needs to know about the traced processes that no syscall of
- * theirs tells it: which processes are traced, what each has open and
- * mapped, whether a shared mapping may write (VM_MAYWRITE), and two host
+ * theirs tells it: what each traced process has mapped, whether a shared mapping may write (VM_MAYWRITE), and two host
  * settings.  This is the Linux host's answer, read from /proc and /sys;
  * a NetBSD host would answer from its own procfs / sysctl (kinfo_file,
  * kinfo_vmentry).
@@ -17,104 +16,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lxrun/fdtrack.h"
 #include "memfd_int.h"
-
-static int *traced;
-static int ntraced, traced_cap;
-static bool traced_stale = true;
-
-void
-memfd_traced_dirty(void)
-{
-	traced_stale = true;
-}
-
-static bool
-traced_by_me(int pid, int me)
-{
-	char path[64], line[128];
-	bool mine = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return false;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "TracerPid:", 10) == 0) {
-			mine = atoi(line + 10) == me;
-			break;
-		}
-	fclose(f);
-	return mine;
-}
-
-static void
-traced_add(int pid)
-{
-	if (ntraced == traced_cap) {
-		int cap = traced_cap ? 2 * traced_cap : 16;
-		int *n = realloc(traced, (size_t)cap * sizeof(*n));
-
-		if (n == NULL)
-			return;
-		traced = n;
-		traced_cap = cap;
-	}
-	traced[ntraced++] = pid;
-}
-
-/*
- * The list is rebuilt from /proc only after a clone, exec or exit was
- * seen (the hooks mark it stale), so a burst of memfd calls scans once.
- */
-int
-memfd_traced_pids(int **pids)
-{
-	struct dirent *de;
-	int me = getpid();
-	DIR *d;
-
-	if (traced_stale && (d = opendir("/proc")) != NULL) {
-		ntraced = 0;
-		while ((de = readdir(d)) != NULL) {
-			int pid;
-
-			if (!isdigit((unsigned char)de->d_name[0]))
-				continue;
-			pid = atoi(de->d_name);
-			if (traced_by_me(pid, me))
-				traced_add(pid);
-		}
-		closedir(d);
-		traced_stale = false;
-	}
-	*pids = traced;
-	return ntraced;
-}
-
-int
-memfd_proc_fds(int pid, void (*fn)(int fd, uint64_t dev, uint64_t ino,
-    void *arg), void *arg)
-{
-	char path[64];
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int dfd;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	dfd = dirfd(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		if (fstatat(dfd, de->d_name, &st, 0) == 0)
-			fn(atoi(de->d_name), st.st_dev, st.st_ino, arg);
-	}
-	closedir(d);
-	return 0;
-}
 
 /* The kernel prints MAJOR:MINOR in hex; st_dev is glibc's encoding. */
 static uint64_t
@@ -437,11 +340,12 @@ int
 memfd_proc_writers(uint64_t dev, uint64_t ino)
 {
 	struct writers w = { .dev = dev, .ino = ino };
-	int *pids, n = memfd_traced_pids(&pids);
+	const int *pids;
+	int n = lx_fdtrack_pids(&pids);
 
 	for (int i = 0; i < n; i++) {
 		w.pid = pids[i];
-		memfd_proc_fds(pids[i], count_writer, &w);
+		lx_proc_fds(pids[i], count_writer, &w);
 	}
 	return w.n;
 }
