@@ -243,6 +243,14 @@ struct host_stat {
  * Linux's statx does; what it did not fill is 0).  0 or -errno.
  */
 int host_stat_fd(int fd, uint32_t want, int sync, struct host_stat *hs);
+/*
+ * The status Linux shows for a file with an anonymous inode (an epoll,
+ * inotify, eventfd... fd: all share one inode, mode 0600 with no file
+ * type): the host's own such inode where it has one (a Linux host: an
+ * eventfd the supervisor keeps), as host_stat_fd would give it.  -errno
+ * if the host has none.
+ */
+int host_anon_inode_stat(uint32_t want, int sync, struct host_stat *hs);
 
 /*
  * The same, by a syscall the guest runs itself (its credentials, cwd and

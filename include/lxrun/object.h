@@ -87,4 +87,14 @@ long lx_fdlink_target(struct lx_call *c, struct lx_guest *g, char *target,
 struct lx_action lx_fdlink_answer(struct lx_call *c, struct lx_guest *g,
     const char *link);
 
+/*
+ * The status Linux shows for an epoll or inotify fd (object_stat.c): if
+ * hs (asked with want, sync) or st is that of such an object's file,
+ * replace it with the host's anonymous inode's and return true.
+ */
+struct lx_stat;
+struct stat;
+bool lx_object_disguise_hstat(struct host_stat *hs, uint32_t want, int sync);
+bool lx_object_disguise_stat(const struct stat *st, struct lx_stat *out);
+
 #endif

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "epoll/epoll_int.h"
+#include "lxrun/fdtrack.h"
 #include "lxrun/handlers.h"
 #include "lxrun/supervisor.h"
 
@@ -143,6 +144,30 @@ know_self(struct ep_inst *ep, struct lx_guest *g, int gfd)
 	ep_host_close(copy);
 }
 
+/*
+ * On an epoll fd's number: fstat(2), which the stand-in pipe would
+ * answer as a FIFO (src/translate/object_stat.c answers as Linux).
+ * newfstatat and statx stop anyway.
+ */
+static const struct lx_fd_trap ep_fd_traps[] = {
+	{ LX_NR_fstat, 0, 0 },
+};
+
+static bool
+ep_fd_wanted(int pid, int fd, uint64_t dev, uint64_t ino)
+{
+	(void)pid;
+	(void)fd;
+	return lx_object_lookup(dev, ino, &ep_object_ops) != NULL;
+}
+
+static struct lx_fdset ep_fd_rules = {
+	.name = "epoll-fd",
+	.traps = ep_fd_traps,
+	.ntraps = 1,
+	.wants = ep_fd_wanted,
+};
+
 static long
 ep_create(struct lx_guest *g, int flags)
 {
@@ -168,6 +193,8 @@ ep_create(struct lx_guest *g, int flags)
 		goto fail;
 	}
 	know_self(ep, g, gfd);
+	/* Without it fstat shows a pipe: not worth failing the create. */
+	lx_fdset_add(g, &ep_fd_rules, gfd);
 	return gfd;
 fail:
 	lx_guest_syscall(g, LX_NR_close, (uint64_t)gfd, 0, 0, 0, 0, 0);
@@ -668,4 +695,5 @@ __attribute__((constructor)) static void
 ep_sys_init(void)
 {
 	lx_hooks_register(&life_hooks);
+	lx_fdset_register(&ep_fd_rules, LX_FAM_EPOLL);
 }

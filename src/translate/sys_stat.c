@@ -14,6 +14,7 @@
 #include "lxrun/handlers.h"
 #include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
+#include "lxrun/object.h"
 #include "translate/stat_convert.h"
 
 /* Convert the host's answer and write it to the guest's buffer. */
@@ -22,7 +23,8 @@ nfs_answer(struct lx_call *c, struct lx_guest *g, const struct stat *st)
 {
 	struct lx_stat lst;
 
-	lx_stat_from_host(&lst, st);
+	if (!lx_object_disguise_stat(st, &lst))
+		lx_stat_from_host(&lst, st);
 	if (lx_guest_write(g, c->arg[2], &lst, sizeof(lst)) < 0)
 		return -LX_EFAULT;
 	return 0;
@@ -39,6 +41,7 @@ nfs_sup_fd(struct lx_call *c, struct lx_guest *g, int fd)
 	close(fd);
 	if (r < 0)
 		return -LX_EAGAIN;	/* the guest's own fstat will tell */
+	lx_object_disguise_hstat(&hs, HS_BASIC, HS_SYNC_AS_STAT);
 	lx_stat_from_hstat(&lst, &hs);
 	if (lx_guest_write(g, c->arg[2], &lst, sizeof(lst)) < 0)
 		return -LX_EFAULT;

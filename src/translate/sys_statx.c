@@ -24,6 +24,7 @@
 #include "lxrun/handlers.h"
 #include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
+#include "lxrun/object.h"
 #include "translate/stat_convert.h"
 
 /* Room for the host's stat buffer (256 bytes on Linux). */
@@ -34,7 +35,11 @@ static long
 stx_answer(struct lx_call *c, struct lx_guest *g, const struct host_stat *hs)
 {
 	struct lx_statx sx;
+	struct host_stat anon = *hs;
 
+	if (lx_object_disguise_hstat(&anon, lx_hs_want((uint32_t)c->arg[3]),
+	    lx_hs_sync((uint32_t)c->arg[2])))
+		hs = &anon;
 	lx_statx_from_hstat(&sx, hs);
 	if (lx_guest_write(g, c->arg[4], &sx, sizeof(sx)) < 0)
 		return -LX_EFAULT;
