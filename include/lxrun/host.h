@@ -251,6 +251,9 @@ int host_stat_fd(int fd, uint32_t want, int sync, struct host_stat *hs);
  * if the host has none.
  */
 int host_anon_inode_stat(uint32_t want, int sync, struct host_stat *hs);
+/* The same inode's file system, as Linux's fstatfs gives it. */
+struct lx_statfs;
+int host_anon_inode_statfs(struct lx_statfs *out);
 
 /*
  * The same, by a syscall the guest runs itself (its credentials, cwd and

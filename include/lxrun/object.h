@@ -97,4 +97,13 @@ struct stat;
 bool lx_object_disguise_hstat(struct host_stat *hs, uint32_t want, int sync);
 bool lx_object_disguise_stat(const struct stat *st, struct lx_stat *out);
 
+/*
+ * splice, tee or sendfile with an fd of a file that has no splice
+ * methods (is_obj says which fds are; obj_writable: opened O_RDWR): the
+ * errors Linux gives (object_calls.c); lx_native() if neither fd is one.
+ */
+struct lx_action lx_object_splice_answer(struct lx_call *c,
+    struct lx_guest *g, bool (*is_obj)(struct lx_guest *g, int fd),
+    bool obj_writable);
+
 #endif

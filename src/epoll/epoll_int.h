@@ -87,6 +87,10 @@ struct ep_inst {
 	unsigned pass;			/* harvests so far */
 	int waiters;			/* threads parked on it */
 	struct hq *loop;		/* the queue src is in */
+	/* EPIOCSPARAMS's, shown by EPIOCGPARAMS (nothing busy-polls) */
+	uint32_t busy_poll_usecs;
+	uint16_t busy_poll_budget;
+	uint8_t prefer_busy_poll;
 	LIST_ENTRY(ep_inst) all;
 };
 
@@ -190,6 +194,8 @@ extern int ep_cur_tid;
 
 /* Instance behind a guest fd (by identity), or NULL. */
 struct ep_inst *ep_of_fd(struct lx_guest *g, int fd);
+/* The calls on an epoll fd its stand-in pipe would answer (fdcalls). */
+void ep_fdcalls_init(void);
 /* Forget the fd -> instance cache entries of ep. */
 void ep_cache_forget(struct ep_inst *ep);
 

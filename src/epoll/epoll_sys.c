@@ -145,12 +145,21 @@ know_self(struct ep_inst *ep, struct lx_guest *g, int gfd)
 }
 
 /*
- * On an epoll fd's number: fstat(2), which the stand-in pipe would
- * answer as a FIFO (src/translate/object_stat.c answers as Linux).
- * newfstatat and statx stop anyway.
+ * On an epoll fd's number: the calls the stand-in pipe would answer
+ * unlike Linux (epoll_fdcalls.c), and fstat(2), which it would answer as
+ * a FIFO (src/translate/object_stat.c answers as Linux).  newfstatat and
+ * statx stop anyway.
  */
 static const struct lx_fd_trap ep_fd_traps[] = {
-	{ LX_NR_fstat, 0, 0 },
+	{ LX_NR_fstat, 0, 0 }, { LX_NR_fstatfs, 0, 0 }, { LX_NR_read, 0, 0 }, { LX_NR_readv, 0, 0 },
+	{ LX_NR_write, 0, 0 }, { LX_NR_writev, 0, 0 },
+	{ LX_NR_preadv2, 0, 0 }, { LX_NR_pwritev2, 0, 0 },
+	{ LX_NR_lseek, 0, 0 }, { LX_NR_ioctl, 0, 0 }, { LX_NR_fcntl, 0, 0 },
+	{ LX_NR_fchmod, 0, 0 }, { LX_NR_fchown, 0, 0 },
+	{ LX_NR_fallocate, 0, 0 }, { LX_NR_fadvise64, 0, 0 },
+	{ LX_NR_splice, 0, 0 }, { LX_NR_splice, 2, 0 }, { LX_NR_tee, 0, 0 },
+	{ LX_NR_tee, 1, 0 }, { LX_NR_sendfile, 0, 0 },
+	{ LX_NR_sendfile, 1, 0 }, { LX_NR_vmsplice, 0, 0 },
 };
 
 static bool
@@ -164,7 +173,7 @@ ep_fd_wanted(int pid, int fd, uint64_t dev, uint64_t ino)
 static struct lx_fdset ep_fd_rules = {
 	.name = "epoll-fd",
 	.traps = ep_fd_traps,
-	.ntraps = 1,
+	.ntraps = (int)(sizeof(ep_fd_traps) / sizeof(ep_fd_traps[0])),
 	.wants = ep_fd_wanted,
 };
 
@@ -696,4 +705,5 @@ ep_sys_init(void)
 {
 	lx_hooks_register(&life_hooks);
 	lx_fdset_register(&ep_fd_rules, LX_FAM_EPOLL);
+	ep_fdcalls_init();
 }

@@ -188,15 +188,40 @@ host_stat_fd(int fd, uint32_t want, int sync, struct host_stat *hs)
 	return 0;
 }
 
-int
-host_anon_inode_stat(uint32_t want, int sync, struct host_stat *hs)
+/* Kept open: one fd, and the inode's times never move. */
+static int
+anon_inode_fd(void)
 {
 	static int anon = -1;
 
-	/* Kept open: one fd, and the inode's times never move. */
 	if (anon < 0 && (anon = (int)syscall(SYS_eventfd2, 0, O_CLOEXEC)) < 0)
 		return -errno;
-	return host_stat_fd(anon, want, sync, hs);
+	return anon;
+}
+
+int
+host_anon_inode_stat(uint32_t want, int sync, struct host_stat *hs)
+{
+	int fd = anon_inode_fd();
+
+	return fd < 0 ? fd : host_stat_fd(fd, want, sync, hs);
+}
+
+int
+host_anon_inode_statfs(struct lx_statfs *out)
+{
+	struct statfs sf;
+	int fd = anon_inode_fd();
+
+	if (fd < 0)
+		return fd;
+	if (fstatfs(fd, &sf) < 0)
+		return -errno;
+	/* a Linux host's struct statfs is the Linux ABI's */
+	memset(out, 0, sizeof(*out));
+	memcpy(out, &sf, sizeof(*out) < sizeof(sf) ? sizeof(*out) :
+	    sizeof(sf));
+	return 0;
 }
 
 size_t

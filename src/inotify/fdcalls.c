@@ -37,6 +37,7 @@
 #include "inotify/inotify_int.h"
 #include "lxrun/dispatch.h"
 #include "lxrun/linux_abi.h"
+#include "lxrun/object.h"
 #include "lxrun/sysent.h"
 
 #define LX_FIOCLEX		0x5451
@@ -325,6 +326,8 @@ lseek_hook(struct lx_call *c, struct lx_guest *g)
 {
 	if (ino_inst_of(g, (int)c->arg[0]) == NULL)
 		return lx_native();
+	if ((uint32_t)c->arg[2] > LX_SEEK_HOLE)
+		return lx_return(-LX_EINVAL);	/* ksys_lseek's check */
 	return lx_return(0);	/* noop_llseek: the position, always 0 */
 }
 
@@ -344,51 +347,17 @@ fallocate_hook(struct lx_call *c, struct lx_guest *g)
 	return lx_return(-LX_EBADF);
 }
 
-#define LX_SPLICE_F_ALL 0xf
+static bool
+is_inotify(struct lx_guest *g, int fd)
+{
+	return ino_inst_of(g, fd) != NULL;
+}
 
-/*
- * splice(in, .., out, ..), tee(in, out), sendfile(out, in): Linux checks
- * both fds exist, that in is readable and out writable (EBADF), and then
- * finds no splice method on the inotify file (EINVAL).
- */
+/* splice, tee, sendfile: inotify's file is read-only. */
 static struct lx_action
 splice_hook(struct lx_call *c, struct lx_guest *g)
 {
-	int in, out;
-	bool in_ino, out_ino;
-	struct lx_fd_ident a, b;
-
-	switch (c->nr) {
-	case LX_NR_splice:
-		in = (int)c->arg[0], out = (int)c->arg[2];
-		if (c->arg[4] == 0)
-			return lx_native();
-		if (c->arg[5] & ~(uint64_t)LX_SPLICE_F_ALL)
-			return lx_native();
-		break;
-	case LX_NR_tee:
-		in = (int)c->arg[0], out = (int)c->arg[1];
-		if ((c->arg[3] & ~(uint64_t)LX_SPLICE_F_ALL) || c->arg[2] == 0)
-			return lx_native();
-		break;
-	default:	/* sendfile */
-		out = (int)c->arg[0], in = (int)c->arg[1];
-		break;
-	}
-	in_ino = ino_inst_of(g, in) != NULL;
-	out_ino = ino_inst_of(g, out) != NULL;
-	if (!in_ino && !out_ino)
-		return lx_native();
-	if (lx_guest_fd_ident(g, in, &a) < 0 ||
-	    lx_guest_fd_ident(g, out, &b) < 0)
-		return lx_native();	/* EBADF, the kernel's own */
-	if (!in_ino && (a.flags & LX_O_ACCMODE) == LX_O_WRONLY)
-		return lx_return(-LX_EBADF);
-	if (c->nr == LX_NR_sendfile && in_ino && c->arg[2] != 0)
-		return lx_return(-LX_ESPIPE);
-	if (out_ino || (b.flags & LX_O_ACCMODE) == LX_O_RDONLY)
-		return lx_return(-LX_EBADF);
-	return lx_return(-LX_EINVAL);
+	return lx_object_splice_answer(c, g, is_inotify, false);
 }
 
 __attribute__((constructor)) static void

@@ -74,7 +74,7 @@ static const struct lx_fd_trap ino_traps[] = {
 	{ LX_NR_setsockopt, 0 }, { LX_NR_splice, 0 }, { LX_NR_splice, 2 },
 	{ LX_NR_tee, 0 }, { LX_NR_tee, 1 }, { LX_NR_sendfile, 0 },
 	{ LX_NR_sendfile, 1 }, { LX_NR_fchmod, 0 }, { LX_NR_fchown, 0 },
-	{ LX_NR_fallocate, 0 }, { LX_NR_fstat, 0 },
+	{ LX_NR_fallocate, 0 }, { LX_NR_fstat, 0 }, { LX_NR_fstatfs, 0 },
 };
 
 /*

@@ -72,8 +72,26 @@ object_fstat(struct lx_call *c, struct lx_guest *g)
 	return lx_return(0);
 }
 
+/* fstatfs(2) of such a number: anon_inodefs, not pipefs or sockfs. */
+static struct lx_action
+object_fstatfs(struct lx_call *c, struct lx_guest *g)
+{
+	struct lx_statfs sf;
+	struct stat st;
+
+	if (lx_object_count() == 0 ||
+	    lx_guest_fd_stat(g, (int)c->arg[0], &st) < 0 ||
+	    !anon_object((uint64_t)st.st_dev, (uint64_t)st.st_ino) ||
+	    host_anon_inode_statfs(&sf) < 0)
+		return lx_native();
+	if (lx_guest_write(g, c->arg[1], &sf, sizeof(sf)) < 0)
+		return lx_return(-LX_EFAULT);
+	return lx_return(0);
+}
+
 __attribute__((constructor)) static void
 object_stat_init(void)
 {
 	lx_hook_add(LX_NR_fstat, LX_FAM_NONE, object_fstat);
+	lx_hook_add(LX_NR_fstatfs, LX_FAM_NONE, object_fstatfs);
 }

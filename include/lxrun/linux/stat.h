@@ -11,6 +11,18 @@
 #include "lxrun/linux/fcntl.h"
 
 /* arch/x86/include/uapi/asm/stat.h, x86-64: 144 bytes. */
+/* struct statfs (x86-64: 120 bytes). */
+struct lx_statfs {
+	int64_t f_type;
+	int64_t f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen;
+	int64_t f_frsize;
+	int64_t f_flags;
+	int64_t f_spare[4];
+};
+
 struct lx_stat {
 	uint64_t st_dev;		/* new_encode_dev(): 32-bit encoding */
 	uint64_t st_ino;
