@@ -123,6 +123,22 @@ lx_native_then(lx_exit_fn *on_exit)
 	return a;
 }
 
+/*
+ * The call runs as the guest made it, but rewritten into itself: at its
+ * exit stop on_exit may inject (install rules on an fd it gave), which a
+ * plain native exit cannot.
+ */
+static inline struct lx_action
+lx_same_call_then(const struct lx_call *c, lx_exit_fn *on_exit)
+{
+	struct lx_action a = { .kind = LX_REWRITE, .on_exit = on_exit };
+
+	a.rewrite.nr = c->nr;
+	for (int i = 0; i < LX_NARGS; i++)
+		a.rewrite.arg[i] = c->arg[i];
+	return a;
+}
+
 static inline struct lx_action
 lx_park(int fd, short events, uint64_t sigmask, uint64_t sigsetsize)
 {

@@ -69,16 +69,6 @@ may_access(struct lx_guest *g, int opath, int mode)
 
 /* ---- new fds ---- */
 
-static struct lx_action
-same_call_then(struct lx_call *c, lx_exit_fn *fn)
-{
-	struct lx_action a = { .kind = LX_REWRITE, .on_exit = fn };
-
-	a.rewrite.nr = c->nr;
-	memcpy(a.rewrite.arg, c->arg, sizeof(a.rewrite.arg));
-	return a;
-}
-
 /* A reopen (of /proc/PID/fd/N, say): the facility gives it its rules. */
 static long
 new_fd_exit(struct lx_call *c, struct lx_guest *g, long ret)
@@ -155,7 +145,7 @@ memfd_open(struct lx_call *c, struct lx_guest *g)
 	}
 	if (memfd_nrules == 0 || lx_opt.trap_all)
 		return lx_native();
-	return same_call_then(c, new_fd_exit);
+	return lx_same_call_then(c, new_fd_exit);
 }
 
 /* ---- by path ---- */

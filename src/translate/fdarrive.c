@@ -49,16 +49,6 @@ lx_fdtrack_follow_arrivals(struct lx_guest *g)
 			lx_procset_add_pid(g, pids[i], &arrive_set);
 }
 
-static struct lx_action
-same_call_then(struct lx_call *c, lx_exit_fn *fn)
-{
-	struct lx_action a = { .kind = LX_REWRITE, .on_exit = fn };
-
-	a.rewrite.nr = c->nr;
-	memcpy(a.rewrite.arg, c->arg, sizeof(a.rewrite.arg));
-	return a;
-}
-
 /* The SCM_RIGHTS fds in one received message's control data. */
 static void
 arrived_cmsgs(struct lx_guest *g, uint64_t hdr_addr)
@@ -146,7 +136,7 @@ recvmsg_hook(struct lx_call *c, struct lx_guest *g)
 	if (!following || number_has_sets(g, (int)c->arg[0]) ||
 	    !may_carry_fds(g, c->arg[1]))
 		return lx_native();
-	return same_call_then(c, recvmsg_exit);
+	return lx_same_call_then(c, recvmsg_exit);
 }
 
 static struct lx_action
@@ -160,7 +150,7 @@ recvmmsg_hook(struct lx_call *c, struct lx_guest *g)
 	for (uint64_t i = 0; i < n && !any; i++)
 		any = may_carry_fds(g, c->arg[1] + i *
 		    sizeof(struct lx_mmsghdr));
-	return any ? same_call_then(c, recvmmsg_exit) : lx_native();
+	return any ? lx_same_call_then(c, recvmmsg_exit) : lx_native();
 }
 
 /* pidfd_getfd and open_by_handle_at: the new fd gets its sets. */
@@ -170,7 +160,7 @@ getfd_hook(struct lx_call *c, struct lx_guest *g)
 	(void)g;
 	if (!following)
 		return lx_native();
-	return same_call_then(c, new_fd_exit);
+	return lx_same_call_then(c, new_fd_exit);
 }
 
 void
