@@ -128,16 +128,32 @@ run_exit_chain(struct lx_call *c, struct lx_guest *g, long ret)
 	return ret;
 }
 
+/* A rewrite of the call into itself (lx_same_call_then): an observer. */
+static bool
+same_call(const struct lx_call *c, const struct lx_action *a)
+{
+	if (a->kind != LX_REWRITE || a->rewrite.nr != c->nr)
+		return false;
+	for (int i = 0; i < LX_NARGS; i++)
+		if (a->rewrite.arg[i] != c->arg[i])
+			return false;
+	return true;
+}
+
 /*
- * Hooks of several families may want the same call (dup2 of an fd that
- * matters to memfd and to epoll): the first that answers or rewrites the
- * call wins; those that only observe it (native, with an exit function)
- * all get their exit function run.
+ * Hooks of several families may want the same call (an open of
+ * /proc/self/fd/N that inotify must see and memfd may refuse): those that
+ * only observe it (native with an exit function, or rewritten into
+ * itself so that the exit may inject) all get their exit function run,
+ * at an exit stop that may inject if any of them asked for one.  The
+ * first that answers or rewrites the call into another wins; the
+ * observers asked before it see its answer as the call's result.
  */
 static struct lx_action
 ask_hooks(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 {
 	struct lx_exit_chain *ch = &c->exit_chain;
+	bool inject = false;
 	struct lx_action a;
 
 	ch->n = 0;
@@ -146,19 +162,25 @@ ask_hooks(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 			continue;
 		c->handler = hooks[i].fn;
 		a = hooks[i].fn(c, g);
-		if (a.kind != LX_NATIVE) {
+		if (a.kind != LX_NATIVE && !same_call(c, &a)) {
 			*served = LX_SERVED_EMULATED;
+			if (a.kind == LX_RETURN && ch->n > 0)
+				a.value = run_exit_chain(c, g, a.value);
 			return a;
 		}
+		inject |= a.kind == LX_REWRITE;
 		if (a.on_exit != NULL && ch->n < 4)
 			ch->fn[ch->n++] = a.on_exit;
 	}
-	if (ch->n == 0) {
+	if (ch->n == 0 && !inject) {
 		*served = LX_SERVED_NATIVE;
 		return lx_native();
 	}
 	*served = LX_SERVED_EMULATED;
-	return lx_native_then(ch->n == 1 ? ch->fn[0] : run_exit_chain);
+	a = inject ? lx_same_call_then(c, NULL) : lx_native();
+	a.on_exit = ch->n == 0 ? NULL : ch->n == 1 ? ch->fn[0] :
+	    run_exit_chain;
+	return a;
 }
 
 struct lx_action

@@ -11,99 +11,30 @@
  * every queued event, EAGAIN, write (EBADF).
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/inotify.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-static char dir[64];
+#include "fdtrack_common.h"
+
 /* Shared with the children (clone without CLONE_VM, fork). */
 static int *nfiles, ifd;
 
-static void
-say(const char *who, const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: %s: -1 %s\n", who, what, strerrorname_np(errno));
-	else
-		printf("%s: %s: %ld\n", who, what, r);
-}
-
-/* Queue n IN_CREATE events (files f1, f2, ... in order). */
-static void
-fill(int n)
-{
-	char path[128];
-	int fd;
-
-	while (n-- > 0) {
-		snprintf(path, sizeof(path), "%s/f%d", dir, ++*nfiles);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
-			perror(path);
-			exit(2);
-		}
-		close(fd);
-	}
-}
-
-static void
-probe(int fd, const char *who)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	int avail = -1, fl, nev = 0;
-	ssize_t n;
-
-	if (fd < 0) {
-		printf("%s: no fd\n", who);
-		return;
-	}
-	say(who, "FIONREAD", ioctl(fd, FIONREAD, &avail) < 0 ? -1 : avail);
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0)
-		say(who, "F_GETFL", fl);
-	else
-		printf("%s: F_GETFL: accmode %s nonblock %d\n", who,
-		    (fl & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : "other",
-		    (fl & O_NONBLOCK) != 0);
-	say(who, "F_GETFD", fcntl(fd, F_GETFD));
-	say(who, "read 8 bytes", read(fd, buf, 8));
-	n = read(fd, buf, sizeof(buf));
-	say(who, "read 4096 bytes", n);
-	for (char *p = buf; n > 0 && p < buf + n; nev++) {
-		struct inotify_event *e = (struct inotify_event *)(void *)p;
-		ssize_t left = buf + n - p - (ssize_t)sizeof(*e);
-
-		/* Never trust a record past the bytes read (lxrun bugs). */
-		if (left < 0 || left < (ssize_t)e->len || (e->len > 0 &&
-		    strnlen(e->name, e->len) == e->len)) {
-			printf("%s:   malformed event\n", who);
-			break;
-		}
-		printf("%s:   event %s%s%s\n", who,
-		    e->mask == IN_CREATE ? "CREATE" : "other",
-		    e->len > 0 ? " " : "", e->len > 0 ? e->name : "");
-		p += sizeof(*e) + e->len;
-	}
-	printf("%s: events in one read: %d\n", who, nev);
-	say(who, "read when empty", read(fd, buf, sizeof(buf)));
-	say(who, "write", write(fd, "x", 1));
-}
-
+/* Queue 3 more IN_CREATE events (files fN, numbered on), then probe fd. */
 static void
 check(int fd, const char *who)
 {
-	fill(3);
-	probe(fd, who);
+	char name[16];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "f%d", ++*nfiles);
+		mkfile(name);
+	}
+	if (fd < 0)
+		printf("%s: no fd\n", who);
+	else
+		probe_inotify_fd_flags(fd, who);
 }
 
 static void *
@@ -125,49 +56,47 @@ clone_files(void)
 	    0);
 }
 
-static int
-status(pid_t p)
+/* In a clone child: pass fd number d to the parent over pipe pp, exit. */
+static __attribute__((noreturn)) void
+pass_up(int pp[2], int d)
 {
-	int st;
-
-	if (waitpid(p, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	fflush(stdout);
+	if (write(pp[1], &d, sizeof(d)) != sizeof(d))
+		_exit(1);
+	_exit(0);
 }
 
-/* The child sends an fd number over pipe pp, probes it, and exits. */
+/* In the parent: say child p's status as WHAT, get what it passed up. */
+static int
+passed(int pp[2], pid_t p, const char *what)
+{
+	int d;
+
+	say("parent", what, child_status(p));
+	if (read(pp[0], &d, sizeof(d)) != sizeof(d))
+		exit(2);
+	return d;
+}
+
+/* Three clone children, each passing an fd number up over pipe pp. */
 static void
 shared_table(int pp[2])
 {
-	int d = -1;
+	int d;
 	pid_t p;
 
 	if ((p = clone_files()) == 0) {
 		d = dup(ifd);
 		check(d, "clone(CLONE_FILES) child's dup");
-		fflush(stdout);
-		if (write(pp[1], &d, sizeof(d)) != sizeof(d))
-			_exit(1);
-		_exit(0);
+		pass_up(pp, d);
 	}
-	say("parent", "clone child status", status(p));
-	if (read(pp[0], &d, sizeof(d)) != sizeof(d))
-		exit(2);
+	d = passed(pp, p, "clone child status");
 	check(d, "parent, dup made by the clone child");
 	close(d);
 
-	if ((p = clone_files()) == 0) {
-		d = inotify_init1(IN_NONBLOCK);
-		if (d < 0 || inotify_add_watch(d, dir, IN_CREATE) < 0)
-			_exit(1);
-		fflush(stdout);
-		if (write(pp[1], &d, sizeof(d)) != sizeof(d))
-			_exit(1);
-		_exit(0);
-	}
-	say("parent", "clone child status", status(p));
-	if (read(pp[0], &d, sizeof(d)) != sizeof(d))
-		exit(2);
+	if ((p = clone_files()) == 0)
+		pass_up(pp, new_inotify());
+	d = passed(pp, p, "clone child status");
 	check(d, "parent, inotify made by the clone child");
 	/* ifd's queue keeps those 3 events: the next read shows them. */
 	close(d);
@@ -177,14 +106,9 @@ shared_table(int pp[2])
 			_exit(1);
 		d = dup(ifd);
 		check(d, "unshared clone child's dup");
-		fflush(stdout);
-		if (write(pp[1], &d, sizeof(d)) != sizeof(d))
-			_exit(1);
-		_exit(0);
+		pass_up(pp, d);
 	}
-	say("parent", "unshared clone child status", status(p));
-	if (read(pp[0], &d, sizeof(d)) != sizeof(d))
-		exit(2);
+	d = passed(pp, p, "unshared clone child status");
 	say("parent", "F_GETFD of the unshared child's dup", fcntl(d,
 	    F_GETFD));
 }
@@ -197,18 +121,14 @@ main(void)
 	pid_t p;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	strcpy(dir, "/tmp/fdtrack_copies.XXXXXX");
+	make_dir("copies");
 	nfiles = mmap(NULL, sizeof(*nfiles), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (nfiles == MAP_FAILED || mkdtemp(dir) == NULL || pipe(pp) < 0) {
+	if (nfiles == MAP_FAILED || pipe(pp) < 0) {
 		perror("setup");
 		return 2;
 	}
-	if ((ifd = inotify_init1(IN_NONBLOCK)) < 0 ||
-	    inotify_add_watch(ifd, dir, IN_CREATE) < 0) {
-		perror("inotify");
-		return 2;
-	}
+	ifd = new_inotify();
 	check(ifd, "original");
 	d = dup(ifd);
 	check(d, "dup");
@@ -251,7 +171,7 @@ main(void)
 		check(d, "forked child's dup after unshare");
 		_exit(0);
 	}
-	say("parent", "forked child status", status(p));
+	say("parent", "forked child status", child_status(p));
 
 	/* The original closed: a copy holds the instance alone. */
 	d = fcntl(ifd, F_DUPFD, 150);
@@ -259,11 +179,11 @@ main(void)
 	check(d, "last copy");
 	close(d);
 	for (int i = 1; i <= *nfiles; i++) {
-		char path[128];
+		char name[16];
 
-		snprintf(path, sizeof(path), "%s/f%d", dir, i);
-		unlink(path);
+		snprintf(name, sizeof(name), "f%d", i);
+		rmfile(name);
 	}
-	rmdir(dir);
+	remove_dir("");
 	return 0;
 }

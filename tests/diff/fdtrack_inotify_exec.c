@@ -12,87 +12,22 @@
  * /proc/self/fd/N of an inotify fd (Linux: ENXIO for every access mode).
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/inotify.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "fdtrack_common.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-static const char *dir;
-static char dirbuf[64];
-
-static void
-say(const char *who, const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: %s: -1 %s\n", who, what, strerrorname_np(errno));
-	else
-		printf("%s: %s: %ld\n", who, what, r);
-}
-
 /* Queue n IN_CREATE events for files PREFIX1, PREFIX2, ... */
 static void
 fill(const char *prefix, int n)
 {
-	char path[128];
-	int fd;
+	char name[16];
 
 	for (int i = 1; i <= n; i++) {
-		snprintf(path, sizeof(path), "%s/%s%d", dir, prefix, i);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
-			perror(path);
-			exit(2);
-		}
-		close(fd);
+		snprintf(name, sizeof(name), "%s%d", prefix, i);
+		mkfile(name);
 	}
-}
-
-static void
-probe(int fd, const char *who)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	int avail = -1, fl, nev = 0;
-	ssize_t n;
-
-	say(who, "FIONREAD", ioctl(fd, FIONREAD, &avail) < 0 ? -1 : avail);
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0)
-		say(who, "F_GETFL", fl);
-	else
-		printf("%s: F_GETFL: accmode %s nonblock %d\n", who,
-		    (fl & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : "other",
-		    (fl & O_NONBLOCK) != 0);
-	say(who, "F_GETFD", fcntl(fd, F_GETFD));
-	say(who, "read 8 bytes", read(fd, buf, 8));
-	n = read(fd, buf, sizeof(buf));
-	say(who, "read 4096 bytes", n);
-	for (char *p = buf; n > 0 && p < buf + n; nev++) {
-		struct inotify_event *e = (struct inotify_event *)(void *)p;
-		ssize_t left = buf + n - p - (ssize_t)sizeof(*e);
-
-		/* Never trust a record past the bytes read (lxrun bugs). */
-		if (left < 0 || left < (ssize_t)e->len || (e->len > 0 &&
-		    strnlen(e->name, e->len) == e->len)) {
-			printf("%s:   malformed event\n", who);
-			break;
-		}
-		printf("%s:   event %s%s%s\n", who,
-		    e->mask == IN_CREATE ? "CREATE" : "other",
-		    e->len > 0 ? " " : "", e->len > 0 ? e->name : "");
-		p += sizeof(*e) + e->len;
-	}
-	printf("%s: events in one read: %d\n", who, nev);
-	say(who, "read when empty", read(fd, buf, sizeof(buf)));
-	say(who, "write", write(fd, "x", 1));
 }
 
 static void
@@ -122,15 +57,15 @@ after_exec(int argc, char **argv)
 {
 	int kept = atoi(argv[3]), dupfd = atoi(argv[4]), reset = atoi(argv[5]);
 
-	dir = argv[2];
+	snprintf(dir, sizeof(dir), "%s", argv[2]);
 	for (int i = 6; i < argc; i++)
 		say("exec'ed", "F_GETFD of a close-on-exec fd",
 		    fcntl(atoi(argv[i]), F_GETFD));
-	probe(kept, "exec'ed, kept fd");
+	probe_inotify_fd_flags(kept, "exec'ed, kept fd");
 	fill("e", 2);
-	probe(dupfd, "exec'ed, F_DUPFD copy");
+	probe_inotify_fd_flags(dupfd, "exec'ed, F_DUPFD copy");
 	fill("g", 3);
-	probe(reset, "exec'ed, copy with FD_CLOEXEC cleared");
+	probe_inotify_fd_flags(reset, "exec'ed, copy with FD_CLOEXEC cleared");
 	reopen(kept, "exec'ed");
 	fill("h", 1);
 	return 0;
@@ -140,22 +75,15 @@ int
 main(int argc, char **argv)
 {
 	char a[6][16];
-	int ifd, gone, gone2, gone3, dupfd, reset, st;
+	int ifd, gone, gone2, gone3, dupfd, reset;
 	pid_t p;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 6 && strcmp(argv[1], "child") == 0)
 		return after_exec(argc, argv);
-	strcpy(dirbuf, "/tmp/fdtrack_exec.XXXXXX");
-	if ((dir = mkdtemp(dirbuf)) == NULL)
-		return 2;
-	if ((ifd = inotify_init1(IN_NONBLOCK)) < 0 ||
-	    inotify_add_watch(ifd, dir, IN_CREATE) < 0 ||
-	    (gone = inotify_init1(IN_NONBLOCK)) < 0 ||
-	    inotify_add_watch(gone, dir, IN_CREATE) < 0) {
-		perror("inotify");
-		return 2;
-	}
+	make_dir("exec");
+	ifd = new_inotify();
+	gone = new_inotify();
 	say("parent", "close_range one fd CLOEXEC",
 	    syscall(SYS_close_range, gone, gone, CLOSE_RANGE_CLOEXEC));
 	say("parent", "F_GETFD after close_range", fcntl(gone, F_GETFD));
@@ -186,20 +114,11 @@ main(int argc, char **argv)
 		perror("execl");
 		_exit(127);
 	}
-	if (waitpid(p, &st, 0) < 0)
-		return 2;
-	say("parent", "exec'ed child status", WIFEXITED(st) ?
-	    WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	say("parent", "exec'ed child status", child_status(p));
 	/* The exec'ed child read the shared queue; its last event is left. */
-	probe(ifd, "parent after the child");
+	probe_inotify_fd_flags(ifd, "parent after the child");
 	/* The close-on-exec instance saw every event and was never read. */
-	probe(gone, "parent, second instance");
-	for (const char *n = "a1\0a2\0a3\0e1\0e2\0g1\0g2\0g3\0h1\0"; *n; n += 3) {
-		char path[128];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, n);
-		unlink(path);
-	}
-	rmdir(dir);
+	probe_inotify_fd_flags(gone, "parent, second instance");
+	remove_dir("a1\0a2\0a3\0e1\0e2\0g1\0g2\0g3\0h1\0");
 	return 0;
 }

@@ -10,44 +10,15 @@
  * as a socket and a pipe (write, read, FIONREAD, F_GETFL, getsockname).
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/inotify.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-static char dir[64];
+#include "fdtrack_common.h"
 
-static void
-say(const char *who, const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: %s: -1 %s\n", who, what, strerrorname_np(errno));
-	else
-		printf("%s: %s: %ld\n", who, what, r);
-}
-
-static void
-mkfile(const char *name)
-{
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
-		perror(path);
-		exit(2);
-	}
-	close(fd);
-}
-
-/* The generic checks: FIONREAD, F_GETFL, read 8, read 4096, write. */
+/*
+ * The generic checks: FIONREAD, F_GETFL, read 8, read 4096, write (not
+ * probe_inotify(): the fd may be a socket or a pipe, whose bytes are no
+ * inotify records).
+ */
 static void
 probe(int fd, const char *who)
 {
@@ -80,28 +51,6 @@ probe(int fd, const char *who)
 	say(who, "getsockname", getsockname(fd, (struct sockaddr *)&ss, &sl));
 }
 
-static void
-send_fds(int s, const int *fds, int n)
-{
-	char cbuf[CMSG_SPACE(2 * sizeof(int))] __attribute__((aligned(8)));
-	struct iovec iov = { "F", 1 };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *cm;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
-	if (sendmsg(s, &mh, 0) != 1)
-		exit(2);
-}
-
 /* Receive one fd, with room for one only; print the flags. */
 static int
 recv_one(const char *who, int s, int flags)
@@ -131,7 +80,7 @@ recv_one(const char *who, int s, int flags)
 
 /* C: gets the fd from B with room for one of two, then execs itself. */
 static void
-proc_c(const char *prog, int s)
+proc_c(int s)
 {
 	char num[16];
 	int fd = recv_one("C", s, 0);
@@ -140,15 +89,16 @@ proc_c(const char *prog, int s)
 	mkfile("c1");
 	fflush(stdout);
 	snprintf(num, sizeof(num), "%d", fd);
-	execl(prog, prog, "exec", num, dir, (char *)NULL);
+	execl("/proc/self/exe", "/proc/self/exe", "exec", num, dir,
+	    (char *)NULL);
 	_exit(127);
 }
 
 /* B: peeks, receives, relays two copies to C in one message. */
 static void
-proc_b(const char *prog, int from_a, int to_a)
+proc_b(int from_a, int to_a)
 {
-	int sv[2], fd, pk, two[2], st;
+	int sv[2], fd, pk, two[2];
 	pid_t p;
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
@@ -156,7 +106,7 @@ proc_b(const char *prog, int from_a, int to_a)
 	fflush(stdout);
 	if ((p = fork()) == 0) {
 		close(sv[0]);
-		proc_c(prog, sv[1]);
+		proc_c(sv[1]);
 	}
 	close(sv[1]);
 	pk = recv_one("B", from_a, MSG_PEEK);
@@ -170,11 +120,8 @@ proc_b(const char *prog, int from_a, int to_a)
 	mkfile("b2");
 	send_fds(sv[0], two, 2);
 	close(fd);
-	waitpid(p, &st, 0);
-	say("B", "C's status", WIFEXITED(st) ? WEXITSTATUS(st) : 128 +
-	    WTERMSIG(st));
-	if (write(to_a, "k", 1) != 1)
-		exit(4);
+	say("B", "C's status", child_status(p));
+	ack(to_a);
 }
 
 /* Numbers that held an inotify fd and a sealed memfd, reused. */
@@ -183,9 +130,8 @@ reused_numbers(void)
 {
 	int ifd, mfd, sv[2], pp[2];
 
-	if ((ifd = inotify_init1(IN_NONBLOCK)) < 0 ||
-	    inotify_add_watch(ifd, dir, IN_CREATE) < 0 ||
-	    (mfd = memfd_create("m", MFD_ALLOW_SEALING)) < 0 ||
+	ifd = new_inotify();
+	if ((mfd = memfd_create("m", MFD_ALLOW_SEALING)) < 0 ||
 	    fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE) < 0)
 		exit(2);
 	mkfile("r1");
@@ -214,8 +160,7 @@ reused_numbers(void)
 int
 main(int argc, char **argv)
 {
-	int sv[2], ap[2], ifd, st;
-	char c;
+	int s, ackfd, ifd;
 	pid_t p;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -225,37 +170,16 @@ main(int argc, char **argv)
 		probe(atoi(argv[2]), "C after exec");
 		return 0;
 	}
-	strcpy(dir, "/tmp/fdtrack_relay.XXXXXX");
-	if (mkdtemp(dir) == NULL || socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) <
-	    0 || pipe(ap) < 0)
-		return 2;
-	if ((p = fork()) == 0) {
-		close(sv[0]);
-		close(ap[0]);
-		proc_b("/proc/self/exe", sv[1], ap[1]);
-		_exit(0);
-	}
-	close(sv[1]);
-	close(ap[1]);
-	if ((ifd = inotify_init1(IN_NONBLOCK)) < 0 ||
-	    inotify_add_watch(ifd, dir, IN_CREATE) < 0)
-		return 2;
+	make_dir("relay");
+	p = fork_peer(proc_b, &s, &ackfd);
+	ifd = new_inotify();
 	mkfile("a1");
 	mkfile("a2");
-	send_fds(sv[0], &ifd, 1);
+	send_fd(s, ifd);
 	close(ifd);
-	if (read(ap[0], &c, 1) != 1)
-		printf("A: no ack\n");
-	waitpid(p, &st, 0);
-	say("A", "B's status", WIFEXITED(st) ? WEXITSTATUS(st) : 128 +
-	    WTERMSIG(st));
+	wait_ack(ackfd, "A");
+	say("A", "B's status", child_status(p));
 	reused_numbers();
-	for (const char *n = "a1\0a2\0b1\0b2\0c1\0c2\0r1\0"; *n; n += 3) {
-		char path[128];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, n);
-		unlink(path);
-	}
-	rmdir(dir);
+	remove_dir("a1\0a2\0b1\0b2\0c1\0c2\0r1\0");
 	return 0;
 }

@@ -13,75 +13,23 @@
  * close_write comes only with the watcher's own close.
  */
 #define _GNU_SOURCE
-#include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 
+#include "fdtrack_common.h"
 #include "inotify_common.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-
-static char dir[64], file[96];
+static char file[96];
 static int ifd, to_child[2], to_parent[2];
-
-static void
-say(const char *who, const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: %s: -1 %s\n", who, what, strerrorname_np(errno));
-	else
-		printf("%s: %s: %ld\n", who, what, r);
-}
-
-static void
-send_fd(int s, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8)));
-	struct iovec iov = { "F", 1 };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *cm;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(s, &mh, 0) != 1) {
-		perror("sendmsg");
-		exit(2);
-	}
-}
 
 static int
 recv_fd(int s)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] __attribute__((aligned(8)));
-	char c;
-	struct iovec iov = { &c, 1 };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *cm;
 	int fd;
 
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	if (recvmsg(s, &mh, 0) != 1 || (cm = CMSG_FIRSTHDR(&mh)) == NULL) {
+	if (recv_fds(s, &fd, 1, 0, 0) != 1 || fd < 0) {
 		printf("child: no fd\n");
 		exit(3);
 	}
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd;
 }
 
@@ -132,7 +80,7 @@ child_writes(int fd, int interleaved)
 static void
 scm_round(int s, pid_t p, int interleaved, int flags)
 {
-	int fd, st;
+	int fd;
 
 	if ((fd = open(file, O_WRONLY | flags)) < 0)
 		exit(2);
@@ -146,9 +94,7 @@ scm_round(int s, pid_t p, int interleaved, int flags)
 			drain(ifd, "events so far");
 			put(to_child[1], 0);
 		}
-	waitpid(p, &st, 0);
-	say("parent", "child status", WIFEXITED(st) ? WEXITSTATUS(st) : 128 +
-	    WTERMSIG(st));
+	say("parent", "child status", child_status(p));
 	drain(ifd, interleaved ? "events at the end" :
 	    "events after the child's three writes");
 }
@@ -173,15 +119,12 @@ scm_child(int sv[2], int interleaved)
 static void
 getfd_round(void)
 {
-	int fd, tfd, st;
+	int fd;
 	pid_t p;
 
 	fflush(stdout);
 	if ((p = fork()) == 0) {
-		int pfd = (int)syscall(SYS_pidfd_open, getppid(), 0);
-
-		tfd = get(to_child[0]);
-		fd = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, tfd, 0);
+		fd = take_fd(getppid(), get(to_child[0]));
 		say("child", "pidfd_getfd", fd < 0 ? -1 : 0);
 		if (fd < 0)
 			_exit(1);
@@ -192,9 +135,7 @@ getfd_round(void)
 	if ((fd = open(file, O_WRONLY | O_APPEND)) < 0)
 		exit(2);
 	put(to_child[1], fd);
-	waitpid(p, &st, 0);
-	say("parent", "child status", WIFEXITED(st) ? WEXITSTATUS(st) : 128 +
-	    WTERMSIG(st));
+	say("parent", "child status", child_status(p));
 	drain(ifd, "events while the parent still holds the fd");
 	close(fd);
 	drain(ifd, "events after the parent's close");
@@ -207,15 +148,13 @@ main(void)
 	pid_t p1, p2;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	strcpy(dir, "/tmp/fdtrack_watched.XXXXXX");
-	if (mkdtemp(dir) == NULL || socketpair(AF_UNIX, SOCK_DGRAM, 0, sv1) <
-	    0 || socketpair(AF_UNIX, SOCK_DGRAM, 0, sv2) < 0 ||
+	make_dir("watched");
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv1) < 0 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv2) < 0 ||
 	    pipe(to_child) < 0 || pipe(to_parent) < 0)
 		return 2;
+	mkfile("f");
 	snprintf(file, sizeof(file), "%s/f", dir);
-	if ((fd = open(file, O_WRONLY | O_CREAT, 0644)) < 0)
-		return 2;
-	close(fd);
 	/* Both receivers exist before the inotify instance does. */
 	p1 = scm_child(sv1, 0);
 	p2 = scm_child(sv2, 1);
@@ -231,15 +170,11 @@ main(void)
 	printf("write, pwrite, writev, ftruncate, each read before the next\n");
 	scm_round(sv2[0], p2, 1, O_TRUNC);
 	/* pidfd_getfd (Linux 5.6) of fd 0 of this process, to see it works. */
-	fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (fd >= 0 && (sv1[1] = (int)syscall(SYS_pidfd_getfd, fd, 0, 0)) >=
-	    0) {
-		close(sv1[1]);
+	if ((fd = take_fd(getpid(), 0)) >= 0) {
 		close(fd);
 		printf("three writes through an fd taken by pidfd_getfd\n");
 		getfd_round();
 	}
-	unlink(file);
-	rmdir(dir);
+	remove_dir("f\0");
 	return 0;
 }
