@@ -26,7 +26,11 @@ enum lx_served {
  * Families that must see some native calls register hooks at start-up
  * (from a constructor): hook(nr, family, fn) makes dispatch ask fn first
  * whenever a trapped nr is stopped on and the family is emulated; fn returns
- * lx_native() for calls that are not its business.  What makes nr stop is
+ * lx_native() for calls that are not its business.  Several hooks of one
+ * nr compose: those that observe (lx_native_then, lx_same_call_then) all
+ * get their exit function run; the first that answers or rewrites the
+ * call into another wins, and the observers asked before it see its
+ * answer as the call's result.  What makes nr stop is
  * separate: a static argument rule (trap nr when arg[argidx] == value,
  * e.g. fcntl F_ADD_SEALS), or a per-fd rule added at run time with
  * lx_guest_trap_fd().
