@@ -9,7 +9,9 @@
  * the call return.
  *
  * A recvmsg without room for control data cannot carry an fd and runs
- * without an exit stop.  The stop is the cost of the route: only
+ * without an exit stop.  These hooks only observe the call (a rewrite
+ * into itself): a family that answers it (inotify's ENOTSOCK on its own
+ * fd) still does, whatever the order they are asked in.  The stop is the cost of the route: only
  * programs that use one of lxrun's emulated files with rules pay it.
  */
 #include <stdbool.h>
@@ -119,22 +121,10 @@ may_carry_fds(struct lx_guest *g, uint64_t hdr_addr)
 	    m.msg_controllen >= sizeof(struct lx_cmsghdr) + sizeof(int);
 }
 
-/*
- * A socket call on a number that carries a set is the family's (an
- * inotify fd answers ENOTSOCK): this hook leaves it to the family's
- * own hook, whatever their order.
- */
-static bool
-number_has_sets(struct lx_guest *g, int fd)
-{
-	return lx_fdtrack_has_any(g->pid, fd);
-}
-
 static struct lx_action
 recvmsg_hook(struct lx_call *c, struct lx_guest *g)
 {
-	if (!following || number_has_sets(g, (int)c->arg[0]) ||
-	    !may_carry_fds(g, c->arg[1]))
+	if (!following || !may_carry_fds(g, c->arg[1]))
 		return lx_native();
 	return lx_same_call_then(c, recvmsg_exit);
 }
@@ -145,7 +135,7 @@ recvmmsg_hook(struct lx_call *c, struct lx_guest *g)
 	uint64_t n = c->arg[2] < LX_UIO_MAXIOV ? c->arg[2] : LX_UIO_MAXIOV;
 	bool any = false;
 
-	if (!following || number_has_sets(g, (int)c->arg[0]))
+	if (!following)
 		return lx_native();
 	for (uint64_t i = 0; i < n && !any; i++)
 		any = may_carry_fds(g, c->arg[1] + i *

@@ -356,6 +356,25 @@ test_scm_rights(void **state)
 	assert_true(lx_fdset_has(fg.g.pid, &test_set, fd));
 	close(fd);
 
+	/* a socket on a number that held a file with a set is followed */
+	fd = fcntl(wanted_fd, F_DUPFD, 700);
+	assert_int_equal(lx_fdset_add(&fg.g, &test_set, fd), 0);
+	assert_int_equal(dup2(s[1], fd), fd);
+	mm[0].msg_hdr.msg_control = cbuf[0];
+	mm[0].msg_hdr.msg_controllen = sizeof(cbuf[0]);
+	assert_int_equal(send_fd(s[0], wanted_fd), 0);
+	memset(&c, 0, sizeof(c));
+	c.nr = LX_NR_recvmsg;
+	c.arg[0] = (uint64_t)fd;
+	c.arg[1] = FG_ADDR(&mm[0].msg_hdr);
+	a = dispatch(&fg, &c);
+	assert_int_equal(a.kind, LX_REWRITE);
+	assert_int_equal(fg_play(&fg, &c, a), 1);
+	close(fd);
+	fd = received_fd(&mm[0].msg_hdr);
+	assert_true(lx_fdset_has(fg.g.pid, &test_set, fd));
+	close(fd);
+
 	/* a recvmsg that has no room for control data cannot carry fds */
 	mm[0].msg_hdr.msg_control = NULL;
 	mm[0].msg_hdr.msg_controllen = 0;
