@@ -169,6 +169,16 @@ int lx_sysent_known(long nr);
 
 const char *lx_status_name(enum lx_status s);	/* "native", ... */
 const char *lx_compat_name(enum lx_compat c);	/* "implemented", ... */
+/*
+ * What a BSD layer (which: 0 NetBSD, 1 FreeBSD) offers a program for the
+ * call of row e, for the compatibility verdicts (--report, --scan): the
+ * data's status, except that restart_syscall counts as implemented.  No
+ * program makes that call: the Linux kernel makes a thread resume an
+ * interrupted sleep with it (after a signal, or a tracer's interrupt,
+ * lxrun's own included), and a BSD kernel restarts the interrupted call
+ * in place.  e NULL: absent.
+ */
+enum lx_compat lx_compat_for_program(const struct lx_sysent *e, int which);
 
 /* Class by name ("file", "%file", "desc", ...); 0 if unknown. */
 unsigned lx_tclass_by_name(const char *name);

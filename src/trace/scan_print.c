@@ -25,9 +25,7 @@ static const struct os oses[] = {
 static enum lx_compat
 compat_of(const struct lx_rrow *r, int which)
 {
-	if (r->ent == NULL)
-		return LX_CO_ABSENT;
-	return (enum lx_compat)(which == 0 ? r->ent->netbsd : r->ent->freebsd);
+	return lx_compat_for_program(r->ent, which);
 }
 
 static const char *

@@ -222,7 +222,7 @@ static const struct os oses[] = {
 static enum lx_compat
 compat_of(const struct used *u, int which)
 {
-	return (enum lx_compat)(which == 0 ? u->ent->netbsd : u->ent->freebsd);
+	return lx_compat_for_program(u->ent, which);
 }
 
 static bool
@@ -259,8 +259,8 @@ static bool
 served_all(const struct used *u, int n)
 {
 	for (int i = 0; i < n; i++)
-		if ((u[i].ent->netbsd != LX_CO_IMPLEMENTED ||
-		    u[i].ent->freebsd != LX_CO_IMPLEMENTED) &&
+		if ((compat_of(&u[i], 0) != LX_CO_IMPLEMENTED ||
+		    compat_of(&u[i], 1) != LX_CO_IMPLEMENTED) &&
 		    !all_emulated(u[i].s))
 			return false;
 	return true;

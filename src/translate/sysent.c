@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lxrun/handlers.h"
+#include "lxrun/linux_abi.h"
 #include "lxrun/sysent.h"
 
 /*
@@ -145,6 +146,16 @@ lx_status_name(enum lx_status s)
 	if ((unsigned)s >= sizeof(names) / sizeof(names[0]))
 		return "?";
 	return names[s];
+}
+
+enum lx_compat
+lx_compat_for_program(const struct lx_sysent *e, int which)
+{
+	if (e == NULL)
+		return LX_CO_ABSENT;
+	if (e->nr == LX_NR_restart_syscall)
+		return LX_CO_IMPLEMENTED;
+	return (enum lx_compat)(which == 0 ? e->netbsd : e->freebsd);
 }
 
 const char *

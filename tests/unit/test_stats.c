@@ -171,6 +171,22 @@ test_report_all_served(void **state)
 	assert_non_null(strstr(s, "\"lxrun_served_all\":true}"));
 }
 
+/* restart_syscall is the kernel's resumption of a sleep, not a call. */
+static void
+test_report_restart_syscall(void **state)
+{
+	const char *s;
+
+	add_n(LX_NR_read, 4, LX_SERVED_NATIVE, 10, 0);
+	add_n(LX_NR_restart_syscall, 1, LX_SERVED_NATIVE, 0, 0);
+	s = capture_report(LX_FMT_TEXT);
+	assert_non_null(strstr(s, "NetBSD: 0 of 2 syscalls used are "
+	    "missing\n"));
+	assert_non_null(strstr(s, "FreeBSD: 0 of 2 syscalls used are "
+	    "missing\n"));
+	assert_non_null(strstr(s, "lxrun served every missing syscall: yes\n"));
+}
+
 static void
 test_report_json(void **state)
 {
@@ -217,6 +233,7 @@ main(void)
 		T(test_mixed_served),
 		T(test_report_text),
 		T(test_report_all_served),
+		T(test_report_restart_syscall),
 		T(test_report_json),
 		T(test_empty_run),
 #undef T
