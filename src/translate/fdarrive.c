@@ -11,8 +11,9 @@
  * A recvmsg without room for control data cannot carry an fd and runs
  * without an exit stop.  These hooks only observe the call (a rewrite
  * into itself): a family that answers it (inotify's ENOTSOCK on its own
- * fd) still does, whatever the order they are asked in.  The stop is the cost of the route: only
- * programs that use one of lxrun's emulated files with rules pay it.
+ * fd) still does, whatever the order they are asked in.  The stop is the
+ * cost of the route: only programs that use one of lxrun's emulated
+ * files with rules pay it.
  */
 #include <stdbool.h>
 #include <string.h>
