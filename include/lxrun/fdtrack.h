@@ -94,6 +94,8 @@ void lx_procset_require(struct lx_guest *g, struct lx_procset *set);
 void lx_fdtrack_follow_arrivals(struct lx_guest *g);
 /* A new fd is at number fd of g's process: give it the sets it wants. */
 void lx_fdtrack_arrived(struct lx_guest *g, int fd);
+/* The same as an exit function: the call's result, if an fd, arrived. */
+long lx_fdtrack_arrived_exit(struct lx_call *c, struct lx_guest *g, long ret);
 
 /*
  * Look at every fd of process pid now and give each the sets that want

@@ -69,16 +69,6 @@ may_access(struct lx_guest *g, int opath, int mode)
 
 /* ---- new fds ---- */
 
-/* A reopen (of /proc/PID/fd/N, say): the facility gives it its rules. */
-static long
-new_fd_exit(struct lx_call *c, struct lx_guest *g, long ret)
-{
-	(void)c;
-	if (ret >= 0)
-		lx_fdtrack_arrived(g, (int)ret);
-	return ret;
-}
-
 /* Is any object sealed against shrinking?  (O_TRUNC must look then) */
 static bool
 any_shrink_sealed(void)
@@ -145,7 +135,8 @@ memfd_open(struct lx_call *c, struct lx_guest *g)
 	}
 	if (memfd_nrules == 0 || lx_opt.trap_all)
 		return lx_native();
-	return lx_same_call_then(c, new_fd_exit);
+	/* A reopen (of /proc/PID/fd/N, say): the facility gives it rules. */
+	return lx_same_call_then(c, lx_fdtrack_arrived_exit);
 }
 
 /* ---- by path ---- */

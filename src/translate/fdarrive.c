@@ -102,8 +102,8 @@ recvmmsg_exit(struct lx_call *c, struct lx_guest *g, long ret)
 	return ret;
 }
 
-static long
-new_fd_exit(struct lx_call *c, struct lx_guest *g, long ret)
+long
+lx_fdtrack_arrived_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
 	(void)c;
 	if (ret >= 0)
@@ -151,7 +151,7 @@ getfd_hook(struct lx_call *c, struct lx_guest *g)
 	(void)g;
 	if (!following)
 		return lx_native();
-	return lx_same_call_then(c, new_fd_exit);
+	return lx_same_call_then(c, lx_fdtrack_arrived_exit);
 }
 
 void

@@ -219,20 +219,30 @@ fdset_add_one(struct lx_guest *g, int pid, struct lx_fdset *set, int fd)
 {
 	struct fproc *p = proc_of(pid, true);
 	uint16_t have = fd_bits(p, fd);
+	struct lx_fd_trap both[64];
 	int r;
 
 	if (fd < 0)
 		return -LX_EBADF;
 	if (have & set->bit)
 		return 0;
-	if ((r = install(g, pid, set->traps, set->ntraps, fd)) < 0)
+	if (!(have & FD_COPIES) && set->ntraps + NELEM(copy_traps) <=
+	    NELEM(both)) {
+		/* One install: every filter is run by every call after. */
+		memcpy(both, set->traps, (size_t)set->ntraps * sizeof(*both));
+		memcpy(both + set->ntraps, copy_traps, sizeof(copy_traps));
+		if ((r = install(g, pid, both, set->ntraps +
+		    NELEM(copy_traps), fd)) < 0)
+			return r;
+		have |= FD_COPIES;
+	} else if ((r = install(g, pid, set->traps, set->ntraps, fd)) < 0) {
 		return r;
+	}
 	if (!(have & FD_COPIES) &&
-	    install(g, pid, copy_traps, NELEM(copy_traps), fd) == 0 &&
-	    p != NULL)
-		fd_mark(p, fd, FD_COPIES);
+	    install(g, pid, copy_traps, NELEM(copy_traps), fd) == 0)
+		have |= FD_COPIES;
 	if (p != NULL)
-		fd_mark(p, fd, (uint16_t)set->bit);
+		fd_mark(p, fd, (uint16_t)(set->bit | (have & FD_COPIES)));
 	return 0;
 }
 
