@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Start the guest: fork, stop, let the parent seize it, install the
- * seccomp filter, exec.  Failures in the child before exec come back to
+ * Start the guest: clone, let the parent seize it, install the seccomp
+ * filter, exec.  Failures in the child before exec come back to
  * the parent over a close-on-exec pipe as (stage, errno).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -96,64 +101,218 @@ take_user(void)
 	return 0;
 }
 
-static void
-child_fail(int fd, int stage, int err)
-{
-	int msg[2] = { stage, err };
+/*
+ * The child lxrun starts shares lxrun's memory (clone with CLONE_VM, as
+ * posix_spawn does) until its exec: no page tables are copied and
+ * neither side takes copy-on-write faults, which on a VM cost more than
+ * the rest of the spawn.  So the child makes only raw system calls: no
+ * errno, no libc state, nothing written outside its own stack but the
+ * error pipe.  It waits on a futex word until lxrun has seized it (a
+ * seize stops nothing), so it runs no stop of its own before the exec.
+ */
+struct child_args {
+	char *const *paths;	/* execvp's candidates, in its order */
+	char **argv;
+	char **sh_argv;		/* ENOEXEC: /bin/sh PATH ARGS (execvp's fallback) */
+	const struct sock_fprog *prog;
+	const sigset_t *mask;
+	int errfd;
+	pid_t parent;
+	int go;			/* futex: 0 wait, 1 run, 2 give up */
+};
 
-	(void)!write(fd, msg, sizeof(msg));
-	_exit(stage == SPAWN_EXEC ? (err == ENOENT ? 127 : 126) : 125);
+#define CHILD_STACK	(64 * 1024)
+static unsigned char child_stack[CHILD_STACK] __attribute__((aligned(64)));
+
+#define CHILD_FN __attribute__((no_sanitize("address", "undefined"), \
+	no_stack_protector, noinline))
+
+static CHILD_FN long
+raw_call(long nr, long a, long b, long c, long d)
+{
+	register long r10 __asm__("r10") = d;
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r)
+	    : "0"(nr), "D"(a), "S"(b), "d"(c), "r"(r10)
+	    : "rcx", "r11", "memory");
+	return r;
 }
 
-static void
-child_main(char **argv, const struct sock_fprog *prog, int errfd,
-    const sigset_t *mask)
+static CHILD_FN __attribute__((noreturn)) void
+child_fail(int fd, int stage, long err)
 {
-	int r;
+	int msg[2] = { stage, (int)-err };
 
-	sigprocmask(SIG_SETMASK, mask, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	restore_fd_limit();
+	raw_call(SYS_write, fd, (long)msg, sizeof(msg), 0);
+	for (;;)
+		raw_call(SYS_exit_group, stage == SPAWN_EXEC ?
+		    (err == -ENOENT ? 127 : 126) : 125, 0, 0, 0);
+}
+
+/* The kernel's struct sigaction, for SIGPIPE back to SIG_DFL. */
+struct child_kact {
+	unsigned long handler, flags, restorer, mask;
+};
+
+static CHILD_FN int
+child_start(void *arg)
+{
+	struct child_args *a = arg;
+	struct child_kact dfl = { 0, 0, 0, 0 };
+	long r;
+	bool eacces = false;
+
+	/* lxrun dying before the seize must not leave the child waiting */
+	raw_call(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
+	if (raw_call(SYS_getppid, 0, 0, 0, 0) != a->parent)
+		raw_call(SYS_exit_group, 125, 0, 0, 0);
+	raw_call(SYS_rt_sigprocmask, SIG_SETMASK, (long)a->mask, 0, 8);
+	raw_call(SYS_rt_sigaction, SIGPIPE, (long)&dfl, 0, 8);
+	if (nofile_raised)
+		raw_call(SYS_prlimit64, 0, RLIMIT_NOFILE, (long)&guest_nofile, 0);
 	/* Wait to be seized: nothing may run untraced past this point. */
-	raise(SIGSTOP);
-	if ((r = filter_install(prog)) < 0)
-		child_fail(errfd, SPAWN_SECCOMP, -r);
-	if ((r = take_user()) < 0)
-		child_fail(errfd, SPAWN_CREDS, -r);
-	execvp(argv[0], argv);
-	child_fail(errfd, SPAWN_EXEC, errno);
+	while (__atomic_load_n(&a->go, __ATOMIC_ACQUIRE) == 0)
+		raw_call(SYS_futex, (long)&a->go, FUTEX_WAIT, 0, 0);
+	if (__atomic_load_n(&a->go, __ATOMIC_ACQUIRE) != 1)
+		raw_call(SYS_exit_group, 125, 0, 0, 0);
+	/* from here PTRACE_O_EXITKILL does it, and the program sees 0 */
+	raw_call(SYS_prctl, PR_SET_PDEATHSIG, 0, 0, 0);
+	/* installing it needs root's CAP_SYS_ADMIN, or no_new_privs */
+	r = raw_call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)a->prog, 0);
+	if (r == -EACCES) {
+		if ((r = raw_call(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0)) == 0)
+			r = raw_call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+			    (long)a->prog, 0);
+	}
+	if (r < 0)
+		child_fail(a->errfd, SPAWN_SECCOMP, r);
+	/* -u: groups, gid, then uid, which drops root's capabilities */
+	if (run_as.set &&
+	    ((r = raw_call(SYS_setgroups, (long)run_as.ngroups,
+	    (long)run_as.groups, 0, 0)) < 0 ||
+	    (r = raw_call(SYS_setresgid, run_as.gid, run_as.gid, run_as.gid,
+	    0)) < 0 ||
+	    (r = raw_call(SYS_setresuid, run_as.uid, run_as.uid, run_as.uid,
+	    0)) < 0))
+		child_fail(a->errfd, SPAWN_CREDS, r);
+	/* execvp's rules (glibc): these errors try the next directory */
+	r = -ENOENT;
+	for (char *const *p = a->paths; *p != NULL; p++) {
+		r = raw_call(SYS_execve, (long)*p, (long)a->argv,
+		    (long)environ, 0);
+		if (r == -ENOEXEC) {
+			a->sh_argv[1] = *p;
+			r = raw_call(SYS_execve, (long)"/bin/sh",
+			    (long)a->sh_argv, (long)environ, 0);
+		}
+		if (r == -EACCES)
+			eacces = true;
+		else if (r != -ENOENT && r != -ENOTDIR && r != -ESTALE &&
+		    r != -ENODEV && r != -ETIMEDOUT)
+			child_fail(a->errfd, SPAWN_EXEC, r);
+	}
+	child_fail(a->errfd, SPAWN_EXEC, eacces ? -EACCES : r);
+}
+
+/*
+ * The files execvp would try for FILE, in its order: FILE itself if it
+ * names a path, else each directory of PATH (glibc's default when PATH
+ * is unset; an empty entry is the current directory).  NULL-terminated,
+ * allocated; NULL if out of memory.
+ */
+static char **
+exec_candidates(const char *file)
+{
+	const char *path = getenv("PATH");
+	size_t n = 2, flen = strlen(file), k = 0;
+	char **v;
+
+	if (strchr(file, '/') != NULL || *file == '\0') {
+		if ((v = calloc(2, sizeof(*v))) != NULL &&
+		    (v[0] = strdup(file)) == NULL) {
+			free(v);
+			v = NULL;
+		}
+		return v;
+	}
+	if (path == NULL)
+		path = "/bin:/usr/bin";
+	for (const char *c = path; *c != '\0'; c++)
+		n += *c == ':';
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return NULL;
+	for (const char *d = path;; ) {
+		const char *e = strchr(d, ':');
+		size_t dlen = e != NULL ? (size_t)(e - d) : strlen(d);
+		char *c = malloc(dlen + flen + 2);
+
+		if (c == NULL)
+			return NULL;	/* lxrun dies of it: not freed */
+		if (dlen == 0)
+			memcpy(c, file, flen + 1);
+		else {
+			memcpy(c, d, dlen);
+			c[dlen] = '/';
+			memcpy(c + dlen + 1, file, flen + 1);
+		}
+		v[k++] = c;
+		if (e == NULL)
+			break;
+		d = e + 1;
+	}
+	return v;
 }
 
 pid_t
 spawn_guest(char **argv, const struct sock_fprog *prog, const sigset_t *mask,
     int *errfd)
 {
+	/* the child reads these until it execs: they live as long as lxrun */
+	static struct child_args a;
+	size_t argc = 0;
 	int p[2], st;
 	pid_t pid;
 
+	while (argv[argc] != NULL)
+		argc++;
+	a.argv = argv;
+	a.prog = prog;
+	a.mask = mask;
+	a.go = 0;
+	a.parent = getpid();
+	if ((a.paths = exec_candidates(argv[0])) == NULL ||
+	    (a.sh_argv = calloc(argc + 2, sizeof(char *))) == NULL)
+		return -ENOMEM;
+	a.sh_argv[0] = (char *)"/bin/sh";
+	for (size_t i = 1; i < argc; i++)
+		a.sh_argv[i + 1] = argv[i];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	if ((pid = fork()) < 0)
-		return -errno;
-	if (pid == 0) {
+	a.errfd = p[1];
+	pid = clone(child_start, child_stack + CHILD_STACK, CLONE_VM | SIGCHLD,
+	    &a);
+	if (pid < 0) {
+		int e = errno;
+
 		close(p[0]);
-		child_main(argv, prog, p[1], mask);
+		close(p[1]);
+		return -e;
 	}
 	close(p[1]);
 	*errfd = p[0];
-	if (waitpid(pid, &st, WSTOPPED) < 0 || !WIFSTOPPED(st)) {
-		close(p[0]);
-		return -ECHILD;
-	}
 	if (ptrace(PTRACE_SEIZE, pid, 0, LX_PTRACE_OPTIONS) < 0) {
 		int e = errno;
 
+		__atomic_store_n(&a.go, 2, __ATOMIC_RELEASE);
+		syscall(SYS_futex, &a.go, FUTEX_WAKE, 1, NULL);
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 		close(p[0]);
 		return -e;
 	}
-	kill(pid, SIGCONT);
+	__atomic_store_n(&a.go, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &a.go, FUTEX_WAKE, 1, NULL);
 	return pid;
 }
 
