@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "epoll/epoll_int.h"
 #include "lxrun/fdtrack.h"
@@ -117,11 +118,21 @@ inst_of(struct lx_guest *g, int fd, struct ep_inst **epp)
 	return 0;
 }
 
+/*
+ * For the calls of other families' files that stop here too (every read
+ * of a process with per-fd rules): one stat of the fd says it is not one
+ * of ours, without inst_of's fdinfo read.
+ */
 struct ep_inst *
 ep_of_fd(struct lx_guest *g, int fd)
 {
 	struct ep_inst *ep;
+	struct stat st;
 
+	if (fd < 0 || LIST_EMPTY(&ep_all) || lx_guest_fd_stat(g, fd, &st) < 0 ||
+	    !S_ISFIFO(st.st_mode) || lx_object_lookup((uint64_t)st.st_dev,
+	    (uint64_t)st.st_ino, &ep_object_ops) == NULL)
+		return NULL;
 	return inst_of(g, fd, &ep) == 0 ? ep : NULL;
 }
 

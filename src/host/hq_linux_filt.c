@@ -382,7 +382,9 @@ hqf_same(struct hq *q, const struct knote *kn)
 		return kn->how == KN_EPOLL ? fd_same_epoll(q, kn) :
 		    fd_same_inode(kn);
 	case HQ_VNODE:
-		return hqv_same(kn);
+		/* the drain of this very harvest fstat'ed it already */
+		return (0 && kn->vchecked == q->pass) ||
+		    hqv_same(kn);
 	}
 	return true;
 }

@@ -53,6 +53,7 @@ struct knote {
 	struct knote *vnext;		/* next knote on vw */
 	struct vwatch *pw;		/* directory: watch on its parent */
 	struct knote *pnext;		/* next child knote on pw */
+	unsigned vchecked;		/* q->pass that proved ident (0: none) */
 	/* HQ_POLL */
 	int num;			/* fd number keying its q->epfd item */
 	unsigned drained;		/* q->pass of the harvest that saw it */

@@ -521,14 +521,26 @@ watch_post(struct hq *q, struct vwatch *w, struct stale *s,
 {
 	struct knote *kn;
 	struct stat st, cur;
-	bool have = false;
+	bool have = false, same_ok = false;
+	uintptr_t same = UINTPTR_MAX;
 	uint32_t notes;
 
-	for (kn = w->knotes; kn != NULL; kn = kn->vnext)
-		if (knote_stat(kn, &cur, s) && !have) {
+	for (kn = w->knotes; kn != NULL; kn = kn->vnext) {
+		/* knotes of several queues on one fd of ours: one fstat */
+		if (kn->ident == same && same_ok && cur.st_dev == kn->dev &&
+		    cur.st_ino == kn->ino) {
+			kn->vchecked = q->pass;
+			continue;
+		}
+		same = kn->ident;
+		if (!(same_ok = knote_stat(kn, &cur, s)))
+			continue;
+		kn->vchecked = q->pass;
+		if (!have) {
 			st = cur;
 			have = true;
 		}
+	}
 	notes = notes_from_events(w);
 	if (have) {
 		notes |= notes_from_stat(w, &st);
@@ -619,11 +631,19 @@ hqv_drain(struct hq *q)
 
 	touched.head = NULL;
 	touched.tail = &touched.head;
-	while ((n = read(q->ifd, buf, sizeof(buf))) > 0)
+	while ((n = read(q->ifd, buf, sizeof(buf))) > 0) {
 		for (p = buf; p < buf + n; p += sizeof(*e) + e->len) {
 			e = (const struct inotify_event *)(void *)p;
 			account(q, e, &touched);
 		}
+		/*
+		 * A read takes every queued event that fits: room left for
+		 * the largest one means the queue was empty (an event queued
+		 * since is the next drain's: the fd stays readable).
+		 */
+		if (0 && (size_t)n <= sizeof(buf) - (sizeof(*e) + NAME_MAX + 1))
+			break;
+	}
 	for (w = touched.head; w != NULL; w = w->tnext)
 		watch_post(q, w, &s, &moved);
 	for (w = touched.head; w != NULL; w = w->tnext)

@@ -22,6 +22,7 @@
 #include "inotify/traced.h"
 
 #define PENDING_MAX_NS 250000000
+#define LINGER_NS	20000000	/* a done call's notes come by then */
 
 struct callrec {
 	struct callrec *next;
@@ -146,7 +147,16 @@ ino_calls_resolve(void)
 		unlink_rec(r);
 		if (st > 0)
 			r->cs.done(&r->cs);
-		ino_flight_end(r->tid);
+		/*
+		 * Seen done by its directory, maybe before its notes came
+		 * (the check can run while the call is still in the kernel,
+		 * between its change and its fsnotify): the flight stays to
+		 * strike them, or they would be listed as someone else's.
+		 */
+		if (st > 0 && r->tid != over_tid)
+			ino_flight_linger(r->tid, lx_now_ns() + LINGER_NS);
+		else
+			ino_flight_end(r->tid);
 		free(r);
 	}
 }
@@ -154,8 +164,11 @@ ino_calls_resolve(void)
 void
 ino_boundary(int tid)
 {
-	if (boundary_tid != tid)
+	if (boundary_tid != tid) {
 		ino_sync();
+		/* the notes of tid's calls before this stop are taken now */
+		ino_flight_end_lingering(tid);
+	}
 	boundary_tid = tid;
 }
 

@@ -84,13 +84,46 @@ ino_flight_end(int tid)
 }
 
 void
+ino_flight_linger(int tid, int64_t until)
+{
+	struct ino_flight *f = ino_flight_of(tid);
+
+	if (f != NULL)
+		f->linger_until = until;
+}
+
+void
+ino_flight_end_lingering(int tid)
+{
+	struct ino_flight *f = ino_flight_of(tid);
+
+	if (f != NULL && f->linger_until != 0)
+		ino_flight_end(tid);
+}
+
+void
 ino_flights_strike(void)
 {
+	struct ino_flight **pp, *f;
 	bool blind = false;
+	int64_t now = -1;
 
-	for (struct ino_flight *f = flights; f != NULL; f = f->next) {
+	for (f = flights; f != NULL; f = f->next) {
 		ino_flight_strike(f);
 		blind |= f->blind;
+	}
+	/* after striking: a late note taken by this batch is struck too */
+	for (pp = &flights; (f = *pp) != NULL;) {
+		if (f->linger_until != 0) {
+			if (now < 0)
+				now = lx_now_ns();
+			if (now >= f->linger_until) {
+				*pp = f->next;
+				free(f);
+				continue;
+			}
+		}
+		pp = &f->next;
 	}
 	if (!blind)
 		return;

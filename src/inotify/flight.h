@@ -20,6 +20,7 @@ struct ino_flight {
 		uint32_t notes;		/* HQ_NOTE_* the call explains */
 	} id[INO_FLIGHT_IDS];
 	bool blind;			/* a directory it changes is unknown */
+	int64_t linger_until;		/* done, waiting for its notes (0: no) */
 };
 
 /* The call of thread tid is in flight (a previous one of tid is over). */
@@ -29,5 +30,12 @@ void ino_flight_add(struct ino_flight *f, uint64_t dev, uint64_t ino,
 struct ino_flight *ino_flight_of(int tid);
 void ino_flight_strike(const struct ino_flight *f);
 void ino_flight_end(int tid);
+/*
+ * tid's call was seen done (its directory shows it) before its host notes
+ * were taken: the flight stays, to strike them, until tid's next stop has
+ * synced (ino_flight_end_lingering) or until `until`.
+ */
+void ino_flight_linger(int tid, int64_t until);
+void ino_flight_end_lingering(int tid);
 
 #endif

@@ -293,9 +293,13 @@ ino_ns_entry(struct lx_call *c, struct lx_guest *g)
 	if (!seen || (k != NS_LINK && pa.err != 0) ||
 	    ((k == NS_UNLINK || k == NS_RENAME) && a.err != 0))
 		return lx_native();
+	/*
+	 * The sync first: the notes of this thread's previous call are
+	 * struck by its flight, which ino_call_begin would end.
+	 */
+	ino_boundary(c->tid);
 	if ((cs = ino_call_begin(c)) == NULL)
 		return lx_native();
-	ino_boundary(c->tid);
 	cs->flags = flags;
 	cs->a = a;
 	cs->b = b;
