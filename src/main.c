@@ -722,7 +722,9 @@ main(int argc, char **argv)
 		lx_die("cannot build the seccomp filter: %s", strerror(-r));
 	if ((r = loop_block_signals(&oldmask)) < 0)
 		lx_die("cannot set up signal handling: %s", strerror(-r));
-	signal(SIGPIPE, SIG_IGN);
+	/* lxrun's own writes to a closed pipe fail with EPIPE; the guest
+	 * gets SIGPIPE as its caller left it (spawn.c) */
+	spawn_keep_sigpipe(signal(SIGPIPE, SIG_IGN) == SIG_IGN);
 	if (nattach > 0) {
 		for (int i = 0; i < nattach; i++) {
 			if ((r = attach_process(attach_pids[i])) < 0)

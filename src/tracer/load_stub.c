@@ -78,8 +78,9 @@ own_stub(uint64_t base)
 
 /*
  * The first program lxrun starts: its child, still running lxrun's own
- * code, has a copy of lxrun's memory, so the stub's path is already in
- * it at the same address (load_prepare() wrote it before the fork).
+ * code, shares lxrun's memory until its exec (spawn.c), so the stub's
+ * path is already in it at the same address (load_prepare() wrote it
+ * before the clone).
  */
 static const uint64_t stub_cand[] = {
 	0x10000, 0x100000000ULL, 0x300000000000ULL, 0x10000000000ULL,

@@ -55,6 +55,16 @@ restore_fd_limit(void)
 		setrlimit(RLIMIT_NOFILE, &guest_nofile);
 }
 
+/* SIGPIPE as lxrun's caller left it: default or ignored (lxrun has no
+ * handlers of its own to leave behind). */
+static bool sigpipe_ignored;
+
+void
+spawn_keep_sigpipe(bool ignored)
+{
+	sigpipe_ignored = ignored;
+}
+
 /* -u USER: the credentials the program starts with (none: lxrun's). */
 static struct {
 	bool set;
@@ -150,7 +160,7 @@ child_fail(int fd, int stage, long err)
 		    (err == -ENOENT ? 127 : 126) : 125, 0, 0, 0);
 }
 
-/* The kernel's struct sigaction, for SIGPIPE back to SIG_DFL. */
+/* The kernel's struct sigaction, for SIGPIPE back as it was. */
 struct child_kact {
 	unsigned long handler, flags, restorer, mask;
 };
@@ -159,7 +169,8 @@ static CHILD_FN int
 child_start(void *arg)
 {
 	struct child_args *a = arg;
-	struct child_kact dfl = { 0, 0, 0, 0 };
+	struct child_kact pipe_act = {
+		(unsigned long)(sigpipe_ignored ? SIG_IGN : SIG_DFL), 0, 0, 0 };
 	long r;
 	bool eacces = false;
 
@@ -168,7 +179,7 @@ child_start(void *arg)
 	if (raw_call(SYS_getppid, 0, 0, 0, 0) != a->parent)
 		raw_call(SYS_exit_group, 125, 0, 0, 0);
 	raw_call(SYS_rt_sigprocmask, SIG_SETMASK, (long)a->mask, 0, 8);
-	raw_call(SYS_rt_sigaction, SIGPIPE, (long)&dfl, 0, 8);
+	raw_call(SYS_rt_sigaction, SIGPIPE, (long)&pipe_act, 0, 8);
 	if (nofile_raised)
 		raw_call(SYS_prlimit64, 0, RLIMIT_NOFILE, (long)&guest_nofile, 0);
 	/* Wait to be seized: nothing may run untraced past this point. */
@@ -392,7 +403,7 @@ spawn_guest_detached(char **argv, const struct sock_fprog *prog,
 	close(to_guest[0]);
 	close(to_tracer[1]);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	signal(SIGPIPE, SIG_DFL);
+	signal(SIGPIPE, sigpipe_ignored ? SIG_IGN : SIG_DFL);
 	restore_fd_limit();
 	if ((r = filter_install(prog)) < 0) {
 		fprintf(stderr, "lxrun: cannot install the seccomp filter: %s\n",

@@ -3,6 +3,7 @@
 #define LXRUN_TRACER_SPAWN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #define SPAWN_SECCOMP	1
@@ -12,6 +13,8 @@
 struct sock_fprog;
 /* Raise lxrun's RLIMIT_NOFILE to its hard limit (the guest keeps its own). */
 void spawn_raise_fd_limit(void);
+/* Was SIGPIPE ignored when lxrun started?  The program gets it so. */
+void spawn_keep_sigpipe(bool ignored);
 /* -u: the program runs with these ids and groups; -ENOMEM or 0. */
 int spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups);
 /* Fork and seize PROGRAM; -errno on failure. */
