@@ -85,15 +85,6 @@ creds_read(pid_t tid, struct creds *c)
 	return seen == 15 ? 0 : -1;
 }
 
-static bool
-same_link(const char *a, const char *b)
-{
-	struct stat x, y;
-
-	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
-	    x.st_ino == y.st_ino;
-}
-
 /* The LSM label of a thread ("" when there is no LSM or it hides it). */
 static void
 lsm_label(const char *path, char *buf, size_t len)
@@ -106,18 +97,32 @@ lsm_label(const char *path, char *buf, size_t len)
 		close(fd);
 }
 
-/* Can the supervisor check with tid's rights and get tid's answer? */
+/*
+ * Can the supervisor check with tid's rights and get tid's answer?
+ * lxrun's own user namespace and label are read once: it never changes
+ * them.
+ */
 bool
 creds_same_checker(pid_t tid)
 {
-	char path[64], mine[256], theirs[256];
+	static struct stat my_ns;
+	static char mine[256];
+	static bool have_mine;
+	char path[64], theirs[256];
+	struct stat ns;
 
+	if (!have_mine) {
+		if (stat("/proc/self/ns/user", &my_ns) < 0)
+			return false;
+		lsm_label("/proc/self/attr/current", mine, sizeof(mine));
+		have_mine = true;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
-	if (!same_link(path, "/proc/self/ns/user"))
+	if (stat(path, &ns) < 0 || ns.st_dev != my_ns.st_dev ||
+	    ns.st_ino != my_ns.st_ino)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/attr/current", (int)tid);
 	lsm_label(path, theirs, sizeof(theirs));
-	lsm_label("/proc/self/attr/current", mine, sizeof(mine));
 	return strcmp(mine, theirs) == 0;
 }
 

@@ -72,13 +72,16 @@ read_view(pid_t tid, char *buf, size_t len)
 	return 0;
 }
 
+/* Is path the file *mine is (stat'ed once: lxrun never changes it)? */
 static bool
-same_inode(const char *a, const char *b)
+same_inode(const char *path, const char *my_path, struct stat *mine)
 {
-	struct stat x, y;
+	struct stat x;
 
-	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
-	    x.st_ino == y.st_ino;
+	if (mine->st_ino == 0 && stat(my_path, mine) < 0)
+		return false;
+	return stat(path, &x) == 0 && x.st_dev == mine->st_dev &&
+	    x.st_ino == mine->st_ino;
 }
 
 /* Does the thread see the file system as the supervisor does? */
@@ -86,6 +89,7 @@ static bool
 same_view(struct task *t)
 {
 	static char mine[1024];
+	static struct stat my_mnt, my_root;
 	char theirs[1024], path[64], path2[64];
 
 	if (t->view != 0 && t->view_gen == view_gen)
@@ -99,7 +103,8 @@ same_view(struct task *t)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)t->tid);
 	snprintf(path2, sizeof(path2), "/proc/%d/root", (int)t->tid);
-	if (!same_inode(path, "/proc/self/ns/mnt") || !same_inode(path2, "/"))
+	if (!same_inode(path, "/proc/self/ns/mnt", &my_mnt) ||
+	    !same_inode(path2, "/", &my_root))
 		return false;
 	t->view = 1;
 	return true;
