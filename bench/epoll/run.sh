@@ -10,8 +10,10 @@
 #    microseconds one emulated call costs (lxrun minus native);
 # 2. ptrace stops per epoll_wait: lxrun itself is run under strace, which
 #    counts its successful wait4() calls (one per guest stop); the stops of
-#    a 0-iteration run are subtracted; and lxrun's own syscalls per
-#    epoll_ctl (strace -c on lxrun, per name);
+#    a 0-iteration run are subtracted; the stops per event when two
+#    threads wait on one instance (herd.c: the loser's wake-up finds
+#    nothing); and lxrun's own syscalls per epoll_ctl (strace -c on lxrun,
+#    per name);
 # 3. redis-server under lxrun vs the same server natively, loaded by
 #    redis-benchmark (SET and GET, 20 clients): requests/s and the ratio.
 # Each figure is taken unpinned and with lxrun+guest pinned to CPU 0
@@ -30,6 +32,7 @@ RN=${LXBENCH_REDIS_N:-200000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "$rpid" ] && kill "$rpid" 2>/dev/null' EXIT
 $CC -O2 -o "$tmp/pp" "$ROOT/bench/epoll/pingpong.c" || exit 1
+$CC -O2 -pthread -o "$tmp/herd" "$ROOT/bench/epoll/herd.c" || exit 1
 
 num() { sed -n 's/.*: \([0-9.]*\) us each.*/\1/p'; }
 
@@ -68,6 +71,15 @@ if command -v strace >/dev/null 2>&1; then
 	    >/dev/null 2>&1; grep -c ' = [1-9]' "$tmp/st")
 	awk -v a="$s0" -v b="$s1" 'BEGIN {
 	    printf "events ready: %.2f stops per epoll_wait\n", (b - a) / 2000 }'
+	# Two waiters parked on one instance, one byte at a time: the
+	# waiter that loses finds nothing and parks again.
+	s1=$(strace -o "$tmp/st" -e trace=wait4 "$LXRUN" "$tmp/herd" 400 \
+	    >/dev/null 2>&1; grep -c ' = [1-9]' "$tmp/st")
+	s0=$(strace -o "$tmp/st" -e trace=wait4 "$LXRUN" "$tmp/herd" 0 \
+	    >/dev/null 2>&1; grep -c ' = [1-9]' "$tmp/st")
+	awk -v a="$s0" -v b="$s1" 'BEGIN {
+	    printf "two waiters, 400 bytes one at a time: %.2f stops per " \
+	    "byte (both waiters)\n", (b - a) / 400 }'
 	echo "== lxrun's own syscalls per epoll_ctl(MOD) (strace -c on lxrun)"
 	# lxrun alone is traced (no -f: the guest is lxrun's tracee); the
 	# calls of a 0-iteration run are subtracted, per syscall name.
