@@ -383,7 +383,7 @@ hqf_same(struct hq *q, const struct knote *kn)
 		    fd_same_inode(kn);
 	case HQ_VNODE:
 		/* the drain of this very harvest fstat'ed it already */
-		return (0 && kn->vchecked == q->pass) ||
+		return (kn->vchecked != 0 && kn->vchecked == q->pass) ||
 		    hqv_same(kn);
 	}
 	return true;

@@ -641,7 +641,7 @@ hqv_drain(struct hq *q)
 		 * the largest one means the queue was empty (an event queued
 		 * since is the next drain's: the fd stays readable).
 		 */
-		if (0 && (size_t)n <= sizeof(buf) - (sizeof(*e) + NAME_MAX + 1))
+		if ((size_t)n <= sizeof(buf) - (sizeof(*e) + NAME_MAX + 1))
 			break;
 	}
 	for (w = touched.head; w != NULL; w = w->tnext)
