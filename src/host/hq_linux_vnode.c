@@ -521,19 +521,11 @@ watch_post(struct hq *q, struct vwatch *w, struct stale *s,
 {
 	struct knote *kn;
 	struct stat st, cur;
-	bool have = false, same_ok = false;
-	uintptr_t same = UINTPTR_MAX;
+	bool have = false;
 	uint32_t notes;
 
 	for (kn = w->knotes; kn != NULL; kn = kn->vnext) {
-		/* knotes of several queues on one fd of ours: one fstat */
-		if (kn->ident == same && same_ok && cur.st_dev == kn->dev &&
-		    cur.st_ino == kn->ino) {
-			kn->vchecked = q->pass;
-			continue;
-		}
-		same = kn->ident;
-		if (!(same_ok = knote_stat(kn, &cur, s)))
+		if (!knote_stat(kn, &cur, s))
 			continue;
 		kn->vchecked = q->pass;
 		if (!have) {

@@ -198,6 +198,14 @@ child_start(void *arg)
 	}
 	if (r < 0)
 		child_fail(a->errfd, SPAWN_SECCOMP, r);
+	/*
+	 * -u: the memory is still root lxrun's; with fs.suid_dumpable=1 the
+	 * uid change would leave it open to the user's other processes
+	 * (process_vm_writev, /proc/PID/mem) until the exec.  The exec
+	 * sets the program's own dumpable flag.
+	 */
+	if (run_as.set)
+		raw_call(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0);
 	/* -u: groups, gid, then uid, which drops root's capabilities */
 	if (run_as.set &&
 	    ((r = raw_call(SYS_setgroups, (long)run_as.ngroups,
