@@ -28,10 +28,26 @@ PKG_CONFIG ?= pkg-config
 DEP_PKGS := libelf capstone
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE \
             $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
-# libelf (and the zlib it needs) is linked statically: two shared objects
-# fewer to map and relocate at every start (0.3 ms here, docs/perf-stop.md).
-LDLIBS   += -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs --static libelf \
-              2>/dev/null || echo -lelf -lz) -Wl,-Bdynamic -ldl
+# libelf (and the zlib it needs) is linked statically into everything.
+# lxrun itself is a static PIE (STATIC=1, the default): no ld.so, no shared
+# libc to map and relocate at every start, 0.9 ms of a start here
+# (docs/perf-stop.md), and still placed at a random address.  capstone
+# stays outside (dlopen), as do glibc's NSS modules for -u: a static glibc
+# loads both from the system, so they must come from the glibc lxrun was
+# built with (the linker's "Using 'getpwnam' in statically linked
+# applications" warning says so).  The sanitizer build and the unit tests
+# are linked dynamically.
+ELF_LIBS := $(shell $(PKG_CONFIG) --libs --static libelf 2>/dev/null || \
+              echo -lelf -lz)
+LDLIBS   += -Wl,-Bstatic $(ELF_LIBS) -Wl,-Bdynamic -ldl
+STATIC   ?= 1
+ifeq ($(STATIC),1)
+LXRUN_LDFLAGS := -static-pie
+LXRUN_LDLIBS  := $(ELF_LIBS)
+else
+LXRUN_LDFLAGS :=
+LXRUN_LDLIBS  := $(LDLIBS)
+endif
 
 BUILD    := build
 HOST_OS  ?= linux
@@ -57,12 +73,12 @@ all: lxrun
 # Objects are linked directly, not through an archive, so that every
 # handler a table row names is in the binary.
 lxrun: $(BUILD)/src/main.o $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LXRUN_LDFLAGS) -o $@ $^ $(LXRUN_LDLIBS)
 
 # Any build directory can link its own lxrun (the sanitizer build uses
 # build/asan/lxrun).
 $(BUILD)/lxrun: $(BUILD)/src/main.o $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LXRUN_LDFLAGS) -o $@ $^ $(LXRUN_LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -118,11 +134,11 @@ ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
               UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 asan:
-	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" STATIC=0 \
 	    build/asan/lxrun
 
 check-asan: asan
-	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" STATIC=0 \
 	    unit-build
 	@fail=0; for t in build/asan/tests/unit/test_*; do \
 	    $(ASAN_ENV) $$t >/dev/null 2>&1 || { echo "FAIL (asan) $$t"; \
