@@ -6,7 +6,7 @@ Numbers, names and the NetBSD/FreeBSD compat words come from
 data/compat-status-x86_64.tsv.  Argument kinds, result kind and trace class
 come from SPEC (written from the Linux man pages and the kernel's
 SYSCALL_DEFINEs, classes as strace has them); how lxrun serves a call from
-EMULATED, NOTES and NOT_IN_LINUX.
+EMULATED, ANSWERS, NOTES and NOT_IN_LINUX.
 
     tools/gen_syscallent.py            rewrite src/translate/syscallent.h
     tools/gen_syscallent.py --check    exit 1 if the file is out of date
@@ -421,6 +421,11 @@ EMULATED = {
     "memfd_create": "MEMFD",
     "rseq": "RSEQ",
 }
+# Emulated rows whose answer is always the same errno: the filter gives it
+# without a stop when nobody needs to see the call (EMUL_ANSWER).
+ANSWERS = {
+    "rseq": "ENOSYS",
+}
 # One-line notes of rows that need one (emulated rows with a twist).
 NOTES = {
     "rseq": "RSEQ_NOTE",
@@ -480,6 +485,9 @@ def read_tsv():
 
 
 def served(name):
+    if name in EMULATED and name in ANSWERS:
+        return "EMUL_ANSWER(%s, %s, %s)" % (EMULATED[name], name,
+                                            ANSWERS[name])
     if name in EMULATED:
         return "EMUL(%s, %s)" % (EMULATED[name], name)
     if name in NOT_IN_LINUX:
@@ -519,7 +527,9 @@ HEAD = """\
  *           TFST fstat, TSF statfs, TC creds, TCL clock, PU pure
  *   served  NATIVE, MISSING (lxrun answers ENOSYS, as Linux does),
  *           EMUL(family, name): handler lx_sys_name, switched on by
- *           --emulate=family
+ *           --emulate=family; EMUL_ANSWER(family, name, errno): the
+ *           same, and the answer is always that errno, so the filter
+ *           gives it when no one needs to see the call
  *   netbsd, freebsd  compat_linux / Linuxulator status: impl, stub,
  *           unimpl, obsol, absent
  */

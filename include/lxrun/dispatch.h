@@ -54,6 +54,11 @@ int lx_trap_args(struct lx_trap_arg *out, int max);
 
 /* True if lxrun must stop on nr (row status, --emulate, --trap). */
 bool lx_dispatch_traps(long nr);
+/*
+ * The errno the filter itself may answer nr with (a row's fixed answer,
+ * when no hook, rule or trace needs to see the call), else 0.
+ */
+int lx_dispatch_answer(long nr);
 /* Ask the row's handler; sets *served. */
 struct lx_action lx_dispatch(struct lx_call *c, struct lx_guest *g,
     enum lx_served *served);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The seccomp-bpf filter the guest runs under, generated from the table:
- * SECCOMP_RET_TRACE for the syscalls lxrun must see, ALLOW for the rest.
- * Calls from another ABI (i386 int 0x80, x32) and numbers the table does
- * not know are always trapped, never silently allowed; the RET_DATA part
- * tells the tracer which ABI it was.
+ * SECCOMP_RET_TRACE for the syscalls lxrun must see, SECCOMP_RET_ERRNO for
+ * those whose answer is a fixed errno that no one needs to see (rseq, the
+ * numbers Linux does not implement: no stop for them), ALLOW for the rest.
+ * Calls from another ABI (i386 int 0x80, x32) are always trapped and
+ * numbers the table does not know trapped or answered, never silently
+ * allowed; the RET_DATA part of a trap tells the tracer which ABI it was.
  */
 #include <errno.h>
 #include <linux/audit.h>
@@ -27,47 +29,61 @@
  * Layout:
  *   ld arch; jeq X86_64 ? next : [ret TRACE|I386]
  *   ld nr;   jge X32_BIT ? [ret TRACE|X32] : next
- *   for each trapped range [lo, hi]: jge lo ? (jgt hi ? next : trace) : ...
+ *   for each range [lo, hi] of one action: jge lo ? (jgt hi ? next :
+ *   ret action) : ALLOW
  * Ranges keep the filter short: the unknown gap 337..423 and everything
  * past the table are one range each.
  */
 struct range {
 	long lo, hi;
+	uint32_t action;	/* SECCOMP_RET_TRACE|data or SECCOMP_RET_ERRNO|e */
 };
 
+/* What the filter does with an x86-64 nr (0 < nr < the x32 bit). */
+static uint32_t
+nr_action(long nr)
+{
+	int e;
+
+	if (lx_dispatch_traps(nr))
+		return RET_TRACE(LX_FILTER_DATA_X86_64);
+	if ((e = lx_dispatch_answer(nr)) != 0)
+		return SECCOMP_RET_ERRNO | (uint32_t)e;
+	return SECCOMP_RET_ALLOW;
+}
+
 static int
-trapped_ranges(struct range *out, int max)
+filter_ranges(struct range *out, int max)
 {
 	int n = 0;
 
-	for (long nr = 0; nr < LX_NR_MAX; nr++) {
-		if (!lx_dispatch_traps(nr))
+	for (long nr = 0; nr <= LX_NR_MAX; nr++) {
+		uint32_t act = nr_action(nr);
+
+		if (act == SECCOMP_RET_ALLOW)
 			continue;
-		if (n > 0 && out[n - 1].hi == nr - 1) {
+		if (n > 0 && out[n - 1].hi == nr - 1 &&
+		    out[n - 1].action == act) {
 			out[n - 1].hi = nr;
 			continue;
 		}
 		if (n == max)
 			return -1;
 		out[n].lo = out[n].hi = nr;
+		out[n].action = act;
 		n++;
 	}
-	/* Everything past the table (but below the x32 bit). */
-	if (n > 0 && out[n - 1].hi == LX_NR_MAX - 1)
+	/* LX_NR_MAX stands for everything past the table (below x32's bit). */
+	if (n > 0 && out[n - 1].hi == LX_NR_MAX)
 		out[n - 1].hi = 0x3fffffff;
-	else if (n < max) {
-		out[n].lo = LX_NR_MAX;
-		out[n].hi = 0x3fffffff;
-		n++;
-	}
 	return n;
 }
 
 int
 filter_build(struct sock_fprog *prog)
 {
-	static struct range r[LX_NR_MAX];
-	int nr = trapped_ranges(r, LX_NR_MAX);
+	static struct range r[LX_NR_MAX + 1];
+	int nr = filter_ranges(r, LX_NR_MAX + 1);
 	struct sock_filter *f;
 	int n = 0;
 
@@ -115,7 +131,7 @@ filter_build(struct sock_fprog *prog)
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
 		    (uint32_t)r[i].hi, 1, 0);
 		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-		    RET_TRACE(LX_FILTER_DATA_X86_64));
+		    r[i].action);
 	}
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 	    SECCOMP_RET_ALLOW);
@@ -149,8 +165,13 @@ filter_traps(const struct proc *p, long nr, const uint64_t arg[6])
 	struct lx_trap_arg args[16];
 	int nargs = lx_trap_args(args, 16);
 
-	if (nr < 0 || nr >= LX_NR_MAX || lx_dispatch_traps(nr))
+	/* LX_NR_MAX: the filter's range for every number past the table */
+	long row = nr < LX_NR_MAX ? nr : LX_NR_MAX;
+
+	if (nr < 0 || nr >= 0x40000000 || lx_dispatch_traps(row))
 		return true;
+	if (lx_dispatch_answer(row) != 0)
+		return false;	/* answered by the filter: it never stops */
 	for (int i = 0; i < nargs; i++)
 		if (args[i].nr == nr &&
 		    (uint32_t)arg[args[i].argidx] == (uint32_t)args[i].value)

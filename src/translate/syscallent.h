@@ -12,7 +12,9 @@
  *           TFST fstat, TSF statfs, TC creds, TCL clock, PU pure
  *   served  NATIVE, MISSING (lxrun answers ENOSYS, as Linux does),
  *           EMUL(family, name): handler lx_sys_name, switched on by
- *           --emulate=family
+ *           --emulate=family; EMUL_ANSWER(family, name, errno): the
+ *           same, and the answer is always that errno, so the filter
+ *           gives it when no one needs to see the call
  *   netbsd, freebsd  compat_linux / Linuxulator status: impl, stub,
  *           unimpl, obsol, absent
  */
@@ -359,7 +361,7 @@ ROW(330, pkey_alloc,              A2(HEX, HEX),                                 
 ROW(331, pkey_free,               A1(INT),                                                LONG,   0,          NATIVE,                           unimpl, impl,   NULL)
 ROW(332, statx,                   A5(DIRFD, PATH, AT_FLAGS, STATX_MASK, STATX_OUT),       LONG,   TD|TF|TFST, EMUL(STAT, statx),                impl,   impl,   NULL)
 ROW(333, io_pgetevents,           A6(HEX, LONG, LONG, PTR, TIMESPEC, PTR),                LONG,   0,          NATIVE,                           unimpl, stub,   NULL)
-ROW(334, rseq,                    A4(PTR, UINT, HEX, HEX),                                LONG,   0,          EMUL(RSEQ, rseq),                 unimpl, stub,   RSEQ_NOTE)
+ROW(334, rseq,                    A4(PTR, UINT, HEX, HEX),                                LONG,   0,          EMUL_ANSWER(RSEQ, rseq, ENOSYS),  unimpl, stub,   RSEQ_NOTE)
 ROW(335, uretprobe,               A0(),                                                   LONG,   0,          NATIVE,                           unimpl, unimpl, PROBE_NOTE)
 ROW(336, uprobe,                  A0(),                                                   LONG,   0,          NATIVE,                           absent, absent, PROBE_NOTE)
 

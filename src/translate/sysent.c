@@ -27,9 +27,10 @@
 				    LXA_##c, LXA_##d, LXA_##e, LXA_##f }
 
 #define NATIVE		.status = LX_ST_NATIVE
-#define MISSING		.status = LX_ST_MISSING
+#define MISSING		.status = LX_ST_MISSING, .answer = LX_ENOSYS
 #define EMUL(fam, h)	.status = LX_ST_EMULATED, .family = LX_FAM_##fam, \
 			.handler = lx_sys_##h
+#define EMUL_ANSWER(fam, h, e) EMUL(fam, h), .answer = LX_##e
 
 #define CO_impl		LX_CO_IMPLEMENTED
 #define CO_stub		LX_CO_STUB
@@ -72,6 +73,7 @@ static const struct lx_sysent lx_table[LX_NR_MAX] = {
 #undef NATIVE
 #undef MISSING
 #undef EMUL
+#undef EMUL_ANSWER
 #undef TD
 #undef TF
 #undef TP
@@ -97,6 +99,7 @@ static const struct lx_sysent lx_unknown = {
 	.nr = -1,
 	.nargs = LX_NARGS,
 	.status = LX_ST_MISSING,
+	.answer = LX_ENOSYS,
 	.family = LX_FAM_NONE,
 	.netbsd = LX_CO_ABSENT,
 	.freebsd = LX_CO_ABSENT,

@@ -69,6 +69,7 @@ verdict(const struct sock_fprog *p, uint32_t arch, long nr, uint64_t arg1)
 
 #define TRACE(data)	(SECCOMP_RET_TRACE | (data))
 #define ALLOW		SECCOMP_RET_ALLOW
+#define ENOSYS_ANSWER	(SECCOMP_RET_ERRNO | LX_ENOSYS)
 
 static void
 default_options(void)
@@ -89,19 +90,31 @@ test_traps_exactly_what_dispatch_needs(void **state)
 
 		if (lx_dispatch_traps(nr))
 			assert_int_equal(v, TRACE(LX_FILTER_DATA_X86_64));
+		else if (lx_dispatch_answer(nr) != 0)
+			assert_int_equal(v, SECCOMP_RET_ERRNO |
+			    (uint32_t)lx_dispatch_answer(nr));
 		else
 			assert_int_equal(v, ALLOW);
 	}
-	/* Plain calls run untouched, emulated and unknown ones stop. */
+	/*
+	 * Plain calls run untouched, emulated ones stop, unknown ones and
+	 * rseq get their fixed ENOSYS from the filter without a stop.
+	 */
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_read, 0), ALLOW);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_getppid, 0),
 	    ALLOW);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_getrandom, 0),
 	    TRACE(LX_FILTER_DATA_X86_64));
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, 500, 0),
-	    TRACE(LX_FILTER_DATA_X86_64));
+	    ENOSYS_ANSWER);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, 400, 0),
-	    TRACE(LX_FILTER_DATA_X86_64));
+	    ENOSYS_ANSWER);
+	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_rseq, 0),
+	    ENOSYS_ANSWER);
+	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_vserver, 0),
+	    ENOSYS_ANSWER);
+	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, 0x3fffffff, 0),
+	    ENOSYS_ANSWER);
 	free(p.filter);
 }
 
@@ -131,11 +144,13 @@ test_emulate_none_traps_only_unknown(void **state)
 	    ALLOW);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_statx, 0),
 	    ALLOW);
-	/* missing rows still get lxrun's ENOSYS */
+	/* rseq runs natively; missing rows still get lxrun's ENOSYS */
+	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_rseq, 0),
+	    ALLOW);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_vserver, 0),
-	    TRACE(LX_FILTER_DATA_X86_64));
+	    ENOSYS_ANSWER);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, 1000, 0),
-	    TRACE(LX_FILTER_DATA_X86_64));
+	    ENOSYS_ANSWER);
 	free(p.filter);
 }
 
@@ -180,6 +195,24 @@ test_argument_rule(void **state)
 	free(p.filter);
 }
 
+/* Someone who wants to see an answered call makes it stop again. */
+static void
+test_answer_yields_to_observers(void **state)
+{
+	struct sock_fprog p;
+
+	default_options();
+	lx_trap_arg_add(LX_NR_rseq, 1, 0x20, LX_FAM_MEMFD);
+	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_rseq, 0x20),
+	    TRACE(LX_FILTER_DATA_X86_64));
+	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_rseq, 0),
+	    TRACE(LX_FILTER_DATA_X86_64));
+	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_vserver, 0),
+	    ENOSYS_ANSWER);
+	free(p.filter);
+}
+
 int
 main(void)
 {
@@ -189,6 +222,8 @@ main(void)
 		cmocka_unit_test(test_emulate_none_traps_only_unknown),
 		cmocka_unit_test(test_trap_all),
 		cmocka_unit_test(test_argument_rule),
+		/* last: its rule stays registered */
+		cmocka_unit_test(test_answer_yields_to_observers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
