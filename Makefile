@@ -32,11 +32,12 @@ CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE \
 # lxrun itself is a static PIE (STATIC=1, the default): no ld.so, no shared
 # libc to map and relocate at every start, 0.9 ms of a start here
 # (docs/perf-stop.md), and still placed at a random address.  capstone
-# stays outside (dlopen), as do glibc's NSS modules for -u: a static glibc
-# loads both from the system, so they must come from the glibc lxrun was
-# built with (the linker's "Using 'getpwnam' in statically linked
-# applications" warning says so).  The sanitizer build and the unit tests
-# are linked dynamically.
+# stays outside (dlopen when scan or a crash report first needs it), so
+# the static glibc loads it with the system's libc.so, which must be the
+# glibc lxrun was built with (the linker's "Using 'dlopen' in statically
+# linked applications" warning).  -u asks getent(1) for the user
+# (src/user.c): NSS modules do not all work in a static program.  The
+# sanitizer build and the unit tests are linked dynamically.
 ELF_LIBS := $(shell $(PKG_CONFIG) --libs --static libelf 2>/dev/null || \
               echo -lelf -lz)
 LDLIBS   += -Wl,-Bstatic $(ELF_LIBS) -Wl,-Bdynamic -ldl

@@ -8,8 +8,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +27,7 @@
 #include "tracer/loop.h"
 #include "tracer/spawn.h"
 #include "tracer/tracer.h"
+#include "user.h"
 
 #define LXRUN_VERSION "0.1"
 
@@ -283,31 +282,18 @@ parse_qualifier(int (*parse)(const char *, char *, size_t), const char *v)
 static void
 set_user(const char *user)
 {
-	struct passwd *pw = getpwnam(user);
-	gid_t *groups;
-	int n = 64;
+	struct user_ids u;
+	char err[256];
 
-	if (pw == NULL)
-		bad_usage("cannot find user '%s'", user);
-	if (getuid() != 0 || geteuid() != 0)
+	if (user_lookup(user, &u, err, sizeof(err)) < 0)
+		bad_usage("%s", err);
+	if (getuid() != 0 || geteuid() != 0) {
+		user_ids_free(&u);
 		bad_usage("%s", "-u needs lxrun to run as root");
-	for (;;) {
-		int want = n;
-
-		if ((groups = calloc((size_t)n, sizeof(*groups))) == NULL)
-			exit(125);
-		if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &want) >= 0) {
-			n = want;
-			break;
-		}
-		free(groups);
-		if (want <= n)
-			bad_usage("cannot read the groups of user '%s'", user);
-		n = want;
 	}
-	if (spawn_set_user(pw->pw_uid, pw->pw_gid, groups, n) < 0)
+	if (spawn_set_user(u.uid, u.gid, u.groups, u.ngroups) < 0)
 		exit(125);
-	free(groups);
+	user_ids_free(&u);
 }
 
 static char **

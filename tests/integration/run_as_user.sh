@@ -13,7 +13,9 @@
 #      process cannot take per-fd seccomp rules (it lost CAP_SYS_ADMIN),
 #      so lxrun checks its calls itself;
 #   3. a set-uid root copy of id(1) runs with euid 0;
-#   4. refused: an unknown user, and -u when lxrun is not root.
+#   1b. a user with supplementary groups gets them all;
+#   4. refused: an unknown user, a uid given as a name, and -u when lxrun
+#      is not root.
 . "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/diff/lib/common.sh"
 need_lxrun
 need_cmd setpriv id
@@ -49,6 +51,21 @@ out=$(timeout -k 5 30 "$LXRUN" -D -u nobody id -u </dev/null) ||
     fail "-D -u nobody id: status $?"
 [ "$out" = "$uid" ] || fail "-D -u nobody: uid $out"
 echo "-u: the exit status passes through; -D -u nobody runs as nobody"
+
+# 1b. A user with supplementary groups (any member of a group in
+# /etc/group, postgres on a machine with PostgreSQL): the groups the name
+# service gives, as id(1) reads them.
+member=$(awk -F: '$4 != "" { split($4, m, ","); print m[1]; exit }' \
+    /etc/group)
+if [ -n "$member" ] && id "$member" >/dev/null 2>&1; then
+	want=$(id -G "$member")
+	out=$(timeout -k 5 30 "$LXRUN" -u "$member" -- id -G </dev/null) ||
+	    fail "-u $member id -G: status $?"
+	[ "$out" = "$want" ] || fail "-u $member: groups '$out', want '$want'"
+	echo "-u $member: groups '$out', as id -G $member says"
+else
+	echo "no user with supplementary groups here: part 1b not run"
+fi
 
 # 2. Emulated objects as the user.
 prog=$(build_prog epoll_kinds)
@@ -99,9 +116,15 @@ fi
 st=$?
 [ "$st" = 125 ] && grep -q "cannot find user" "$tmp/bad.err" ||
     fail "-u unknown user: status $st, $(cat "$tmp/bad.err")"
+# a number is a user's name, not a uid, as for getpwnam and strace -u
+"$LXRUN" -u "$uid" true >/dev/null 2>"$tmp/bad.err"
+st=$?
+[ "$st" = 125 ] && grep -q "cannot find user '$uid'" "$tmp/bad.err" ||
+    fail "-u $uid (a number): status $st, $(cat "$tmp/bad.err")"
 setpriv --reuid="$uid" --regid="$gid" --clear-groups "$LXRUN" -u nobody \
     true >/dev/null 2>"$tmp/bad.err"
 st=$?
 [ "$st" = 125 ] && grep -q "needs lxrun to run as root" "$tmp/bad.err" ||
     fail "-u as non-root: status $st, $(cat "$tmp/bad.err")"
-echo "-u: an unknown user and a non-root lxrun are refused (125)"
+echo "-u: an unknown user, a uid for a name and a non-root lxrun are" \
+    "refused (125)"
