@@ -159,7 +159,8 @@ check-asan: asan
 LOADER_DIFF := core_pipeline core_forktree core_vfork core_threads \
 	core_sigstop core_sigterm core_exit3 core_fdlinks core_int80 \
 	epoll_fork memfd_share inotify_fds misc_waitid misc_stat \
-	exit_status json_trace trace_golden signals_forwarded kill9_cleanup
+	exit_status json_trace trace_golden signals_forwarded kill9_cleanup \
+	memfd_exec
 LOADER_PROGRAMS := epoll_go inotify_go inotify_tools
 
 check-loader: lxrun

@@ -730,11 +730,11 @@ main(int argc, char **argv)
 		exit(0);
 	}
 	if (load_enabled())
-		load_prepare();
+		load_prepare(!detach);
 	pid = detach ? spawn_guest_detached(prog, &filter, &oldmask, &errfd) :
 	    spawn_guest(prog, &filter, &oldmask, &errfd);
 	if (pid > 0 && load_enabled())
-		load_spawned(pid);
+		load_spawned(pid, !detach);
 	if (pid < 0) {
 		if (pid == -EPERM)
 			lx_die("cannot trace %s: ptrace(PTRACE_SEIZE): %s (is "

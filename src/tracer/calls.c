@@ -95,6 +95,14 @@ call_done(struct task *t, long ret)
 {
 	const char *shortage;
 
+	/*
+	 * The execs of lxrun's own PATH search (spawn.c) that failed are not
+	 * the program's calls either: strace, which searches PATH itself,
+	 * shows none.  The one that succeeds is the trace's first line.
+	 */
+	if (t->tracing && ret < 0 && t->call.nr == LX_NR_execve &&
+	    loop_before_program(t))
+		t->tracing = false;
 	if (t->tracing) {
 		struct lx_guest g;
 
@@ -438,7 +446,13 @@ call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
 	t->injected = 0;
 	guest_init(&g, t);
 
-	t->tracing = tracing_on();
+	/*
+	 * Before the program runs, its process is lxrun's code (spawn.c:
+	 * -u's id changes, the PATH search, a failure report): only its
+	 * exec is the program's, as under strace.
+	 */
+	t->tracing = tracing_on() &&
+	    (c->nr == LX_NR_execve || !loop_before_program(t));
 	if (t->tracing) {
 		if (t->rec == NULL)
 			t->rec = lx_trace_rec_new();
@@ -585,6 +599,17 @@ rewrite_exit(struct task *t, long ret)
 	t->action.kind = LX_RETURN;
 	t->action.value = ret;
 	apply_action(t);
+}
+
+/*
+ * A rewritten exec succeeded and its exit function can run at the exec
+ * event: it does, and the exit stop is not waited for (the exit itself
+ * only sets rax to 0, which the registers put back say anyway).
+ */
+void
+exec_event_exit(struct task *t)
+{
+	rewrite_exit(t, 0);
 }
 
 static void

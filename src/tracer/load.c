@@ -544,6 +544,12 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 	return a;
 }
 
+bool
+load_builds_at_exec(const struct lx_action *a)
+{
+	return a->on_exit == load_exec_exit;
+}
+
 void
 load_enable(void)
 {

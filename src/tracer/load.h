@@ -18,10 +18,16 @@
 /* Turn the loader on: trap execve and execveat, serve them. */
 void load_enable(void);
 bool load_enabled(void);
-/* Before the first program is forked: the stubs its exec will use. */
-void load_prepare(void);
+/*
+ * Before the first program is started: the stubs its exec will use
+ * (shared: its child will share lxrun's memory until the exec, so they
+ * are made when needed).
+ */
+void load_prepare(bool shared);
 /* The first program's pid (its first exec finds the stub's path). */
-void load_spawned(pid_t pid);
+void load_spawned(pid_t pid, bool shared);
+/* Does this action's exit function build the program (load_exec_exit)? */
+bool load_builds_at_exec(const struct lx_action *a);
 
 /* One exec in flight, from its checks to the new image's first step. */
 /*

@@ -78,9 +78,10 @@ own_stub(uint64_t base)
 
 /*
  * The first program lxrun starts: its child, still running lxrun's own
- * code, shares lxrun's memory until its exec (spawn.c), so the stub's
- * path is already in it at the same address (load_prepare() wrote it
- * before the clone).
+ * code, has lxrun's memory until its exec, so a path lxrun writes into
+ * spawn_path is at the same address there.  The child spawn.c clones
+ * shares that memory: the one stub it needs is made at its exec.  A
+ * forked child (-D) has a copy: every candidate is made before the fork.
  */
 static const uint64_t stub_cand[] = {
 	0x10000, 0x100000000ULL, 0x300000000000ULL, 0x10000000000ULL,
@@ -88,7 +89,7 @@ static const uint64_t stub_cand[] = {
 #define NCAND (sizeof(stub_cand) / sizeof(stub_cand[0]))
 static char spawn_path[NCAND][64];
 static pid_t spawn_pid;
-static bool spawn_execd;
+static bool spawn_execd, spawn_shared;
 
 static uint64_t
 cand_base(size_t i)
@@ -111,8 +112,10 @@ cand_base(size_t i)
 }
 
 void
-load_prepare(void)
+load_prepare(bool shared)
 {
+	if (shared)
+		return;
 	for (size_t i = 0; i < NCAND; i++) {
 		int fd = own_stub(cand_base(i));
 
@@ -123,9 +126,10 @@ load_prepare(void)
 }
 
 void
-load_spawned(pid_t pid)
+load_spawned(pid_t pid, bool shared)
 {
 	spawn_pid = pid;
+	spawn_shared = shared;
 }
 
 /*
@@ -142,10 +146,15 @@ load_stub_path(struct exec_req *x)
 	if (!x->same_view || (fd = own_stub(x->le->stub_base)) < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
-	if (x->t->proc->pid == spawn_pid && !spawn_execd)
+	if (x->t->proc->pid == spawn_pid && !spawn_execd) {
+		if (spawn_shared) {	/* our memory is the child's */
+			strcpy(spawn_path[0], path);
+			return (uint64_t)(uintptr_t)spawn_path[0];
+		}
 		for (size_t i = 0; i < NCAND; i++)
 			if (strcmp(spawn_path[i], path) == 0)
 				return (uint64_t)(uintptr_t)spawn_path[i];
+	}
 	if (load_need_scratch(x) < 0 ||
 	    mem_write(x->t, x->scratch + SCR_PATH, path, strlen(path) + 1) < 0)
 		return 0;

@@ -19,6 +19,7 @@
 
 #include "calls.h"
 #include "crash.h"
+#include "load.h"
 #include "lxrun/linux_abi.h"
 #include "loop.h"
 #include "lxrun/host.h"
@@ -157,6 +158,12 @@ event_new_task(struct task *parent, int ev)
 	fdtrap_inherit(c->proc, parent->proc);
 	lx_trace_set_multi(true);
 	lx_hooks_clone(parent->tid, parent->proc->pid, child, thread);
+}
+
+bool
+loop_before_program(const struct task *t)
+{
+	return !main_execd && t->tid == main_pid;
 }
 
 /*
@@ -332,6 +339,15 @@ handle_status(pid_t pid, int st)
 	case PTRACE_EVENT_EXEC:
 		t = event_exec(t);
 		main_execd = true;
+		/*
+		 * The ELF loader's stub is in place: build the program from
+		 * here, one stop (the execve's exit) fewer per exec.
+		 */
+		if (t->wait == TW_EXIT_REWRITE &&
+		    load_builds_at_exec(&t->action)) {
+			exec_event_exit(t);
+			return;
+		}
 		break;
 	case PTRACE_EVENT_STOP:
 		if (is_stop_signal(sig)) {

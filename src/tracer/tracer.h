@@ -258,6 +258,8 @@ bool filter_traps(const struct proc *p, long nr, const uint64_t arg[6]);
 
 /* loop.c */
 void loop_defer_status(pid_t pid, int status);
+/* Is t the program lxrun started, still in lxrun's code before its exec? */
+bool loop_before_program(const struct task *t);
 int tracer_run(pid_t child, int *wstatus);
 void tracer_kill_all(void);
 

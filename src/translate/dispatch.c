@@ -5,6 +5,8 @@
  * from lx_dispatch_traps and lx_trap_args so that the guest stops only
  * where a handler (or the trace) must see the call.
  */
+#include <string.h>
+
 #include "lxrun/linux_abi.h"
 #include "lxrun/dispatch.h"
 #include "lxrun/supervisor.h"
@@ -175,6 +177,26 @@ same_call(const struct lx_call *c, const struct lx_action *a)
 }
 
 /*
+ * A hook rewrote the call into another after observers asked for their
+ * exit functions (memfd put its copy at the fd of an exec that the ELF
+ * loader then rewrites): the winner's exit function runs first, then
+ * theirs, with its result, so that they can undo what they did.
+ */
+static void
+chain_winner(struct lx_exit_chain *ch, struct lx_action *a)
+{
+	if (a->on_exit != NULL) {
+		if (ch->n == 4)
+			lx_die("too many exit functions for one call");
+		memmove(&ch->fn[1], &ch->fn[0],
+		    (size_t)ch->n * sizeof(ch->fn[0]));
+		ch->fn[0] = a->on_exit;
+		ch->n++;
+	}
+	a->on_exit = run_exit_chain;
+}
+
+/*
  * Hooks of several families may want the same call (an open of
  * /proc/self/fd/N that inotify must see and memfd may refuse): those that
  * only observe it (native with an exit function, or rewritten into
@@ -200,6 +222,8 @@ ask_hooks(struct lx_call *c, struct lx_guest *g, enum lx_served *served)
 			*served = LX_SERVED_EMULATED;
 			if (a.kind == LX_RETURN && ch->n > 0)
 				a.value = run_exit_chain(c, g, a.value);
+			else if (a.kind == LX_REWRITE && ch->n > 0)
+				chain_winner(ch, &a);
 			return a;
 		}
 		inject |= a.kind == LX_REWRITE;

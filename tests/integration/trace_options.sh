@@ -52,3 +52,27 @@ expect plain '^syscall_0x1f4\(.*ENOSYS.*unsupported' \
 if grep -E '^(write|openat|close)\(' "$tmp/plain" | grep -Eq 'emulated|unsupported'; then
 	fail "a native call is marked emulated or unsupported"
 fi
+
+# Before the program runs its process is lxrun's code: a PATH search's
+# failed execs and -u's id changes are not the program's calls and are
+# not shown (strace searches PATH itself and shows only the exec).
+mkdir -p "$tmp/path.cwd"
+cp "$prog" "$tmp/path.cwd/golden"
+(cd "$tmp/path.cwd" && PATH="$tmp/no-such-dir:$tmp/path.cwd:$PATH" \
+    exec timeout -k 5 30 "$LXRUN" --trace -o "$tmp/path" -- golden) \
+    </dev/null >/dev/null 2>"$tmp/path.err" ||
+    { cat "$tmp/path.err" >&2; fail "lxrun --trace golden (PATH) failed"; }
+head -n 1 "$tmp/path" | grep -Eq "^execve\\(\"$tmp/path.cwd/golden\", .* = 0" ||
+    { cat "$tmp/path" >&2; fail "a PATH search: not the exec first"; }
+grep -q '^execve(.*ENOENT' "$tmp/path" &&
+    { cat "$tmp/path" >&2; fail "a PATH search's failed exec is shown"; }
+echo "a PATH search: only the exec that ran the program is shown"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chmod 755 "$tmp" "$tmp/path.cwd"
+	(cd "$tmp/path.cwd" && exec timeout -k 5 30 "$LXRUN" --trace \
+	    -o "$tmp/user" -u nobody -- ./golden) </dev/null >/dev/null \
+	    2>"$tmp/user.err" || true
+	head -n 1 "$tmp/user" | grep -q '^execve("./golden"' ||
+	    { cat "$tmp/user" >&2; fail "-u: not the exec first"; }
+	echo "-u: lxrun's id changes are not shown"
+fi
