@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,17 +26,17 @@ static const char *const getent_paths[] = {
 };
 
 /*
- * Run getent DB KEY; its whole output in buf (NUL-terminated), or -1 and
- * a message.  Exit status 2 is getent's "not found": 0 bytes then.
+ * Run getent DB KEY: its whole output (malloc'd, NUL-terminated; "" when
+ * getent says not found, its exit status 2), or NULL and a message.
  */
-static int
-getent(const char *db, const char *key, char *buf, size_t len, char *err,
-    size_t errlen)
+static char *
+getent(const char *db, const char *key, char *err, size_t errlen)
 {
 	const char *path = NULL;
-	char *argv[4];
+	char *argv[4], *buf = NULL;
 	posix_spawn_file_actions_t fa;
-	size_t used = 0;
+	size_t used = 0, cap = 0;
+	bool oom = false;
 	int p[2], status;
 	pid_t pid;
 	ssize_t n;
@@ -48,11 +49,11 @@ getent(const char *db, const char *key, char *buf, size_t len, char *err,
 		}
 	if (path == NULL) {
 		snprintf(err, errlen, "no getent(1) to look users up with");
-		return -1;
+		return NULL;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
 	argv[0] = (char *)"getent";
 	argv[1] = (char *)db;
@@ -66,29 +67,47 @@ getent(const char *db, const char *key, char *buf, size_t len, char *err,
 	if (errno != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(p[0]);
-		return -1;
+		return NULL;
 	}
-	while (used + 1 < len &&
-	    ((n = read(p[0], buf + used, len - 1 - used)) > 0 ||
-	    (n < 0 && errno == EINTR)))
-		if (n > 0)
+	/* all of it: a user in thousands of groups makes a long line */
+	for (;;) {
+		if (used + 1 >= cap) {
+			size_t want = cap ? 2 * cap : 4096;
+			char *b = realloc(buf, want);
+
+			if ((oom = b == NULL))
+				break;
+			buf = b;
+			cap = want;
+		}
+		if ((n = read(p[0], buf + used, cap - 1 - used)) > 0)
 			used += (size_t)n;
-	buf[used] = '\0';
+		else if (n == 0 || errno != EINTR)
+			break;
+	}
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			snprintf(err, errlen, "waitpid: %s", strerror(errno));
-			return -1;
+			free(buf);
+			return NULL;
 		}
+	if (oom) {
+		snprintf(err, errlen, "out of memory");
+		free(buf);
+		return NULL;
+	}
+	buf[used] = '\0';
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
 		buf[0] = '\0';	/* not found */
-		return 0;
+		return buf;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(err, errlen, "getent %s %s failed", db, key);
-		return -1;
+		free(buf);
+		return NULL;
 	}
-	return 0;
+	return buf;
 }
 
 /* A decimal id ending at a ':', '\n', ' ' or the end; -1 if none. */
@@ -111,14 +130,14 @@ parse_id(const char *s, const char **end)
 int
 user_lookup(const char *name, struct user_ids *u, char *err, size_t errlen)
 {
-	char buf[8192];
+	char *buf;
 	const char *s, *e;
 	size_t nl = strlen(name);
 	long long v;
 	int cap = 64;
 
 	memset(u, 0, sizeof(*u));
-	if (getent("passwd", name, buf, sizeof(buf), err, errlen) < 0)
+	if ((buf = getent("passwd", name, err, errlen)) == NULL)
 		return -1;
 	/*
 	 * name:passwd:uid:gid:...  getent also looks a number up as a uid:
@@ -129,14 +148,17 @@ user_lookup(const char *name, struct user_ids *u, char *err, size_t errlen)
 	    (v = parse_id(s + 1, &e)) < 0 || *e != ':' ||
 	    (u->uid = (uid_t)v, v = parse_id(e + 1, &e)) < 0 || *e != ':') {
 		snprintf(err, errlen, "cannot find user '%s'", name);
+		free(buf);
 		return -1;
 	}
 	u->gid = (gid_t)v;
+	free(buf);
 	/* name g1 g2 ...: the supplementary groups, primary first */
-	if (getent("initgroups", name, buf, sizeof(buf), err, errlen) < 0)
+	if ((buf = getent("initgroups", name, err, errlen)) == NULL)
 		return -1;
 	if ((u->groups = calloc((size_t)cap, sizeof(*u->groups))) == NULL) {
 		snprintf(err, errlen, "out of memory");
+		free(buf);
 		return -1;
 	}
 	u->groups[u->ngroups++] = u->gid;
@@ -152,8 +174,7 @@ user_lookup(const char *name, struct user_ids *u, char *err, size_t errlen)
 		    (*e != ' ' && *e != '\t' && *e != '\n' && *e != '\0')) {
 			snprintf(err, errlen, "cannot read the groups of user "
 			    "'%s'", name);
-			user_ids_free(u);
-			return -1;
+			goto fail;
 		}
 		s = e;
 		if ((gid_t)v == u->gid)
@@ -164,15 +185,19 @@ user_lookup(const char *name, struct user_ids *u, char *err, size_t errlen)
 
 			if (g == NULL) {
 				snprintf(err, errlen, "out of memory");
-				user_ids_free(u);
-				return -1;
+				goto fail;
 			}
 			u->groups = g;
 			cap *= 2;
 		}
 		u->groups[u->ngroups++] = (gid_t)v;
 	}
+	free(buf);
 	return 0;
+fail:
+	free(buf);
+	user_ids_free(u);
+	return -1;
 }
 
 void
