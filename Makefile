@@ -135,12 +135,12 @@ ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
               UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 asan:
-	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" STATIC=0 \
-	    build/asan/lxrun
+	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+	    STATIC=0 build/asan/lxrun
 
 check-asan: asan
-	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" STATIC=0 \
-	    unit-build
+	$(MAKE) BUILD=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+	    STATIC=0 unit-build
 	@fail=0; for t in build/asan/tests/unit/test_*; do \
 	    $(ASAN_ENV) $$t >/dev/null 2>&1 || { echo "FAIL (asan) $$t"; \
 	    fail=1; }; done; exit $$fail

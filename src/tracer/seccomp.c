@@ -39,7 +39,7 @@ struct range {
 	uint32_t action;	/* SECCOMP_RET_TRACE|data or SECCOMP_RET_ERRNO|e */
 };
 
-/* What the filter does with an x86-64 nr (0 < nr < the x32 bit). */
+/* What the filter does with an x86-64 nr (0 <= nr < the x32 bit). */
 static uint32_t
 nr_action(long nr)
 {
