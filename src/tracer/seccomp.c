@@ -39,16 +39,19 @@ struct range {
 	uint32_t action;	/* SECCOMP_RET_TRACE|data or SECCOMP_RET_ERRNO|e */
 };
 
-/* What the filter does with an x86-64 nr (0 <= nr < the x32 bit). */
+/*
+ * What the filter's ranges do with an x86-64 nr, 0 <= nr <= LX_NR_MAX
+ * (LX_NR_MAX: every number past the table, below the x32 bit).
+ */
 static uint32_t
 nr_action(long nr)
 {
 	int e;
 
-	if (lx_dispatch_traps(nr))
-		return RET_TRACE(LX_FILTER_DATA_X86_64);
 	if ((e = lx_dispatch_answer(nr)) != 0)
 		return SECCOMP_RET_ERRNO | (uint32_t)e;
+	if (lx_dispatch_traps(nr))
+		return RET_TRACE(LX_FILTER_DATA_X86_64);
 	return SECCOMP_RET_ALLOW;
 }
 
@@ -164,14 +167,14 @@ filter_traps(const struct proc *p, long nr, const uint64_t arg[6])
 {
 	struct lx_trap_arg args[16];
 	int nargs = lx_trap_args(args, 16);
+	uint32_t act;
 
-	/* LX_NR_MAX: the filter's range for every number past the table */
-	long row = nr < LX_NR_MAX ? nr : LX_NR_MAX;
-
-	if (nr < 0 || nr >= 0x40000000 || lx_dispatch_traps(row))
+	if (nr < 0 || nr >= 0x40000000)
 		return true;
-	if (lx_dispatch_answer(row) != 0)
-		return false;	/* answered by the filter: it never stops */
+	act = nr_action(nr < LX_NR_MAX ? nr : LX_NR_MAX);
+	/* a trap stops; the filter's own answer never does */
+	if (act != SECCOMP_RET_ALLOW)
+		return (act & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE;
 	for (int i = 0; i < nargs; i++)
 		if (args[i].nr == nr &&
 		    (uint32_t)arg[args[i].argidx] == (uint32_t)args[i].value)
