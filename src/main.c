@@ -34,7 +34,7 @@
 enum {
 	OPT_TRACE = 256, OPT_TRACE_FORMAT, OPT_REPORT, OPT_REPORT_FORMAT,
 	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PIN,
-	OPT_LOADER,
+	OPT_LOADER, OPT_NO_NOTIFY,
 	OPT_SEPARATELY, OPT_STATUS, OPT_SIGNAL, OPT_QUIET,
 };
 
@@ -57,6 +57,7 @@ static const struct option long_options[] = {
 	{ "trap", required_argument, NULL, OPT_TRAP },
 	{ "list-syscalls", optional_argument, NULL, OPT_LIST },
 	{ "pin", optional_argument, NULL, OPT_PIN },
+	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY },
 	{ "daemonize", no_argument, NULL, 'D' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "loader", required_argument, NULL, OPT_LOADER },
@@ -127,6 +128,9 @@ usage(FILE *f)
 "  --pin[=CPU]           run lxrun and the program on one CPU (default: the\n"
 "                        current one): a stop then costs a fraction of a\n"
 "                        cross-CPU one, but the program sees one CPU\n"
+"  --no-notify           serve every trapped call at a ptrace stop, never\n"
+"                        by seccomp user notification (which a program\n"
+"                        that makes its own seccomp listener needs)\n"
 "  --loader=LOADER       kernel (default: the kernel execs programs) or elf\n"
 "                        (lxrun loads the ELF itself, as on a BSD host);\n"
 "                        also LXRUN_LOADER in the environment\n"
@@ -418,6 +422,9 @@ parse_args(int argc, char **argv)
 				bad_usage("bad CPU for --pin: '%s'",
 				    optarg != NULL ? optarg : "?");
 			break;
+		case OPT_NO_NOTIFY:
+			lx_opt.notify = false;
+			break;
 		case OPT_LOADER:
 			loader = optarg;
 			loader_from = "--loader";
@@ -683,7 +690,7 @@ int
 main(int argc, char **argv)
 {
 	char **prog;
-	struct sock_fprog filter;
+	struct sock_fprog filter, notify_filter, *notify_prog = NULL;
 	sigset_t oldmask;
 	int errfd, status = 0, r;
 	pid_t pid;
@@ -704,8 +711,11 @@ main(int argc, char **argv)
 			    strerror(errno));
 	}
 	spawn_raise_fd_limit();
-	if ((r = filter_build(&filter)) < 0)
+	if ((r = filter_build(&filter, false)) < 0)
 		lx_die("cannot build the seccomp filter: %s", strerror(-r));
+	/* -D's guest is lxrun's own process: no listener to take there */
+	if (!detach && nattach == 0 && filter_build(&notify_filter, true) == 0)
+		notify_prog = &notify_filter;
 	if ((r = loop_block_signals(&oldmask)) < 0)
 		lx_die("cannot set up signal handling: %s", strerror(-r));
 	/* lxrun's own writes to a closed pipe fail with EPIPE; the guest
@@ -732,7 +742,7 @@ main(int argc, char **argv)
 	if (load_enabled())
 		load_prepare(!detach);
 	pid = detach ? spawn_guest_detached(prog, &filter, &oldmask, &errfd) :
-	    spawn_guest(prog, &filter, &oldmask, &errfd);
+	    spawn_guest(prog, &filter, notify_prog, &oldmask, &errfd);
 	if (pid > 0 && load_enabled())
 		load_spawned(pid, !detach);
 	if (pid < 0) {

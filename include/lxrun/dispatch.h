@@ -52,6 +52,28 @@ struct lx_trap_arg {
 };
 int lx_trap_args(struct lx_trap_arg *out, int max);
 
+/*
+ * A call its row's handler answers at once, without injecting, parking
+ * or an exit stop, when one argument is small: getrandom of at most a
+ * slice, epoll_wait with timeout 0.  On Linux the tracer may serve such
+ * calls by seccomp user notification instead of a ptrace stop
+ * (src/tracer/notify.c).  argidx's value must be at most max (wide: all
+ * 64 bits count, else only the low 32, as for an int);  marker_arg is
+ * an int argument whose high half the kernel ignores: the tracer marks
+ * it there to send one call back through a ptrace stop.
+ */
+struct lx_notif_rule {
+	long nr;
+	int argidx;
+	bool wide;
+	uint32_t max;
+	int marker_arg;
+};
+void lx_notif_rule_add(const struct lx_notif_rule *rule,
+    enum lx_family family);
+/* The rules in force: their row emulated, no --trap=all, notify on. */
+int lx_notif_rules(struct lx_notif_rule *out, int max);
+
 /* True if lxrun must stop on nr (row status, --emulate, --trap). */
 bool lx_dispatch_traps(long nr);
 /*

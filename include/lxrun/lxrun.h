@@ -352,6 +352,12 @@ struct lx_hooks {
 	 * stop: it must return at once when it has nothing to do.
 	 */
 	void (*on_stop)(struct lx_call *c, struct lx_guest *g);
+	/*
+	 * Has on_stop work to do in a thread of process pid?  A call the
+	 * tracer would serve without a ptrace stop (seccomp notification)
+	 * takes a stop instead when one does.
+	 */
+	bool (*needs_stop)(int pid);
 };
 void lx_hooks_register(const struct lx_hooks *h);
 void lx_hooks_clone(int parent_tid, int parent_pid, int child_tid,
@@ -360,6 +366,7 @@ void lx_hooks_exec(int pid);
 void lx_hooks_exit(int tid);
 void lx_hooks_fds_closed(int tid, unsigned first, unsigned last);
 void lx_hooks_stop(struct lx_call *c, struct lx_guest *g);
+bool lx_hooks_need_stop(int pid);
 
 /* Monotonic clock in ns, for deadlines. */
 int64_t lx_now_ns(void);

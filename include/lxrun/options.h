@@ -50,6 +50,7 @@ struct lx_options {
 	bool trace_unknown;		/* print calls outside the table too */
 	unsigned emulate;	/* bit (1 << family) set = family emulated */
 	bool trap_all;		/* --trap=all (implied by trace, -c, report) */
+	bool notify;		/* seccomp user notification (--no-notify) */
 	bool verbose;		/* -v: unabbreviated structs */
 	/* -ff with -o: the trace of each thread in FILE.TID (trace_files.c) */
 	bool out_separately;

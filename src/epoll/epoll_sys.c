@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "epoll/epoll_int.h"
+#include "lxrun/dispatch.h"
 #include "lxrun/fdtrack.h"
 #include "lxrun/handlers.h"
 #include "lxrun/supervisor.h"
@@ -711,9 +712,21 @@ static const struct lx_hooks life_hooks = {
 	.on_exit = life_exit,
 };
 
+/*
+ * A wait with timeout 0 never parks: it can be served from a seccomp
+ * notification (src/tracer/notify.c); epfd, an int, carries the mark.
+ */
+static const struct lx_notif_rule notif_rules[] = {
+	{ .nr = LX_NR_epoll_wait, .argidx = 3, .max = 0, .marker_arg = 0 },
+	{ .nr = LX_NR_epoll_pwait, .argidx = 3, .max = 0, .marker_arg = 0 },
+};
+
 __attribute__((constructor)) static void
 ep_sys_init(void)
 {
+	for (size_t i = 0; i < sizeof(notif_rules) / sizeof(notif_rules[0]);
+	    i++)
+		lx_notif_rule_add(&notif_rules[i], LX_FAM_EPOLL);
 	lx_hooks_register(&life_hooks);
 	lx_fdset_register(&ep_fd_rules, LX_FAM_EPOLL);
 	ep_fdcalls_init();

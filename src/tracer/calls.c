@@ -481,6 +481,52 @@ call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
 	apply_action(t);
 }
 
+/*
+ * A call notify.c received: served here as at a seccomp stop, but the
+ * thread is not stopped, so only an answer can be given.  Anything
+ * else (a handler that would inject, park or rewrite, on_stop work of a
+ * family) is abandoned before it acted: the call then takes a stop.
+ */
+int
+notif_call(struct task *t, const struct lx_call *next, long *value)
+{
+	struct lx_call *c = &t->call;
+	struct lx_guest g;
+
+	if (t->dead || t->wait != TW_RUNNING || t->injected > 0 ||
+	    t->proc->checked || lx_hooks_need_stop(t->proc->pid))
+		return -EAGAIN;
+	t->have_saved = false;
+	t->pass_next = false;
+	*c = *next;
+	c->tid = t->tid;
+	c->pid = t->proc->pid;
+	c->deadline_ns = -1;
+	t->restart.valid = false;
+	c->ent = lx_sysent(c->nr);
+	guest_init(&g, t);
+	t->tracing = tracing_on() && !loop_before_program(t);
+	if (t->tracing) {
+		if (t->rec == NULL)
+			t->rec = lx_trace_rec_new();
+		t->start_rt_ns = realtime_ns();
+		t->start_mono_ns = lx_now_ns();
+		lx_trace_begin(t->rec, c, &g);
+	}
+	t->in_notif = true;
+	t->notif_needs_stop = false;
+	t->action = lx_dispatch(c, &g, &t->served);
+	t->in_notif = false;
+	if (t->notif_needs_stop || t->action.kind != LX_RETURN ||
+	    is_restart_code(t->action.value)) {
+		call_abandon(t);
+		return -EAGAIN;
+	}
+	*value = t->action.value;
+	call_done(t, *value);
+	return 0;
+}
+
 void
 seccomp_stop(struct task *t)
 {
@@ -509,6 +555,7 @@ seccomp_stop(struct task *t)
 		    "PTRACE_GET_SYSCALL_INFO: %s (Linux 5.3 or later is needed)",
 		    (int)t->tid, strerror(-r));
 	}
+	notify_seccomp_stop(t, &next);
 	call_begin(t, &next, ip, r == -EPERM ? CALL_FOREIGN : CALL_SERVE);
 }
 

@@ -163,6 +163,11 @@ inject_syscall(struct task *t, long nr, const uint64_t a[6])
 	struct user_regs_struct r;
 	bool rewind;
 
+	/* served from a notification: the thread is not stopped */
+	if (t->in_notif) {
+		t->notif_needs_stop = true;
+		return -LX_ENOSYS;
+	}
 	if (t->dead || task_saved(t) == NULL || inject_prepare(t) < 0)
 		return -LX_ESRCH;
 	rewind = t->injected > 0;
@@ -302,6 +307,10 @@ scratch_slot(struct task *t)
 	struct mm *m = t->mm;
 	int r, i;
 
+	if (t->in_notif) {
+		t->notif_needs_stop = true;
+		return 0;
+	}
 	if (t->slot < 0 && (t->slot = slot_alloc(m)) < 0) {
 		if (region_add(t) < 0 || (t->slot = slot_alloc(m)) < 0)
 			return 0;

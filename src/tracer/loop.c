@@ -277,6 +277,7 @@ sig_caught(pid_t tid, int sig)
 static void
 signal_stop(struct task *t, int sig)
 {
+	notify_signal_stop(t);
 	/*
 	 * A handler that runs ends a restart (EINTR, or a new call after
 	 * SA_RESTART); an ignored or stopping signal leaves it to the kernel.
@@ -357,6 +358,7 @@ handle_status(pid_t pid, int st)
 			return;
 		}
 		t->in_group_stop = false;
+		notify_event_stop(t);
 		break;
 	default:
 		break;
@@ -583,11 +585,16 @@ tracer_run(pid_t child, int *wstatus)
 	 * says it has events (or the loop has not polled yet), which saves
 	 * an empty hq_wait on every stop; likewise the signalfd.
 	 */
-	bool hq_ready = true, sig_ready = false;
+	bool hq_ready = true, sig_ready = false, notif_ready = false;
+	/*
+	 * Stops are looked for only after a signal (SIGCHLD) came: a
+	 * notification alone, or host queue events, need no waitpid.
+	 */
+	bool wait_ready = true;
 
 	for (;;) {
-		struct pollfd pfd[2];
-		int n = 1;
+		struct pollfd pfd[3];
+		int n = 1, hq_at = -1, notif_at = -1;
 
 		if (sig_ready) {
 			drain_signals();
@@ -595,38 +602,51 @@ tracer_run(pid_t child, int *wstatus)
 			if (detached)
 				break;
 		}
-		if (!reap_ready())
+		if ((wait_ready || ndeferred > 0) && !reap_ready())
 			break;
+		if (notif_ready)
+			notify_serve();
 		if (hq_ready)
 			dispatch_hq_events();
 		if (ndeferred > 0) {
-			hq_ready = sig_ready = false;
+			hq_ready = sig_ready = notif_ready = false;
+			wait_ready = true;
 			continue;
 		}
-		if (loop_hq == NULL) {
+		if (loop_hq == NULL && notify_fd() < 0) {
 			sp_mark(SP_OTHER);
 			wait_signal();
 			sp_mark(SP_POLL);
 			if (detached)
 				break;
-			hq_ready = sig_ready = false;
+			hq_ready = sig_ready = notif_ready = false;
+			wait_ready = true;
 			continue;
 		}
 		pfd[0].fd = sigfd;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
-		pfd[1].revents = 0;
 		if (loop_hq != NULL) {
-			pfd[1].fd = hq_fd(loop_hq);
-			pfd[1].events = POLLIN;
-			n = 2;
+			hq_at = n++;
+			pfd[hq_at].fd = hq_fd(loop_hq);
+			pfd[hq_at].events = POLLIN;
+			pfd[hq_at].revents = 0;
+		}
+		if (notify_fd() >= 0) {
+			notif_at = n++;
+			pfd[notif_at].fd = notify_fd();
+			pfd[notif_at].events = POLLIN;
+			pfd[notif_at].revents = 0;
 		}
 		sp_mark(SP_OTHER);
 		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			lx_die("poll: %s", strerror(errno));
 		sp_mark(SP_POLL);
-		sig_ready = pfd[0].revents != 0;
-		hq_ready = n == 2 && pfd[1].revents != 0;
+		sig_ready = wait_ready = pfd[0].revents != 0;
+		hq_ready = hq_at >= 0 && pfd[hq_at].revents != 0;
+		notif_ready = notif_at >= 0 && (pfd[notif_at].revents & POLLIN);
+		if (notif_at >= 0 && !notif_ready && pfd[notif_at].revents != 0)
+			notify_close();
 	}
 	*wstatus = main_status;
 	if (attach_mode()) {

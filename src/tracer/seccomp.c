@@ -24,11 +24,16 @@
 #define ARCH_OFF offsetof(struct seccomp_data, arch)
 
 #define RET_TRACE(data)	(SECCOMP_RET_TRACE | (data))
+#define ARG_LO(i)	(offsetof(struct seccomp_data, args) + 8 * (i))
+#define ARG_HI(i)	(ARG_LO(i) + 4)
+#define MAX_NOTIF	8
 
 /*
  * Layout:
  *   ld arch; jeq X86_64 ? next : [ret TRACE|I386]
  *   ld nr;   jge X32_BIT ? [ret TRACE|X32] : next
+ *   for each notification rule (with_notify): jeq nr ? (marked ? ret
+ *   TRACE : argument small ? ret USER_NOTIF : next) : next
  *   for each range [lo, hi] of one action: jge lo ? (jgt hi ? next :
  *   ret action) : ALLOW
  * Ranges keep the filter short: the unknown gap 337..423 and everything
@@ -82,8 +87,42 @@ filter_ranges(struct range *out, int max)
 	return n;
 }
 
+/*
+ * A notification rule: nr's call is notified when its argument is small
+ * (a 64-bit one's high half 0, its low half at most max) and not marked
+ * (notify.c sends a call back to a ptrace stop so).  A in: nr; out: nr.
+ */
+static int
+notif_block(struct sock_filter *f, const struct lx_notif_rule *r)
+{
+	int n = 0, len = r->wide ? 10 : 8;
+
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    (uint32_t)r->nr, 0, (uint8_t)(len - 1));
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    ARG_HI(r->marker_arg));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    NOTIFY_MARK, (uint8_t)(len - 5), 0);
+	if (r->wide) {
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    ARG_HI(r->argidx));
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    0, 0, 4);
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    ARG_LO(r->argidx));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
+	    r->max, 2, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_USER_NOTIF);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    RET_TRACE(LX_FILTER_DATA_X86_64));
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NR_OFF);
+	return n;
+}
+
 int
-filter_build(struct sock_fprog *prog)
+filter_build(struct sock_fprog *prog, bool with_notify)
 {
 	static struct range r[LX_NR_MAX + 1];
 	int nr = filter_ranges(r, LX_NR_MAX + 1);
@@ -92,10 +131,15 @@ filter_build(struct sock_fprog *prog)
 
 	struct lx_trap_arg args[16];
 	int nargs = lx_trap_args(args, 16);
+	struct lx_notif_rule notif[MAX_NOTIF];
+	int nnotif = with_notify ? lx_notif_rules(notif, MAX_NOTIF) : 0;
 
 	if (nr < 0)
 		return -E2BIG;
-	f = calloc((size_t)(8 + 3 * nr + 5 * nargs), sizeof(*f));
+	if (with_notify && nnotif == 0)
+		return -ENOENT;
+	f = calloc((size_t)(10 + 3 * nr + 5 * nargs + 10 * nnotif),
+	    sizeof(*f));
 	if (f == NULL)
 		return -ENOMEM;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARCH_OFF);
@@ -108,6 +152,15 @@ filter_build(struct sock_fprog *prog)
 	    0x40000000, 0, 1);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 	    RET_TRACE(LX_FILTER_DATA_X32));
+	for (int i = 0; i < nnotif; i++)
+		n += notif_block(f + n, &notif[i]);
+	/* the exec's stop is where lxrun takes the listener (notify.c) */
+	if (nnotif > 0 && !lx_dispatch_traps(SYS_execve)) {
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    SYS_execve, 0, 1);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		    RET_TRACE(LX_FILTER_DATA_X86_64));
+	}
 	/* Argument rules: trap nr only when one argument has one value. */
 	for (int i = 0; i < nargs; i++) {
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
@@ -167,10 +220,16 @@ filter_traps(const struct proc *p, long nr, const uint64_t arg[6])
 {
 	struct lx_trap_arg args[16];
 	int nargs = lx_trap_args(args, 16);
+	struct lx_notif_rule notif[MAX_NOTIF];
 	uint32_t act;
 
 	if (nr < 0 || nr >= 0x40000000)
 		return true;
+	/* a notified call is served without a stop, or sent to one */
+	if (notify_fd() >= 0)
+		for (int i = 0; i < lx_notif_rules(notif, MAX_NOTIF); i++)
+			if (notif[i].nr == nr)
+				return true;
 	act = nr_action(nr < LX_NR_MAX ? nr : LX_NR_MAX);
 	/* a trap stops; the filter's own answer never does */
 	if (act != SECCOMP_RET_ALLOW)

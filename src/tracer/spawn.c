@@ -125,6 +125,8 @@ struct child_args {
 	char **argv;
 	char **sh_argv;		/* ENOEXEC: /bin/sh PATH ARGS (execvp's fallback) */
 	const struct sock_fprog *prog;
+	const struct sock_fprog *notify_prog;	/* or NULL */
+	int listener;		/* set by the child: its listener fd, or -1 */
 	const sigset_t *mask;
 	int errfd;
 	pid_t parent;
@@ -165,6 +167,24 @@ struct child_kact {
 	unsigned long handler, flags, restorer, mask;
 };
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV	(1UL << 5)
+#endif
+
+/* seccomp(SET_MODE_FILTER), with no_new_privs if it must (not root). */
+static CHILD_FN long
+child_filter(const struct sock_fprog *prog, long flags)
+{
+	long r = raw_call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
+	    (long)prog, 0);
+
+	if (r == -EACCES &&
+	    (r = raw_call(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0)) == 0)
+		r = raw_call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
+		    (long)prog, 0);
+	return r;
+}
+
 static CHILD_FN int
 child_start(void *arg)
 {
@@ -189,14 +209,18 @@ child_start(void *arg)
 		raw_call(SYS_exit_group, 125, 0, 0, 0);
 	/* from here PTRACE_O_EXITKILL does it, and the program sees 0 */
 	raw_call(SYS_prctl, PR_SET_PDEATHSIG, 0, 0, 0);
-	/* installing it needs root's CAP_SYS_ADMIN, or no_new_privs */
-	r = raw_call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)a->prog, 0);
-	if (r == -EACCES) {
-		if ((r = raw_call(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0)) == 0)
-			r = raw_call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
-			    (long)a->prog, 0);
-	}
-	if (r < 0)
+	/*
+	 * installing it needs root's CAP_SYS_ADMIN, or no_new_privs.  The
+	 * filter with notifications needs Linux 5.19 and no listener of
+	 * someone else's above lxrun (EBUSY); else the plain one serves.
+	 */
+	r = -EINVAL;
+	if (a->notify_prog != NULL &&
+	    (r = child_filter(a->notify_prog,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) >= 0)
+		__atomic_store_n(&a->listener, (int)r, __ATOMIC_RELEASE);
+	if (r < 0 && (r = child_filter(a->prog, 0)) < 0)
 		child_fail(a->errfd, SPAWN_SECCOMP, r);
 	/*
 	 * -u: the memory is still root lxrun's; with fs.suid_dumpable=1 the
@@ -283,9 +307,18 @@ exec_candidates(const char *file)
 	return v;
 }
 
+static struct child_args *spawned;
+
+int
+spawn_listener_fd(void)
+{
+	return spawned == NULL ? -1 :
+	    __atomic_load_n(&spawned->listener, __ATOMIC_ACQUIRE);
+}
+
 pid_t
-spawn_guest(char **argv, const struct sock_fprog *prog, const sigset_t *mask,
-    int *errfd)
+spawn_guest(char **argv, const struct sock_fprog *prog,
+    const struct sock_fprog *notify_prog, const sigset_t *mask, int *errfd)
 {
 	/* the child reads these until it execs: they live as long as lxrun */
 	static struct child_args a;
@@ -297,6 +330,9 @@ spawn_guest(char **argv, const struct sock_fprog *prog, const sigset_t *mask,
 		argc++;
 	a.argv = argv;
 	a.prog = prog;
+	a.notify_prog = notify_prog;
+	a.listener = -1;
+	spawned = &a;
 	a.mask = mask;
 	a.go = 0;
 	a.parent = getpid();

@@ -17,9 +17,15 @@ void spawn_raise_fd_limit(void);
 void spawn_keep_sigpipe(bool ignored);
 /* -u: the program runs with these ids and groups; -ENOMEM or 0. */
 int spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups);
-/* Fork and seize PROGRAM; -errno on failure. */
+/*
+ * Fork and seize PROGRAM; -errno on failure.  notify_prog (or NULL) is
+ * prog with the calls seccomp notification serves (notify.c): the child
+ * installs it with a listener if the kernel lets it, else prog.
+ */
 pid_t spawn_guest(char **argv, const struct sock_fprog *prog,
-    const sigset_t *mask, int *errfd);
+    const struct sock_fprog *notify_prog, const sigset_t *mask, int *errfd);
+/* The listener's fd in the child before its exec, or -1 (none). */
+int spawn_listener_fd(void);
 /*
  * The same with the tracer as a detached grandchild (-D): returns the
  * guest's pid in the tracer; the calling process becomes the guest.

@@ -157,6 +157,16 @@ struct task {
 	int64_t start_rt_ns, start_mono_ns;
 	struct lx_trace_rec *rec;
 	bool tracing;		/* this call is being traced (begin done) */
+	/*
+	 * Seccomp notification (notify.c): a call being served from one
+	 * (no ptrace stop: nothing may inject), and a call sent back to
+	 * take a ptrace stop instead, with the argument its mark is in.
+	 */
+	bool in_notif;
+	bool notif_needs_stop;	/* a handler asked for what needs a stop */
+	enum { REDO_NONE, REDO_ARMED, REDO_MARKED } notif_redo;
+	int notif_marker;	/* the marked argument */
+	uint64_t notif_orig;	/* its value before the mark */
 
 	struct task *next;	/* hash chain */
 };
@@ -251,10 +261,28 @@ int guest_pull_fd(struct task *t, int fd);
 
 /* seccomp.c */
 struct sock_fprog;
-int filter_build(struct sock_fprog *prog);
+/* with_notify: the calls notify.c can serve return SECCOMP_RET_USER_NOTIF */
+int filter_build(struct sock_fprog *prog, bool with_notify);
 int filter_install(const struct sock_fprog *prog);
 /* Would the filters installed in p stop this call (seccomp stop)? */
 bool filter_traps(const struct proc *p, long nr, const uint64_t arg[6]);
+
+/*
+ * notify.c: calls served by seccomp user notification.  The high half
+ * of a marked int argument (the kernel ignores it) makes the filter
+ * trap the call instead.
+ */
+#define NOTIFY_MARK	0x6c78726eU
+void notify_adopt(pid_t pid, int child_fd);
+int notify_fd(void);
+void notify_close(void);
+void notify_serve(void);
+void notify_event_stop(struct task *t);
+void notify_signal_stop(struct task *t);
+void notify_seccomp_stop(struct task *t, struct lx_call *c);
+
+/* calls.c: serve a notified call; -EAGAIN: it needs a ptrace stop */
+int notif_call(struct task *t, const struct lx_call *next, long *value);
 
 /* loop.c */
 void loop_defer_status(pid_t pid, int status);

@@ -14,6 +14,7 @@
 #define MAX_HOOKS	192
 #define MAX_TRAP_NRS	128
 #define MAX_TRAP_ARGS	16
+#define MAX_NOTIF_RULES	8
 
 static struct {
 	long nr;
@@ -100,6 +101,43 @@ row_emulated(const struct lx_sysent *e)
 {
 	return (e->status == LX_ST_EMULATED || e->status == LX_ST_PARTIAL) &&
 	    e->handler != NULL && family_on(e->family);
+}
+
+static struct {
+	struct lx_notif_rule rule;
+	enum lx_family family;
+} notif_rules[MAX_NOTIF_RULES];
+static int nnotif_rules;
+
+void
+lx_notif_rule_add(const struct lx_notif_rule *rule, enum lx_family family)
+{
+	if (nnotif_rules == MAX_NOTIF_RULES)
+		lx_die("too many notification rules (MAX_NOTIF_RULES)");
+	notif_rules[nnotif_rules].rule = *rule;
+	notif_rules[nnotif_rules].family = family;
+	nnotif_rules++;
+}
+
+/*
+ * An emulated row's handler is all that serves its calls (hooks are
+ * asked only for rows that are not): so a rule holds whenever its row
+ * is emulated.  --trap=all keeps every call on the ptrace path, as on a
+ * NetBSD host.
+ */
+int
+lx_notif_rules(struct lx_notif_rule *out, int max)
+{
+	int n = 0;
+
+	if (lx_opt.trap_all || !lx_opt.notify)
+		return 0;
+	for (int i = 0; i < nnotif_rules && n < max; i++)
+		if (family_on(notif_rules[i].family) &&
+		    lx_sysent_known(notif_rules[i].rule.nr) &&
+		    row_emulated(lx_sysent(notif_rules[i].rule.nr)))
+			out[n++] = notif_rules[i].rule;
+	return n;
 }
 
 /* Does a hook or an argument rule of a family in force want nr? */

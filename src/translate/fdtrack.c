@@ -524,16 +524,21 @@ on_exit_tid(int tid)
  * process must have, or whose fds were not looked at since sets began
  * to want more, gets them here, before it does more unseen.
  */
+static bool
+needs_stop(int pid)
+{
+	struct fproc *p = proc_of(pid, true);
+
+	return p != NULL && ((p->procsets & required) != required ||
+	    p->scanned != scan_gen);
+}
+
 static void
 on_stop(struct lx_call *c, struct lx_guest *g)
 {
-	struct fproc *p = proc_of(g->pid, true);
-
 	(void)c;
-	if (p == NULL || ((p->procsets & required) == required &&
-	    p->scanned == scan_gen))
-		return;
-	lx_fdtrack_catch_up(g);
+	if (needs_stop(g->pid))
+		lx_fdtrack_catch_up(g);
 }
 
 static const struct lx_hooks life = {
@@ -541,6 +546,7 @@ static const struct lx_hooks life = {
 	.on_exec = on_exec,
 	.on_exit = on_exit_tid,
 	.on_stop = on_stop,
+	.needs_stop = needs_stop,
 };
 
 __attribute__((constructor)) static void

@@ -73,6 +73,16 @@ lx_hooks_fds_closed(int tid, unsigned first, unsigned last)
 			lx_hooks[i]->on_fds_closed(tid, first, last);
 }
 
+bool
+lx_hooks_need_stop(int pid)
+{
+	for (int i = 0; i < lx_nhooks; i++)
+		if (lx_hooks[i]->needs_stop != NULL &&
+		    lx_hooks[i]->needs_stop(pid))
+			return true;
+	return false;
+}
+
 void
 lx_hooks_stop(struct lx_call *c, struct lx_guest *g)
 {

@@ -21,6 +21,7 @@ struct lx_options lx_opt = {
 	.trace_unknown = true,
 	.emulate = (1u << LX_FAM_COUNT) - 1,
 	.trap_all = false,
+	.notify = true,
 	.verbose = false,
 	.out_separately = false,
 	.out_base = NULL,

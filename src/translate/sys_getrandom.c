@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "lxrun/dispatch.h"
 #include "lxrun/handlers.h"
 #include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
@@ -152,4 +153,20 @@ lx_sys_getrandom(struct lx_call *c, struct lx_guest *g)
 	c->deadline_ns = lx_now_ns();	/* a pass through the guest, no wait */
 	a = lx_park(-1, 0, 0, 0);
 	return a;
+}
+
+/*
+ * A slice at most is answered at once, with no park: such a call can be
+ * served from a seccomp notification (src/tracer/notify.c).  flags, an
+ * unsigned int, carries the tracer's mark in its ignored high half.
+ */
+__attribute__((constructor)) static void
+getrandom_notify(void)
+{
+	static const struct lx_notif_rule rule = {
+		.nr = LX_NR_getrandom, .argidx = 1, .wide = true,
+		.max = GR_SLICE, .marker_arg = 2,
+	};
+
+	lx_notif_rule_add(&rule, LX_FAM_GETRANDOM);
 }

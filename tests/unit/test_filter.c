@@ -4,6 +4,7 @@
  * interpreter over synthetic seccomp_data, so each verdict is checked
  * without installing anything.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,7 +85,7 @@ test_traps_exactly_what_dispatch_needs(void **state)
 	struct sock_fprog p;
 
 	default_options();
-	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(filter_build(&p, false), 0);
 	for (long nr = 0; nr < LX_NR_MAX + 10; nr++) {
 		uint32_t v = verdict(&p, AUDIT_ARCH_X86_64, nr, 0);
 
@@ -124,7 +125,7 @@ test_other_abis_always_trap(void **state)
 	struct sock_fprog p;
 
 	default_options();
-	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(filter_build(&p, false), 0);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_I386, 20, 0),
 	    TRACE(LX_FILTER_DATA_I386));
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64,
@@ -139,7 +140,7 @@ test_emulate_none_traps_only_unknown(void **state)
 
 	default_options();
 	lx_opt.emulate = 0;
-	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(filter_build(&p, false), 0);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_getrandom, 0),
 	    ALLOW);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_statx, 0),
@@ -164,7 +165,7 @@ test_trap_all(void **state)
 	default_options();
 	lx_opt.trap_all = true;
 	nrules = lx_trap_args(rules, 16);
-	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(filter_build(&p, false), 0);
 	for (long nr = 0; nr < 600; nr++)
 		assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, nr, 0),
 		    TRACE(LX_FILTER_DATA_X86_64));
@@ -181,7 +182,7 @@ test_argument_rule(void **state)
 
 	default_options();
 	lx_trap_arg_add(LX_NR_fcntl, 1, 0x7777, LX_FAM_MEMFD);
-	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(filter_build(&p, false), 0);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_fcntl, 0x7777),
 	    TRACE(LX_FILTER_DATA_X86_64));
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_fcntl,
@@ -189,7 +190,7 @@ test_argument_rule(void **state)
 	free(p.filter);
 	/* a family switched off takes its rules with it */
 	lx_opt.emulate = ~(1u << LX_FAM_MEMFD);
-	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(filter_build(&p, false), 0);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_fcntl, 0x7777),
 	    ALLOW);
 	free(p.filter);
@@ -203,7 +204,7 @@ test_answer_yields_to_observers(void **state)
 
 	default_options();
 	lx_trap_arg_add(LX_NR_rseq, 1, 0x20, LX_FAM_MEMFD);
-	assert_int_equal(filter_build(&p), 0);
+	assert_int_equal(filter_build(&p, false), 0);
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_rseq, 0x20),
 	    TRACE(LX_FILTER_DATA_X86_64));
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_rseq, 0),
@@ -211,6 +212,78 @@ test_answer_yields_to_observers(void **state)
 	assert_int_equal(verdict(&p, AUDIT_ARCH_X86_64, LX_NR_vserver, 0),
 	    ENOSYS_ANSWER);
 	free(p.filter);
+}
+
+static uint32_t
+verdict_args(const struct sock_fprog *p, long nr, const uint64_t args[6])
+{
+	struct seccomp_data d;
+
+	memset(&d, 0, sizeof(d));
+	d.arch = AUDIT_ARCH_X86_64;
+	d.nr = (int)nr;
+	memcpy(d.args, args, sizeof(d.args));
+	return bpf_run(p, &d);
+}
+
+#define NOTIF		SECCOMP_RET_USER_NOTIF
+#define MARK(v)		((uint64_t)NOTIFY_MARK << 32 | (uint32_t)(v))
+
+/*
+ * The calls a handler answers at once go to the listener, exactly while
+ * their argument says so; a marked call, or --trap=all, takes a stop.
+ */
+static void
+test_notify_rules(void **state)
+{
+	struct sock_fprog p;
+	const uint64_t slice = 1u << 20;
+
+	default_options();
+	lx_opt.notify = true;
+	assert_int_equal(filter_build(&p, true), 0);
+	assert_int_equal(verdict_args(&p, LX_NR_getrandom,
+	    (uint64_t[6]){ 0x1000, 1, 0 }), NOTIF);
+	assert_int_equal(verdict_args(&p, LX_NR_getrandom,
+	    (uint64_t[6]){ 0x1000, slice, 0 }), NOTIF);
+	/* a longer one parks between slices: a stop */
+	assert_int_equal(verdict_args(&p, LX_NR_getrandom,
+	    (uint64_t[6]){ 0x1000, slice + 1, 0 }), TRACE(LX_FILTER_DATA_X86_64));
+	/* size_t: the high half counts */
+	assert_int_equal(verdict_args(&p, LX_NR_getrandom,
+	    (uint64_t[6]){ 0x1000, 1ULL << 32 | 1, 0 }),
+	    TRACE(LX_FILTER_DATA_X86_64));
+	assert_int_equal(verdict_args(&p, LX_NR_getrandom,
+	    (uint64_t[6]){ 0x1000, 1, MARK(0) }), TRACE(LX_FILTER_DATA_X86_64));
+	/* epoll_wait: timeout 0 only; an int, whatever its high half */
+	assert_int_equal(verdict_args(&p, LX_NR_epoll_wait,
+	    (uint64_t[6]){ 3, 0x1000, 4, 0 }), NOTIF);
+	assert_int_equal(verdict_args(&p, LX_NR_epoll_pwait,
+	    (uint64_t[6]){ 3, 0x1000, 4, 0x500000000ULL }), NOTIF);
+	assert_int_equal(verdict_args(&p, LX_NR_epoll_wait,
+	    (uint64_t[6]){ 3, 0x1000, 4, 0xffffffff }),
+	    TRACE(LX_FILTER_DATA_X86_64));
+	assert_int_equal(verdict_args(&p, LX_NR_epoll_wait,
+	    (uint64_t[6]){ MARK(3), 0x1000, 4, 0 }),
+	    TRACE(LX_FILTER_DATA_X86_64));
+	/* the rest as in the plain filter; the exec stops (the listener) */
+	assert_int_equal(verdict_args(&p, LX_NR_execve, (uint64_t[6]){ 0 }),
+	    TRACE(LX_FILTER_DATA_X86_64));
+	assert_int_equal(verdict_args(&p, LX_NR_getppid, (uint64_t[6]){ 0 }),
+	    ALLOW);
+	assert_int_equal(verdict(&p, AUDIT_ARCH_I386, LX_NR_getrandom, 1),
+	    TRACE(LX_FILTER_DATA_I386));
+	free(p.filter);
+	assert_int_equal(filter_build(&p, false), 0);
+	assert_int_equal(verdict_args(&p, LX_NR_getrandom,
+	    (uint64_t[6]){ 0x1000, 1, 0 }), TRACE(LX_FILTER_DATA_X86_64));
+	free(p.filter);
+	lx_opt.trap_all = true;
+	assert_int_equal(filter_build(&p, true), -ENOENT);
+	lx_opt.trap_all = false;
+	lx_opt.notify = false;
+	assert_int_equal(filter_build(&p, true), -ENOENT);
+	lx_opt.notify = true;
 }
 
 int
@@ -222,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_emulate_none_traps_only_unknown),
 		cmocka_unit_test(test_trap_all),
 		cmocka_unit_test(test_argument_rule),
+		cmocka_unit_test(test_notify_rules),
 		/* last: its rule stays registered */
 		cmocka_unit_test(test_answer_yields_to_observers),
 	};
