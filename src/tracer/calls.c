@@ -493,8 +493,13 @@ notif_call(struct task *t, const struct lx_call *next, long *value)
 	struct lx_call *c = &t->call;
 	struct lx_guest g;
 
+	/*
+	 * A filter of the program's own may want the call too (its
+	 * RET_TRACE means ENOSYS): at a stop, RET_DATA tells.
+	 */
 	if (t->dead || t->wait != TW_RUNNING || t->injected > 0 ||
-	    t->proc->checked || lx_hooks_need_stop(t->proc->pid))
+	    t->proc->checked || t->proc->guest_filter ||
+	    lx_hooks_need_stop(t->proc->pid))
 		return -EAGAIN;
 	t->have_saved = false;
 	t->pass_next = false;

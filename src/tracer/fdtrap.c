@@ -353,10 +353,22 @@ static long
 guest_filter_added(struct lx_call *c, struct lx_guest *g, long ret)
 {
 	struct task *t = g->priv;
+	static bool said;
 
-	(void)c;
 	if (ret == 0)
 		t->proc->guest_filter = true;
+	/*
+	 * A filter chain has one listener, and lxrun's is above the
+	 * program's (notify.c): say once what to do about it.
+	 */
+	if (ret == -LX_EBUSY && c->nr == LX_NR_seccomp &&
+	    (c->arg[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) &&
+	    notify_fd() >= 0 && !said) {
+		said = true;
+		lx_warn("the program's own seccomp listener failed with "
+		    "EBUSY: lxrun's takes the one place a filter chain has; "
+		    "run lxrun with --no-notify");
+	}
 	return ret;
 }
 

@@ -8,7 +8,8 @@
 # sent on the listener (SECCOMP_IOCTL_NOTIF_SEND) and no stop
 # (PTRACE_GET_SYSCALL_INFO); a 2 MiB getrandom is served too.  With
 # --no-notify and with --trap=all they all stop, and the trace shows
-# them served either way.
+# them served either way.  A program's own seccomp listener fails with
+# EBUSY unless --no-notify is given.
 . "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/diff/lib/common.sh"
 need_lxrun
 command -v strace >/dev/null 2>&1 || { echo "SKIP: no strace"; exit 77; }
@@ -62,4 +63,17 @@ for how in --trap=filtered --trap=all; do
 	    { echo "FAIL: $how traced $r getrandom, $e epoll_wait, $b long" \
 	    "getrandom"; rc=1; }
 done
+
+# A filter chain has one listener: lxrun's takes it, so a program's own
+# fails with EBUSY (docs/semantics.md), and lxrun says what to do.
+lis=$(build_prog own_listener)
+[ "$("$lis")" = "listener: made" ] ||
+    { echo "SKIP: no seccomp listener natively here"; exit $rc; }
+"$LXRUN" "$lis" >"$tmp/lis.out" 2>"$tmp/lis.err"
+grep -q 'listener: Device or resource busy' "$tmp/lis.out" &&
+    grep -q 'run lxrun with --no-notify' "$tmp/lis.err" ||
+    { echo "FAIL: own listener under lxrun:"; cat "$tmp/lis.out" \
+    "$tmp/lis.err"; rc=1; }
+[ "$("$LXRUN" --no-notify "$lis")" = "listener: made" ] ||
+    { echo "FAIL: own listener under lxrun --no-notify"; rc=1; }
 exit $rc
