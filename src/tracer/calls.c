@@ -497,12 +497,12 @@ notif_call(struct task *t, const struct lx_call *next, long *value)
 	 * A filter of the program's own may want the call too (its
 	 * RET_TRACE means ENOSYS): at a stop, RET_DATA tells.
 	 */
+	/* pass_next: the call made again after injections, at its stop */
 	if (t->dead || t->wait != TW_RUNNING || t->injected > 0 ||
-	    t->proc->checked || t->proc->guest_filter ||
+	    t->pass_next || t->proc->checked || t->proc->guest_filter ||
 	    lx_hooks_need_stop(t->proc->pid))
 		return -EAGAIN;
 	t->have_saved = false;
-	t->pass_next = false;
 	*c = *next;
 	c->tid = t->tid;
 	c->pid = t->proc->pid;
@@ -629,6 +629,8 @@ checked_entry(struct task *t)
 	}
 	if (r == -ESRCH)
 		return;
+	if (r == 1 && next.abi == LX_ABI_X86_64 && t->wait == TW_RUNNING)
+		notify_checked_entry(t, &next);
 	task_resume(t, 0);
 }
 

@@ -161,7 +161,11 @@ notify_serve(void)
 		next.arg[i] = req.data.args[i];
 	next.ip = req.data.instruction_pointer;
 	next.abi = LX_ABI_X86_64;
-	if (t == NULL || req.data.arch != AUDIT_ARCH_X86_64 ||
+	if (t != NULL && (t->wait != TW_RUNNING || t->skipped_at_entry ||
+	    t->injected > 0)) {
+		/* lxrun's own call (a rewrite's, an injection's): it runs */
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	} else if (t == NULL || req.data.arch != AUDIT_ARCH_X86_64 ||
 	    notif_call(t, &next, &value) < 0) {
 		take_a_stop(t, &req, &resp);
 	} else if (value < 0 && value >= -4095) {
@@ -185,6 +189,44 @@ notify_event_stop(struct task *t)
 	v = (t->notif_orig & 0xffffffffULL) | (uint64_t)NOTIFY_MARK << 32;
 	t->notif_redo = ptrace(PTRACE_POKEUSER, t->tid, arg_reg[m], v) == 0 ?
 	    REDO_MARKED : REDO_NONE;
+}
+
+/*
+ * A call lxrun makes in the guest (an injection, a rewrite) of a number
+ * the filter notifies: marked, it stops instead, as lxrun's other calls
+ * do, so that the thread waiting for it is never one lxrun must answer
+ * while it waits for that thread (inject.c waits in waitpid).
+ */
+void
+notify_mark_regs(struct user_regs_struct *r, long nr)
+{
+	const struct lx_notif_rule *rule;
+	unsigned long long *reg;
+
+	if (listener < 0 || (rule = rule_of(nr)) == NULL)
+		return;
+	reg = (unsigned long long *)((char *)r + arg_reg[rule->marker_arg]);
+	*reg = (*reg & 0xffffffffULL) | (unsigned long long)NOTIFY_MARK << 32;
+}
+
+/*
+ * A process in checked mode (fdtrap.c) stops at every entry: a call the
+ * filter would notify is marked here, to be served at its seccomp stop
+ * like the others of that process.
+ */
+void
+notify_checked_entry(struct task *t, const struct lx_call *c)
+{
+	const struct lx_notif_rule *rule;
+	uint64_t v;
+
+	if (listener < 0 || (rule = rule_of(c->nr)) == NULL)
+		return;
+	t->notif_marker = rule->marker_arg;
+	t->notif_orig = c->arg[rule->marker_arg];
+	v = (t->notif_orig & 0xffffffffULL) | (uint64_t)NOTIFY_MARK << 32;
+	if (ptrace(PTRACE_POKEUSER, t->tid, arg_reg[rule->marker_arg], v) == 0)
+		t->notif_redo = REDO_MARKED;
 }
 
 /* The marked call's seccomp stop: take the mark off, serve it here. */

@@ -114,4 +114,5 @@ regs_set_args(struct user_regs_struct *r, long nr, const uint64_t a[6])
 	r->r10 = a[3];
 	r->r8 = a[4];
 	r->r9 = a[5];
+	notify_mark_regs(r, nr);
 }

@@ -280,6 +280,8 @@ void notify_serve(void);
 void notify_event_stop(struct task *t);
 void notify_signal_stop(struct task *t);
 void notify_seccomp_stop(struct task *t, struct lx_call *c);
+void notify_checked_entry(struct task *t, const struct lx_call *c);
+void notify_mark_regs(struct user_regs_struct *r, long nr);
 
 /* calls.c: serve a notified call; -EAGAIN: it needs a ptrace stop */
 int notif_call(struct task *t, const struct lx_call *next, long *value);

@@ -11,6 +11,7 @@
  */
 #include <unistd.h>
 
+#include "lxrun/dispatch.h"
 #include "lxrun/handlers.h"
 #include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
@@ -103,4 +104,20 @@ lx_sys_newfstatat(struct lx_call *c, struct lx_guest *g)
 			return lx_return(r < 0 ? r : nfs_answer(c, g, &st));
 	}
 	return lx_stat_rewrite(c, g, route, dfd, path, flags, nfs_exit);
+}
+
+/*
+ * Answered at once when lxrun can look the path up itself, which is
+ * the rule: such a call can be served from a seccomp notification
+ * (src/tracer/notify.c); the others (another view, a rewrite) go to a
+ * stop from there.  dirfd, an int, carries the tracer's mark.
+ */
+__attribute__((constructor)) static void
+newfstatat_notify(void)
+{
+	static const struct lx_notif_rule rule = {
+		.nr = LX_NR_newfstatat, .argidx = 0, .max = UINT32_MAX, .marker_arg = 0,
+	};
+
+	lx_notif_rule_add(&rule, LX_FAM_STAT);
 }

@@ -21,6 +21,7 @@
  */
 #include <unistd.h>
 
+#include "lxrun/dispatch.h"
 #include "lxrun/handlers.h"
 #include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
@@ -165,4 +166,20 @@ lx_sys_statx(struct lx_call *c, struct lx_guest *g)
 			return lx_return(r);
 	}
 	return stx_rewrite(c, g, route, dfd, path, flags, mask);
+}
+
+/*
+ * Answered at once when lxrun can look the path up itself, which is
+ * the rule: such a call can be served from a seccomp notification
+ * (src/tracer/notify.c); the others (another view, a rewrite) go to a
+ * stop from there.  dirfd, an int, carries the tracer's mark.
+ */
+__attribute__((constructor)) static void
+statx_notify(void)
+{
+	static const struct lx_notif_rule rule = {
+		.nr = LX_NR_statx, .argidx = 0, .max = UINT32_MAX, .marker_arg = 0,
+	};
+
+	lx_notif_rule_add(&rule, LX_FAM_STAT);
 }
