@@ -14,6 +14,9 @@
 #              but continue"
 #   barepoll   bare, but the tracer wakes as lxrun does (poll on a signalfd
 #              for SIGCHLD, read it, waitpid(WNOHANG)): the wake-up's price
+#   barenotif  getppid answered by a minimal seccomp user-notification
+#              supervisor (poll, RECV, SEND; same-CPU wake-ups): the floor
+#              of the calls lxrun serves from notifications
 #   trapall    getppid under lxrun --trap=all: lxrun's own stop of a call
 #              it lets run natively (no handler, one PTRACE_CONT)
 #   getrandom  getrandom(buf, 1, 0), answered by lxrun
@@ -114,6 +117,7 @@ one_rep() {
 	{
 		run "$_x.bare.bare" $_p "$S" bare "$N"
 		run "$_x.barepoll.bare" $_p "$S" barepoll "$N"
+		run "$_x.barenotif.bare" $_p "$S" barenotif "$N"
 		run "$_x.bare.native" $_p "$S" getppid "$N"
 		run "$_x.trapall.lxrun" $_p "$LXRUN" --trap=all "$S" getppid "$N"
 		[ -n "$BEFORE" ] && run "$_x.trapall.before" $_p "$BEFORE" \
@@ -152,7 +156,7 @@ us() {
 	_case=${_case%%.*}
 	_pfx=${1%%.*}
 	_n=$N
-	[ "$_case" = trapall ] || [ "$_case" = barepoll ] && _case=bare
+	case $_case in trapall|barepoll|barenotif) _case=bare ;; esac
 	a=$(value "$_pfx.$_case.native") b=$(value "$1")
 	echo "$a $b $_n" | awk '$1 == "-" || $2 == "-" { print "-"; next }
 	    { printf "%.2f\n", ($2 - $1) / $3 * 1e6 }'
@@ -183,6 +187,9 @@ for x in u p; do
 	bp=$(us "$x.barepoll.bare")
 	echo "| getppid stopped by a bare tracer woken via signalfd + poll |" \
 	    "$place | - | $bare | $bp | - | - | $(ratio "$bp" "$bare") | - |"
+	bn=$(us "$x.barenotif.bare")
+	echo "| getppid answered by a bare seccomp-notification supervisor |" \
+	    "$place | - | $bare | $bn | - | - | $(ratio "$bn" "$bare") | - |"
 	for c in $CASES; do
 		nat=$(value "$x.$c.native")
 		lx=$(us "$x.$c.lxrun") st=$(us "$x.$c.strace") sb=$(us "$x.$c.sbpf")

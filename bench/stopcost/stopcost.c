@@ -25,6 +25,12 @@
  *   barepoll   bare, but the tracer learns of stops as lxrun does:
  *              SIGCHLD blocked and read from a signalfd it polls, then
  *              waitpid(WNOHANG): what that wake-up path adds to a stop.
+ *   barenotif  the getppid loop, each call answered by a minimal seccomp
+ *              user-notification supervisor (poll, NOTIF_RECV, NOTIF_SEND
+ *              of the parent's pid; the listener set to
+ *              SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP where the kernel has
+ *              it), while the supervisor also ptrace-seizes the child as
+ *              lxrun does: the floor of lxrun's notified calls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
@@ -228,6 +235,84 @@ bare(long n, int use_poll)
 	}
 }
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV	(1UL << 5)
+#endif
+
+/*
+ * The child installs a filter that notifies getppid, hands its listener
+ * over (the parent takes it with pidfd_getfd once the child says its
+ * number on a pipe) and times its loop; the parent answers.
+ */
+static int
+bare_notif(long n)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	int up[2], down[2], cfd, pidfd, lfd, st;
+	pid_t pid, me = getpid();
+	char go = 0;
+
+	fflush(stdout);
+	if (pipe(up) < 0 || pipe(down) < 0 || (pid = fork()) < 0)
+		return 1;
+	if (pid == 0) {
+		double t0;
+		long bad = 0;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    (cfd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+		    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog)) < 0 ||
+		    write(up[1], &cfd, sizeof(cfd)) != (ssize_t)sizeof(cfd) ||
+		    read(down[0], &go, 1) != 1)
+			_exit(3);
+		close(cfd);
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			if (syscall(SYS_getppid) != me)
+				bad++;
+		report("barenotif", n, now() - t0, bad);
+		_exit(bad != 0);
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL) < 0 ||
+	    read(up[0], &cfd, sizeof(cfd)) != (ssize_t)sizeof(cfd) ||
+	    (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0 ||
+	    (lfd = (int)syscall(SYS_pidfd_getfd, pidfd, cfd, 0)) < 0)
+		return 1;
+	ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, 1UL, 0);
+	if (write(down[1], "g", 1) != 1)
+		return 1;
+	for (long i = 0; i < n; i++) {
+		struct pollfd pfd = { lfd, POLLIN, 0 };
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		if (poll(&pfd, 1, -1) < 0)
+			return 1;
+		memset(&req, 0, sizeof(req));
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			return 1;
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.val = me;
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+			return 1;
+	}
+	if (waitpid(pid, &st, __WALL) != pid)
+		return 1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -253,6 +338,8 @@ main(int argc, char **argv)
 		return bare(n, 0);
 	if (strcmp(argv[1], "barepoll") == 0)
 		return bare(n, 1);
+	if (strcmp(argv[1], "barenotif") == 0)
+		return bare_notif(n);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		double t0;
 		long bad;

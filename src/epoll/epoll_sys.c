@@ -713,10 +713,14 @@ static const struct lx_hooks life_hooks = {
 };
 
 /*
- * A wait with timeout 0 never parks: it can be served from a seccomp
- * notification (src/tracer/notify.c); epfd, an int, carries the mark.
+ * A wait with timeout 0 never parks, and epoll_ctl is always answered at
+ * once (the target is pulled with pidfd_getfd, nothing is injected):
+ * these can be served from a seccomp notification (src/tracer/notify.c);
+ * epfd, an int, carries the mark.
  */
 static const struct lx_notif_rule notif_rules[] = {
+	{ .nr = LX_NR_epoll_ctl, .argidx = 1, .max = UINT32_MAX,
+	    .marker_arg = 0 },
 	{ .nr = LX_NR_epoll_wait, .argidx = 3, .max = 0, .marker_arg = 0 },
 	{ .nr = LX_NR_epoll_pwait, .argidx = 3, .max = 0, .marker_arg = 0 },
 };
