@@ -418,6 +418,27 @@ enum call_kind {
 	CALL_OBSERVE,	/* an attached process's: trace it, let it run */
 };
 
+/*
+ * Before the program runs, its process is lxrun's code (spawn.c: -u's id
+ * changes, the PATH search, a failure report): only its exec is the
+ * program's, as under strace.
+ */
+static void
+trace_call_begin(struct task *t, struct lx_guest *g)
+{
+	struct lx_call *c = &t->call;
+
+	t->tracing = tracing_on() &&
+	    (c->nr == LX_NR_execve || !loop_before_program(t));
+	if (t->tracing) {
+		if (t->rec == NULL)
+			t->rec = lx_trace_rec_new();
+		t->start_rt_ns = realtime_ns();
+		t->start_mono_ns = lx_now_ns();
+		lx_trace_begin(t->rec, c, g);
+	}
+}
+
 static void
 call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
     enum call_kind kind)
@@ -445,21 +466,7 @@ call_begin(struct task *t, const struct lx_call *next, uint64_t ip,
 	c->ent = lx_sysent(c->abi == LX_ABI_X86_64 ? c->nr : -1);
 	t->injected = 0;
 	guest_init(&g, t);
-
-	/*
-	 * Before the program runs, its process is lxrun's code (spawn.c:
-	 * -u's id changes, the PATH search, a failure report): only its
-	 * exec is the program's, as under strace.
-	 */
-	t->tracing = tracing_on() &&
-	    (c->nr == LX_NR_execve || !loop_before_program(t));
-	if (t->tracing) {
-		if (t->rec == NULL)
-			t->rec = lx_trace_rec_new();
-		t->start_rt_ns = realtime_ns();
-		t->start_mono_ns = lx_now_ns();
-		lx_trace_begin(t->rec, c, &g);
-	}
+	trace_call_begin(t, &g);
 	if (kind == CALL_FOREIGN) {
 		t->served = LX_SERVED_EMULATED;
 		t->action = lx_return(-LX_ENOSYS);
@@ -510,14 +517,7 @@ notif_call(struct task *t, const struct lx_call *next, long *value)
 	t->restart.valid = false;
 	c->ent = lx_sysent(c->nr);
 	guest_init(&g, t);
-	t->tracing = tracing_on() && !loop_before_program(t);
-	if (t->tracing) {
-		if (t->rec == NULL)
-			t->rec = lx_trace_rec_new();
-		t->start_rt_ns = realtime_ns();
-		t->start_mono_ns = lx_now_ns();
-		lx_trace_begin(t->rec, c, &g);
-	}
+	trace_call_begin(t, &g);
 	t->in_notif = true;
 	t->notif_needs_stop = false;
 	t->action = lx_dispatch(c, &g, &t->served);
