@@ -98,10 +98,13 @@ notify_adopt(pid_t pid, int child_fd)
 
 /*
  * Same-CPU wake-ups (Linux 6.6; before it, they go where the scheduler
- * puts them) once the program has made this many notified calls: they
- * halve the cost of a call between two CPUs, but keep a short program
- * and lxrun on one CPU while both have work of their own (a start-up
- * took 0.3 ms longer with them from the first call).
+ * puts them) halve the cost of a call between two CPUs, but they pull
+ * every thread that calls onto lxrun's CPU: two threads of a program
+ * that compute between their calls then share one CPU (38% slower in
+ * docs/perf-stop.md's test).  So they are on only while lxrun traces a
+ * single thread, and only after this many notified calls (from the
+ * first, a short program and lxrun kept to one CPU while both had work
+ * of their own: a start-up took 0.3 ms longer).
  */
 #define SYNC_AFTER	64
 
@@ -109,10 +112,16 @@ static void
 count_served(void)
 {
 	static unsigned served;
+	static bool sync_on;
+	bool want;
 
-	if (++served == SYNC_AFTER)
-		ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
+	if (served < SYNC_AFTER)
+		served++;
+	want = served >= SYNC_AFTER && task_count() == 1;
+	if (want != sync_on &&
+	    ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	    want ? SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP : 0UL, 0) == 0)
+		sync_on = want;
 }
 
 static const struct lx_notif_rule *
