@@ -32,10 +32,13 @@ count() {
 	    "$(grep -c 'PTRACE_GET_SYSCALL_INFO' "$tmp/st")"
 }
 
+# shellcheck disable=SC2046 # two numbers, split on purpose
 set -- $(count 1)
 s1=$1 t1=$2
+# shellcheck disable=SC2046 # two numbers, split on purpose
 set -- $(count 501)
 s501=$1 t501=$2
+# shellcheck disable=SC2046 # two numbers, split on purpose
 set -- $(count 501 --no-notify)
 n501=$1 nt501=$2
 [ -s "$tmp/fails" ] && { cat "$tmp/fails"; rc=1; }
