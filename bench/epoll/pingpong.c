@@ -6,7 +6,9 @@
  *                and the number of epoll_wait calls made (both sides)
  *   wait N       N epoll_wait(timeout 0) with one ready fd; us per call
  *   ctl N        N epoll_ctl(MOD); us per call
+ *   open N       N open+close of /dev/null with an epoll instance made
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +86,14 @@ main(int argc, char **argv)
 		for (long i = 0; i < n; i++)
 			if (epoll_wait(ep, out, 4, 0) != 1)
 				return 1;
+	} else if (strcmp(argv[1], "open") == 0) {
+		/* what an open costs a process that has an epoll instance */
+		for (long i = 0; i < n; i++) {
+			int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+			if (fd < 0 || close(fd) != 0)
+				return 1;
+		}
 	} else {
 		for (long i = 0; i < n; i++)
 			if (epoll_ctl(ep, EPOLL_CTL_MOD, sv[0], &ev) != 0)

@@ -7,7 +7,9 @@
 #
 # 1. ping-pong over a socketpair, each side in epoll_wait (us per round
 #    trip); epoll_wait(timeout 0) with an fd ready and epoll_ctl(MOD): the
-#    microseconds one emulated call costs (lxrun minus native);
+#    microseconds one emulated call costs (lxrun minus native); an
+#    open/close of /dev/null in a process that has an epoll instance
+#    (its opens stop, for /proc fdinfo);
 # 2. ptrace stops per epoll_wait: lxrun itself is run under strace, which
 #    counts its successful wait4() calls (one per guest stop); the stops of
 #    a 0-iteration run are subtracted; the stops per event when two
@@ -39,7 +41,7 @@ num() { sed -n 's/.*: \([0-9.]*\) us each.*/\1/p'; }
 echo "== epoll micro-benchmarks (us)"
 printf "%-28s %10s %10s %10s %10s\n" "" native lxrun ratio "cost/call"
 for pin in "" "taskset -c 0"; do
-	for t in "pingpong $N" "wait $CALLS" "ctl $CALLS"; do
+	for t in "pingpong $N" "wait $CALLS" "ctl $CALLS" "open $CALLS"; do
 		# shellcheck disable=SC2086
 		nat=$($pin "$tmp/pp" $t | num)
 		# shellcheck disable=SC2086

@@ -13,6 +13,7 @@
 #ifndef LXRUN_HOST_H
 #define LXRUN_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -149,6 +150,23 @@ int hq_poll_alive(struct hq *q, uintptr_t key);
  * caller must be allowed to look at pid's files (it traces pid).
  */
 int hq_poll_is(struct hq *q, uintptr_t key, int pid, int fd);
+/*
+ * What Linux's /proc/PID/fdinfo of an epoll set says of an HQ_POLL
+ * knote's file (its tfd: line): the file's position, inode number and
+ * device in the kernel's encoding (major << 20 | minor), and the events
+ * the host's item has now (a HQ_DISPATCH knote that fired has none of
+ * HQ_POLL_*).  The caller sets key; found is false when the file is gone
+ * or the host cannot tell (-errno: it cannot tell for any).
+ */
+struct hq_poll_file {
+	uintptr_t key;
+	uint32_t events;
+	int64_t pos;
+	uint64_t ino;
+	uint32_t sdev;
+	bool found;
+};
+int hq_poll_files(struct hq *q, struct hq_poll_file *files, int n);
 /* Name of the backend, for --version ("linux-epoll", "kqueue"). */
 const char *hq_backend(void);
 

@@ -34,6 +34,17 @@ struct lx_object_ops {
 	int sup_filter;
 	/* The last guest reference is gone: close sup_fd, free everything. */
 	void (*release)(struct lx_object *o);
+	/*
+	 * /proc/PID/fdinfo/FD of the object's guest fd FD in process pid
+	 * (src/translate/object_fdinfo.c): the lines Linux writes after
+	 * the four every file has, into t (at most cap bytes, NUL not
+	 * counted); returns their length.  NULL: the host's text stands.
+	 * fdinfo_accmode is the access mode Linux's file has (LX_O_RDONLY
+	 * for inotify, LX_O_RDWR for epoll).
+	 */
+	size_t (*fdinfo)(struct lx_object *o, int pid, int fd, char *t,
+	    size_t cap);
+	int fdinfo_accmode;
 };
 
 struct lx_object {
@@ -73,6 +84,12 @@ void lx_object_unregister(struct lx_object *o);
 struct lx_object *lx_object_by_ino(uint64_t ino);
 /* How many objects are registered (0: nothing to disguise). */
 int lx_object_count(void);
+/*
+ * From now on the opens of g's process (and of the processes it makes)
+ * stop, so that an open of an object's /proc fdinfo file reads Linux's
+ * text (families whose opens do not stop anyway: epoll).
+ */
+void lx_object_fdinfo_need(struct lx_guest *g);
 
 /*
  * For families that disguise their objects' /proc fd links: the target

@@ -47,6 +47,8 @@ const struct lx_object_ops ep_object_ops = {
 	.link = "anon_inode:[eventpoll]",
 	.sup_filter = HQ_WRITE,
 	.release = ep_release,
+	.fdinfo = ep_fdinfo,
+	.fdinfo_accmode = LX_O_RDWR,
 };
 
 /* --- which instance a guest fd is ------------------------------------ */
@@ -216,6 +218,8 @@ ep_create(struct lx_guest *g, int flags)
 	know_self(ep, g, gfd);
 	/* Without it fstat shows a pipe: not worth failing the create. */
 	lx_fdset_add(g, &ep_fd_rules, gfd);
+	/* Its opens stop from now on, for its /proc fdinfo (costs). */
+	lx_object_fdinfo_need(g);
 	return gfd;
 fail:
 	lx_guest_syscall(g, LX_NR_close, (uint64_t)gfd, 0, 0, 0, 0, 0);

@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -437,4 +438,83 @@ hq_poll_is(struct hq *q, uintptr_t key, int pid, int fd)
 		return r == 0;
 	return errno == ENOENT || errno == EBADF || errno == ESRCH ? 0 :
 	    -errno;
+}
+
+/* One tfd: line of q->epfd's fdinfo. */
+struct tfd_line {
+	int num;
+	uint32_t events;
+	int64_t pos;
+	uint64_t ino;
+	uint32_t sdev;
+};
+
+static int
+by_num(const void *a, const void *b)
+{
+	const struct tfd_line *x = a, *y = b;
+
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+/*
+ * The kernel writes, per item of an epoll set, "tfd: %8d events: %8x
+ * data: %16llx  pos:%lli ino:%lx sdev:%x" (ep_show_fdinfo): the item's
+ * number is the knote's num, and the rest is the file's own.
+ */
+int
+hq_poll_files(struct hq *q, struct hq_poll_file *files, int n)
+{
+	struct tfd_line *v = NULL, *nv, key, *hit;
+	char path[64], line[256];
+	int nv_len = 0, cap = 0;
+	struct knote *kn;
+	long long pos;
+	unsigned long ino;
+	unsigned sdev, events;
+	FILE *f;
+	int num;
+
+	for (int i = 0; i < n; i++)
+		files[i].found = false;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", q->epfd);
+	if ((f = fopen(path, "re")) == NULL)
+		return -errno;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "tfd: %d events: %x data: %*x pos:%lli "
+		    "ino:%lx sdev:%x", &num, &events, &pos, &ino, &sdev) != 5)
+			continue;
+		if (nv_len == cap) {
+			cap = cap ? 2 * cap : 64;
+			if ((nv = realloc(v, (size_t)cap * sizeof(*v))) == NULL) {
+				free(v);
+				fclose(f);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[nv_len].num = num;
+		v[nv_len].events = events;
+		v[nv_len].pos = pos;
+		v[nv_len].ino = ino;
+		v[nv_len++].sdev = sdev;
+	}
+	fclose(f);
+	if (nv_len > 0)
+		qsort(v, (size_t)nv_len, sizeof(*v), by_num);
+	for (int i = 0; i < n && nv_len > 0; i++) {
+		if ((kn = poll_knote(q, files[i].key)) == NULL || kn->num < 0)
+			continue;
+		key.num = kn->num;
+		if ((hit = bsearch(&key, v, (size_t)nv_len, sizeof(*v),
+		    by_num)) == NULL)
+			continue;
+		files[i].events = hit->events;
+		files[i].pos = hit->pos;
+		files[i].ino = hit->ino;
+		files[i].sdev = hit->sdev;
+		files[i].found = true;
+	}
+	free(v);
+	return 0;
 }

@@ -38,6 +38,8 @@ const struct lx_object_ops ino_ops = {
 	.link = "anon_inode:inotify",
 	.sup_filter = HQ_READ,
 	.release = ino_release,
+	.fdinfo = ino_fdinfo,
+	.fdinfo_accmode = LX_O_RDONLY,
 };
 
 static long

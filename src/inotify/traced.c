@@ -421,7 +421,7 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	char path[INO_PATH_MAX], name[LX_NAME_MAX + 1];
 	struct ino_look t, p;
 	struct ino_call *cs;
-	bool ok, fdinfo, relevant = false, create, named, locate;
+	bool ok, relevant = false, create, named, locate;
 	int dirfd = c->nr == LX_NR_openat || c->nr == LX_NR_openat2 ?
 	    (int)c->arg[0] : LX_AT_FDCWD;
 	uint64_t flags = open_flags(c, g, &ok), addr;
@@ -431,35 +431,27 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	    c->nr != LX_NR_openat2 ? c->arg[0] : c->arg[1];
 	if (!ok || (flags & LX_O_PATH) || !ino_read_path(g, addr, path))
 		return lx_native();
-	fdinfo = ino_fdinfo_path(path) || (dirfd != LX_AT_FDCWD &&
-	    path[0] != '/' && ino_fdinfo_dirfd(g, dirfd));
-	if (ino_nwatches == 0 && !fdinfo)
+	if (ino_nwatches == 0)
 		return lx_native();
 	create = (flags & LX_O_CREAT) && (flags & LX_O_TMPFILE) !=
 	    LX_O_TMPFILE;
 	memset(&p, 0, sizeof(p));
-	p.err = -LX_ENOENT;
-	named = false;
-	t.err = -LX_ENOENT;
-	if (ino_nwatches > 0) {
-		named = ino_look_both(g, dirfd, path, true, &t, &p, name);
-		if (t.err == INO_LOOK_UNKNOWN || p.err == INO_LOOK_UNKNOWN)
-			relevant = true;
-		else if (t.err == 0 && (t.mode & S_IFMT) == S_IFLNK &&
-		    !(flags & LX_O_NOFOLLOW))
-			relevant = true;	/* followed: placed at the exit */
-		else if (t.err == 0)
-			relevant = ino_look_seen(&t) ||
-			    ino_look_dir_watched(&p);
-		else if (create && t.err == -LX_ENOENT)
-			relevant = ino_look_dir_watched(&p);
-	}
-	if (!relevant && !fdinfo)
+	named = ino_look_both(g, dirfd, path, true, &t, &p, name);
+	if (t.err == INO_LOOK_UNKNOWN || p.err == INO_LOOK_UNKNOWN)
+		relevant = true;
+	else if (t.err == 0 && (t.mode & S_IFMT) == S_IFLNK &&
+	    !(flags & LX_O_NOFOLLOW))
+		relevant = true;	/* followed: placed at the exit */
+	else if (t.err == 0)
+		relevant = ino_look_seen(&t) || ino_look_dir_watched(&p);
+	else if (create && t.err == -LX_ENOENT)
+		relevant = ino_look_dir_watched(&p);
+	if (!relevant)
 		return lx_native();
 	locate = t.err == INO_LOOK_UNKNOWN || !named ||
 	    (t.err == 0 && (t.mode & S_IFMT) == S_IFLNK) ||
 	    p.err == INO_LOOK_UNKNOWN;
-	if (relevant && !fdinfo && !locate) {
+	if (!locate) {
 		/*
 		 * An existing file that needs no rules: its notes (IN_OPEN,
 		 * the IN_MODIFY of O_TRUNC) say it, at the next boundary.
@@ -492,21 +484,18 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	cs->named_a = named;
 	if (named)
 		memcpy(cs->na, name, sizeof(name));
-	cs->fdinfo = fdinfo;
 	cs->locate = locate;
-	if (relevant) {
-		ino_boundary(c->tid);
-		if (t.err == 0)
-			ino_flight_add(cs->f, t.dev, t.ino, HQ_NOTE_OPEN |
-			    HQ_NOTE_WRITE | HQ_NOTE_EXTEND);
-		if (create && p.err == 0)
-			ino_flight_add(cs->f, p.dev, p.ino, HQ_NOTE_WRITE |
-			    HQ_NOTE_LINK);
-		if (cs->locate)
-			cs->f->blind = true;
-		cs->events = true;
-	}
-	/* A rewrite of itself: its exit may inject (rules, fdinfo). */
+	ino_boundary(c->tid);
+	if (t.err == 0)
+		ino_flight_add(cs->f, t.dev, t.ino, HQ_NOTE_OPEN |
+		    HQ_NOTE_WRITE | HQ_NOTE_EXTEND);
+	if (create && p.err == 0)
+		ino_flight_add(cs->f, p.dev, p.ino, HQ_NOTE_WRITE |
+		    HQ_NOTE_LINK);
+	if (cs->locate)
+		cs->f->blind = true;
+	cs->events = true;
+	/* A rewrite of itself: its exit may inject (rules). */
 	a.kind = LX_REWRITE;
 	a.value = 0;
 	a.rewrite.nr = c->nr;
@@ -528,8 +517,6 @@ open_exit(struct lx_call *c, struct lx_guest *g, long ret)
 		ino_call_end(c->tid);
 		return ret;
 	}
-	if (cs->fdinfo)
-		ret = ino_fdinfo_exit(g, ret, cs->flags);
 	if (!cs->events) {
 		ino_call_end(c->tid);
 		return ret;

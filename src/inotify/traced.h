@@ -37,7 +37,6 @@ struct ino_call {
 	char na[LX_NAME_MAX + 1], nb[LX_NAME_MAX + 1];	/* their names */
 	bool named_a, named_b;	/* na/nb are real names */
 	uint32_t mask;		/* attribute calls: the event */
-	bool fdinfo;		/* an open of /proc/.../fdinfo/N */
 	bool events;		/* a watch sees it: make its events */
 	bool locate;		/* find where the opened file is from its fd */
 	/* Pending (no exit stop): has it happened (1), not yet (0)? */
@@ -103,10 +102,5 @@ void ino_entry_set(const struct ino_look *p, const char *name,
 void ino_entry_remove(const struct ino_look *p, const char *name);
 /* umount.c */
 struct lx_action ino_umount_entry(struct lx_call *c, struct lx_guest *g);
-/* fdinfo.c: an open's exit made fd; if it is an inotify fd's fdinfo,
- * give the guest Linux's text instead.  Returns the fd to return. */
-long ino_fdinfo_exit(struct lx_guest *g, long fd, uint64_t flags);
-bool ino_fdinfo_path(const char *path);
-bool ino_fdinfo_dirfd(struct lx_guest *g, int dirfd);
 
 #endif
