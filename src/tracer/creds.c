@@ -134,6 +134,44 @@ caps_get(struct __user_cap_data_struct d[2])
 	return (int)syscall(SYS_capget, &h, d);
 }
 
+/* lxrun's real, effective, saved and fs ids are one uid and one gid. */
+static bool
+own_ids_uniform(void)
+{
+	static int uniform = -1;
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+
+	if (uniform < 0)
+		uniform = getresuid(&r, &e, &s) == 0 &&
+		    getresgid(&gr, &ge, &gs) == 0 && r == e && e == s &&
+		    gr == ge && ge == gs && (uid_t)setfsuid((uid_t)-1) == e &&
+		    (gid_t)setfsgid((gid_t)-1) == ge;
+	return uniform == 1;
+}
+
+bool
+creds_kept_by_exec(pid_t tid)
+{
+	static char label[256];
+	static bool have_label;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct mine[2], theirs[2];
+
+	if (!have_label) {
+		lsm_label("/proc/self/attr/current", label, sizeof(label));
+		have_label = true;
+	}
+	/* an LSM may move a process to another label at exec */
+	if (label[0] != '\0' || !own_ids_uniform() || caps_get(mine) < 0)
+		return false;
+	h.pid = tid;
+	if (syscall(SYS_capget, &h, theirs) < 0)
+		return false;
+	return mine[0].effective == theirs[0].effective &&
+	    mine[1].effective == theirs[1].effective;
+}
+
 static int
 caps_set_effective(const struct __user_cap_data_struct orig[2], uint64_t eff)
 {

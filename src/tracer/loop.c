@@ -24,6 +24,7 @@
 #include "loop.h"
 #include "lxrun/host.h"
 #include "lxrun/object.h"
+#include "spawn.h"
 #include "stopprof.h"
 #include "tracer.h"
 
@@ -208,7 +209,9 @@ event_exec(struct task *t)
 			t->have_saved = true;
 		}
 	}
-	t->view = 0;		/* set-uid programs change credentials */
+	/* set-uid programs change credentials; the loader's stub does not */
+	path_view_exec(t, t->wait == TW_EXIT_REWRITE &&
+	    load_builds_at_exec(&t->action));
 	mm_put(t->mm);
 	t->mm = mm_new();
 	if (t->proc->memfd >= 0) {
@@ -578,8 +581,13 @@ tracer_run(pid_t child, int *wstatus)
 	main_pid = child;
 	if (attach_mode())
 		main_execd = true;	/* no start-up of ours to hide */
-	else
-		task_new(child, proc_new(child), mm_new());
+	else {
+		struct task *t = task_new(child, proc_new(child), mm_new());
+
+		/* until its exec it runs lxrun's code with lxrun's rights */
+		if (t != NULL && spawn_keeps_creds())
+			path_view_is_ours(t);
+	}
 	/*
 	 * The host queue's fd is level-triggered: it is read only when poll
 	 * says it has events (or the loop has not polled yet), which saves

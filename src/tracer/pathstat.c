@@ -162,6 +162,21 @@ root_fd(void)
 	return fd;
 }
 
+void
+path_view_is_ours(struct task *t)
+{
+	t->view = 1;
+	t->view_gen = view_gen;
+}
+
+void
+path_view_exec(struct task *t, bool loader)
+{
+	if (!loader || t->view != 1 || t->view_gen != view_gen ||
+	    !creds_kept_by_exec(t->tid))
+		t->view = 0;
+}
+
 int
 path_open(struct task *t, int dirfd, const char *path, bool nofollow)
 {

@@ -93,6 +93,12 @@ spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups)
 	return 0;
 }
 
+bool
+spawn_keeps_creds(void)
+{
+	return !run_as.set;
+}
+
 /*
  * In the guest before exec, after the seccomp filter (installing it
  * needs root's CAP_SYS_ADMIN, as lxrun does not set no_new_privs): the

@@ -17,6 +17,8 @@ void spawn_raise_fd_limit(void);
 void spawn_keep_sigpipe(bool ignored);
 /* -u: the program runs with these ids and groups; -ENOMEM or 0. */
 int spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups);
+/* The program starts with lxrun's own credentials (no -u). */
+bool spawn_keeps_creds(void);
 /*
  * Fork and seize PROGRAM; -errno on failure.  notify_prog (or NULL) is
  * prog with the calls seccomp notification serves (notify.c): the child

@@ -240,6 +240,17 @@ struct stat;
 int path_open(struct task *t, int dirfd, const char *path, bool nofollow);
 int path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
     struct stat *st);
+/*
+ * t sees files as lxrun does without asking /proc: the child lxrun
+ * started, before its first exec, with lxrun's own credentials.
+ */
+void path_view_is_ours(struct task *t);
+/*
+ * t made an exec: its view must be looked at again, unless the exec was
+ * the ELF loader's (the kernel ran lxrun's stub, never a set-uid file)
+ * and did not change what a lookup depends on (creds_kept_by_exec).
+ */
+void path_view_exec(struct task *t, bool loader);
 
 /*
  * creds.c: may thread t, with its own credentials, access (R_OK...) the
@@ -249,6 +260,14 @@ int path_stat(struct task *t, int dirfd, const char *path, bool nofollow,
 int creds_access_fd(struct task *t, int fd, int mode);
 /* Same user namespace and LSM label as lxrun: its checks are t's. */
 bool creds_same_checker(pid_t tid);
+/*
+ * tid, whose credentials were lxrun's before an exec of a file that is
+ * neither set-uid nor set-gid nor has file capabilities, still has them:
+ * the exec left the ids alone (lxrun's real, effective, saved and fs ids
+ * are one, which is what exec makes them), no LSM label could change, and
+ * the effective capabilities (which exec computes anew) are lxrun's.
+ */
+bool creds_kept_by_exec(pid_t tid);
 
 /* attach.c: -p PID */
 int attach_process(pid_t pid);
