@@ -160,7 +160,8 @@ LOADER_DIFF := core_pipeline core_forktree core_vfork core_threads \
 	core_sigstop core_sigterm core_exit3 core_fdlinks core_int80 \
 	epoll_fork memfd_share inotify_fds misc_waitid misc_stat \
 	exit_status json_trace trace_golden signals_forwarded kill9_cleanup \
-	memfd_exec misc_stat_lookup security_stat_view security_dropped_privs
+	memfd_exec misc_stat_lookup security_stat_view security_dropped_privs \
+	inotify_io inotify_traced
 LOADER_PROGRAMS := epoll_go inotify_go inotify_tools
 
 check-loader: lxrun

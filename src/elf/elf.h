@@ -85,6 +85,7 @@ int lx_script_parse(const unsigned char buf[LX_BINPRM_BUF],
 #define LX_OPF_ADDBASE	1		/* a0 += base */
 #define LX_OPF_SETBASE	2		/* base = result */
 #define LX_OPF_FDREF	4		/* a4 = result of op a4 (an fd) */
+#define LX_OPF_FDREF0	8		/* a0 = result of op a0 (an fd) */
 
 struct lx_op {
 	uint64_t nr;

@@ -11,8 +11,8 @@
  *	op.nr == -1: done; -2: memset(a0, 0, a1); -3: base &= a0;
  *	else syscall(nr, a0 [+ base], a1..a5), result stored in the op;
  *	with FDREF, a4 is the index of an earlier op whose result (an fd)
- *	is the argument; an error result stops the batch; SETBASE copies
- *	the result to base.
+ *	is the argument, with FDREF0 the same for a0; an error result
+ *	stops the batch; SETBASE copies the result to base.
  * It ends on int3 (SIGTRAP).  Its code is position-independent: the
  * supervisor also copies it elsewhere to run the last batch, which
  * unmaps the copy itself and so ends on a fault right after its syscall.
@@ -32,7 +32,11 @@ __asm__(
 	"	cmpq	$-1, %rax\n"
 	"	je	9f\n"
 	"	movq	8(%rbx), %rdi\n"
-	"	testb	$1, 56(%rbx)\n"
+	"	testb	$8, 56(%rbx)\n"
+	"	jz	7f\n"
+	"	imulq	$72, %rdi, %rdi\n"
+	"	movq	64(%r13,%rdi), %rdi\n"
+	"7:	testb	$1, 56(%rbx)\n"
 	"	jz	2f\n"
 	"	addq	%r12, %rdi\n"
 	"2:	cmpq	$-2, %rax\n"

@@ -151,6 +151,15 @@ own_ids_uniform(void)
 }
 
 bool
+creds_have_cap(int cap)
+{
+	struct __user_cap_data_struct d[2];
+
+	return cap >= 0 && cap < 64 && caps_get(d) == 0 &&
+	    (d[cap / 32].effective >> (cap % 32) & 1) != 0;
+}
+
+bool
 creds_kept_by_exec(pid_t tid)
 {
 	static char label[256];

@@ -349,21 +349,86 @@ exec_names(struct exec_req *x, bool empty)
 	return 0;
 }
 
-/* A file the stub will open by path: what it must turn out to be. */
+/*
+ * lxrun's fds kept from an exec's checks to its batch A (load_path.sfd),
+ * by thread and exec: a thread that dies in between (its call's state is
+ * freed without an exit) has them closed at the next exec's checks.  When
+ * the table is full, the file is not kept and the stub opens it by path.
+ */
+#define HELD_MAX 32
+static struct held {
+	pid_t tid;
+	const struct load_exec *le;
+	int fd;
+} held[HELD_MAX];
+
 static void
-note_path(struct load_path *lp, const struct opened *o, const char *path,
-    bool nofollow)
+held_sweep(void)
+{
+	for (int i = 0; i < HELD_MAX; i++) {
+		struct task *t;
+
+		if (held[i].le == NULL)
+			continue;
+		t = task_find(held[i].tid);
+		if (t == NULL || t->call.park_state != held[i].le) {
+			close(held[i].fd);
+			held[i].le = NULL;
+		}
+	}
+}
+
+static bool
+held_add(pid_t tid, const struct load_exec *le, int fd)
+{
+	for (int i = 0; i < HELD_MAX; i++)
+		if (held[i].le == NULL) {
+			held[i].tid = tid;
+			held[i].le = le;
+			held[i].fd = fd;
+			return true;
+		}
+	return false;
+}
+
+void
+load_path_release(struct load_path *lp)
+{
+	if (lp->sfd < 0)
+		return;
+	for (int i = 0; i < HELD_MAX; i++)
+		if (held[i].le != NULL && held[i].fd == lp->sfd)
+			held[i].le = NULL;
+	close(lp->sfd);
+	lp->sfd = -1;
+}
+
+/*
+ * A file the stub will take or open: what it must turn out to be.  Takes
+ * o's supervisor fd: kept in lp->sfd for the stub to take, or closed.
+ */
+static void
+note_path(struct exec_req *x, struct load_path *lp, struct opened *o,
+    const char *path, bool nofollow)
 {
 	struct stat st;
 
 	memset(lp, 0, sizeof(*lp));
-	if (!o->by_path || fstat(o->sfd, &st) < 0)
-		return;
-	lp->by_path = true;
-	lp->nofollow = nofollow;
-	lp->dev = st.st_dev;
-	lp->ino = st.st_ino;
-	snprintf(lp->path, sizeof(lp->path), "%s", path);
+	lp->sfd = -1;
+	if (o->by_path && fstat(o->sfd, &st) == 0) {
+		lp->by_path = true;
+		lp->nofollow = nofollow;
+		lp->dev = st.st_dev;
+		lp->ino = st.st_ino;
+		snprintf(lp->path, sizeof(lp->path), "%s", path);
+		if (held_add(x->t->tid, x->le, o->sfd)) {
+			lp->sfd = o->sfd;
+			o->sfd = -1;
+		}
+	}
+	if (o->sfd >= 0)
+		close(o->sfd);
+	o->sfd = -1;
 }
 
 /* Open the chain of files down to the ELF program, as exec_binprm. */
@@ -422,12 +487,10 @@ exec_checks(struct exec_req *x)
 		}
 		le->has_interp = true;
 		le->interp_gfd = io.gfd;
-		note_path(&le->interp_path, &io, le->main.interp, false);
-		close(io.sfd);
+		note_path(x, &le->interp_path, &io, le->main.interp, false);
 	}
 	le->main_gfd = o.gfd;
-	note_path(&le->main_path, &o, cur, nofollow);
-	close(o.sfd);
+	note_path(x, &le->main_path, &o, cur, nofollow);
 	return 0;
 bad:
 	opened_close(x, &o);
@@ -443,6 +506,8 @@ exec_cleanup(struct exec_req *x)
 	gclose(x, &le->main_gfd);
 	gclose(x, &le->interp_gfd);
 	gclose(x, &le->stub_gfd);
+	load_path_release(&le->main_path);
+	load_path_release(&le->interp_path);
 	if (le->tmp_map != 0)
 		load_inject(x, LX_NR_munmap, le->tmp_map, le->tmp_len, 0, 0, 0);
 	le->tmp_map = 0;
@@ -506,9 +571,11 @@ load_execve(struct lx_call *c, struct lx_guest *g)
 		return lx_return(-LX_ENOENT);
 	if (x.flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
 		return lx_return(-LX_EINVAL);
+	held_sweep();
 	if ((le = calloc(1, sizeof(*le))) == NULL)
 		return lx_return(-LX_ENOMEM);
 	le->main_gfd = le->interp_gfd = le->stub_gfd = -1;
+	le->main_path.sfd = le->interp_path.sfd = -1;
 	x.le = le;
 	argv = (long)x.argv;
 	r = exec_checks(&x);

@@ -39,6 +39,13 @@ struct load_path {
 	bool nofollow;
 	char path[LX_PATH_MAX];
 	uint64_t dev, ino;
+	/*
+	 * lxrun's own open of the file (by_path), kept for the stub to take
+	 * with pidfd_getfd: no second open of it (no IN_OPEN a watcher would
+	 * see), and no window in which another file could be put at the
+	 * path.  -1 once closed.
+	 */
+	int sfd;
 };
 
 /* Marks, in a plan's mmap ops, of fds the stub opens (load_path). */
@@ -56,6 +63,9 @@ struct load_exec {
 	char execfn[LX_PATH_MAX + 32];	/* AT_EXECFN: exec's file name */
 	char comm[16];			/* the new /proc/PID/comm */
 };
+
+/* load.c: close lxrun's own fd of a file the stub was to take (sfd). */
+void load_path_release(struct load_path *lp);
 
 /* load_image.c: at the exec's exit stop in the stub, build the program. */
 int load_image(struct task *t, struct load_exec *le);

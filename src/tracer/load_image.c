@@ -19,6 +19,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/capability.h>
+#include <linux/kcmp.h>
 #include <linux/prctl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -321,6 +323,8 @@ struct batch_a {
 	struct lx_op op[A_MAXOPS];
 	int n, plan_first, tramp;
 	int open_main, open_interp;	/* ops opening the files, or -1 */
+	int grab_end;			/* ops before it take lxrun's fds */
+	int pidfd_op;			/* the pidfd_open of lxrun, or -1 */
 };
 
 /* openat of a file the stub opens itself; its op index, or -1. */
@@ -335,18 +339,55 @@ open_op(struct batch_a *b, int *n, const struct load_path *lp, uint64_t at)
 	return (*n)++;
 }
 
+/* pidfd_getfd of lxrun's own fd of the file; its op index, or -1. */
+static int
+grab_op(struct batch_a *b, int *n, const struct load_path *lp)
+{
+	if (!lp->by_path)
+		return -1;
+	op_set(&b->op[*n], LX_NR_pidfd_getfd, (uint64_t)b->pidfd_op,
+	    (uint64_t)lp->sfd, 0, 0, 0, 0);
+	b->op[*n].flags |= LX_OPF_FDREF0;
+	return (*n)++;
+}
+
+/*
+ * Batch A.  grab: the files lxrun checked and keeps open are taken with
+ * pidfd_getfd, first of all (if that fails, nothing else has run and the
+ * batch is made again with opens by path).
+ */
 static int
 build_a(const struct stub_view *v, const struct lx_plan *p,
-    const struct load_exec *le, uint64_t data, struct batch_a *b)
+    const struct load_exec *le, uint64_t data, bool grab,
+    const int *leftover, int nleftover, struct batch_a *b)
 {
 	int n = 0;
 
+	/* fds a failed grab left in the process */
+	for (int i = 0; i < nleftover; i++)
+		op_set(&b->op[n++], LX_NR_close, (uint64_t)leftover[i], 0, 0, 0,
+		    0, 0);
+	b->pidfd_op = -1;
+	if (grab) {
+		b->pidfd_op = n;
+		op_set(&b->op[n++], LX_NR_pidfd_open, (uint64_t)getpid(), 0,
+		    0, 0, 0, 0);
+		b->open_main = grab_op(b, &n, &le->main_path);
+		b->open_interp = le->has_interp ?
+		    grab_op(b, &n, &le->interp_path) : -1;
+		op_set(&b->op[n], LX_NR_close, (uint64_t)b->pidfd_op, 0, 0, 0,
+		    0, 0);
+		b->op[n++].flags |= LX_OPF_FDREF0;
+	}
+	b->grab_end = n;
 	for (int i = 0; i < v->nvdso; i++)
 		op_set(&b->op[n++], LX_NR_munmap, v->vdso[i][0],
 		    v->vdso[i][1] - v->vdso[i][0], 0, 0, 0, 0);
-	b->open_main = open_op(b, &n, &le->main_path, data + A_PATH0);
-	b->open_interp = le->has_interp ?
-	    open_op(b, &n, &le->interp_path, data + A_PATH1) : -1;
+	if (!grab) {
+		b->open_main = open_op(b, &n, &le->main_path, data + A_PATH0);
+		b->open_interp = le->has_interp ?
+		    open_op(b, &n, &le->interp_path, data + A_PATH1) : -1;
+	}
 	if (n + p->nop + 4 > (int)A_MAXOPS)
 		return -1;
 	b->plan_first = n;
@@ -534,9 +575,9 @@ run_b(struct task *t, const struct user_regs_struct *base, uint64_t tramp,
 	return -1;
 }
 
-/* The file the stub opened by path is the one the checks read. */
+/* The file the stub took or opened by path is the one the checks read. */
 static bool
-same_file(struct task *t, int gfd, const struct load_path *lp)
+same_file(struct task *t, int gfd, const struct load_path *lp, bool grabbed)
 {
 	struct stat st;
 	int fd;
@@ -544,6 +585,10 @@ same_file(struct task *t, int gfd, const struct load_path *lp)
 
 	if (!lp->by_path)
 		return true;
+	/* taken from lxrun: its very open file, if the pid was lxrun's */
+	if (grabbed)
+		return syscall(SYS_kcmp, (long)getpid(), (long)t->tid,
+		    (long)KCMP_FILE, (long)lp->sfd, (long)gfd) == 0;
 	if ((fd = guest_pull_fd(t, gfd)) < 0)
 		return false;
 	same = fstat(fd, &st) == 0 && st.st_dev == lp->dev &&
@@ -591,6 +636,50 @@ write_stack(struct task *t, const struct stub_view *v, const struct lx_stack *s)
 	return mem_write(t, s->sp, s->image, s->len);
 }
 
+/* Once taking lxrun's fds failed, the stub opens the files by path. */
+static bool grab_broken;
+
+/*
+ * Can the stub take lxrun's own fds of the files (pidfd_getfd, which needs
+ * ptrace access to lxrun: Yama's ptrace_scope 1 and 2 ask for
+ * CAP_SYS_PTRACE, which the stub has if lxrun has it, the fast path being
+ * lxrun's credentials), with lxrun's pid naming lxrun in the process's
+ * pid namespace?  A refusal all the same costs one batch more.
+ */
+static bool
+grab_possible(struct task *t, const struct load_exec *le)
+{
+	static int allowed = -1;
+	static struct stat mine;
+	char path[64];
+	struct stat st;
+
+	if (grab_broken || (!le->main_path.by_path &&
+	    !(le->has_interp && le->interp_path.by_path)) ||
+	    (le->main_path.by_path && le->main_path.sfd < 0) ||
+	    (le->has_interp && le->interp_path.by_path &&
+	    le->interp_path.sfd < 0))
+		return false;
+	if (allowed < 0) {
+		long scope = read_sysctl("/proc/sys/kernel/yama/ptrace_scope",
+		    0);
+
+		allowed = (scope == 0 || ((scope == 1 || scope == 2) &&
+		    creds_have_cap(CAP_SYS_PTRACE))) &&
+		    stat("/proc/self/ns/pid", &mine) == 0;
+	}
+	if (!allowed)
+		return false;
+	if (t->proc->pidns == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid",
+		    (int)t->proc->pid);
+		t->proc->pidns = stat(path, &st) == 0 &&
+		    st.st_dev == mine.st_dev && st.st_ino == mine.st_ino ?
+		    1 : -1;
+	}
+	return t->proc->pidns > 0;
+}
+
 static int
 build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
     struct stub_view *v, int *stash, int *nstash, struct user_regs_struct *fin)
@@ -604,7 +693,9 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 	struct lx_mm mm;
 	struct mm_map map;
 	struct user_regs_struct r;
-	int rc = -1;
+	int rc = -1, leftover[4], nleftover = 0;
+	uint64_t stack_lo;
+	bool grab;
 
 	memset(&s, 0, sizeof(s));
 	if (p == NULL || a == NULL)
@@ -612,7 +703,13 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 	layout_in(t, le, &in, &align_rnd);
 	stack_in(v, le, align_rnd, &si);
 	if (lx_plan_build(p, &le->main, le->has_interp ? &le->interp : NULL,
-	    &in) < 0 || p->doomed || build_a(v, p, le, data, a) < 0 ||
+	    &in) < 0 || p->doomed)
+		goto out;
+	grab = grab_possible(t, le);
+	stack_lo = v->stack_lo;
+again:
+	v->stack_lo = stack_lo;
+	if (build_a(v, p, le, data, grab, leftover, nleftover, a) < 0 ||
 	    grow_stack(v, &si, a) < 0)
 		goto out;
 	if (mem_write(t, data, a->op, (size_t)a->n * sizeof(a->op[0])) < 0 ||
@@ -625,16 +722,35 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 		goto out;
 	if (run_batch(t, r0, le->stub_base + lx_stub_code_offset(), data, 0,
 	    stash, nstash, &r) != STOP_TRAP ||
-	    mem_read(t, a->op, data, (size_t)a->n * sizeof(a->op[0])) < 0 ||
-	    a->op[a->n - 1].result != 0 ||
-	    r.rbx != data + (uint64_t)(a->n - 1) * sizeof(a->op[0]))
-		goto out;	/* a mapping failed: exec's own failure too */
+	    mem_read(t, a->op, data, (size_t)a->n * sizeof(a->op[0])) < 0)
+		goto out;
+	if (a->op[a->n - 1].result != 0 ||
+	    r.rbx != data + (uint64_t)(a->n - 1) * sizeof(a->op[0])) {
+		int64_t at = (int64_t)(r.rbx - data) / (int64_t)sizeof(a->op[0]);
+
+		if (!grab || at < 0 || at >= a->grab_end)
+			goto out;	/* a mapping failed: exec's own too */
+		/*
+		 * lxrun's fds could not be taken: by path, this time, and
+		 * from now on unless the process only lacked free fds.
+		 */
+		if (a->op[at].result != (uint64_t)-LX_EMFILE &&
+		    a->op[at].result != (uint64_t)-LX_ENFILE)
+			grab_broken = true;
+		grab = false;
+		nleftover = 0;
+		for (int64_t i = 0; i < at; i++)
+			if (a->op[i].nr != LX_NR_close)
+				leftover[nleftover++] = (int)a->op[i].result;
+		goto again;
+	}
 	if (a->open_main >= 0)
 		le->main_gfd = (int)a->op[a->open_main].result;
 	if (a->open_interp >= 0)
 		le->interp_gfd = (int)a->op[a->open_interp].result;
-	if (!same_file(t, le->main_gfd, &le->main_path) || (le->has_interp &&
-	    !same_file(t, le->interp_gfd, &le->interp_path)))
+	if (!same_file(t, le->main_gfd, &le->main_path, grab) ||
+	    (le->has_interp && !same_file(t, le->interp_gfd,
+	    &le->interp_path, grab)))
 		goto out;	/* replaced since it was checked */
 	for (int i = 0; i < p->nop; i++)
 		p->op[i].result = a->op[a->plan_first + i].result;
@@ -676,6 +792,8 @@ load_image(struct task *t, struct load_exec *le)
 	if (read_maps(t->tid, r0.rsp, &v) == 0 && read_stub_stack(t, &v) == 0)
 		rc = build(t, le, &r0, &v, stash, &nstash, &fin);
 	stub_view_free(&v);
+	load_path_release(&le->main_path);
+	load_path_release(&le->interp_path);
 	if (t->dead)
 		return -1;
 	if (rc < 0) {

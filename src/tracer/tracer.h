@@ -93,6 +93,8 @@ struct proc {
 	 */
 	bool guest_filter;
 	int npending;
+	/* In lxrun's pid namespace (the loader asks): 1 yes, -1 no, 0 ? */
+	int8_t pidns;
 };
 
 /* What the tracer waits for from a thread. */
@@ -268,6 +270,8 @@ bool creds_same_checker(pid_t tid);
  * the effective capabilities (which exec computes anew) are lxrun's.
  */
 bool creds_kept_by_exec(pid_t tid);
+/* Is capability cap in lxrun's own effective set? */
+bool creds_have_cap(int cap);
 
 /* attach.c: -p PID */
 int attach_process(pid_t pid);
