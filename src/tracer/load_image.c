@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -636,6 +637,21 @@ write_stack(struct task *t, const struct stub_view *v, const struct lx_stack *s)
 	return mem_write(t, s->sp, s->image, s->len);
 }
 
+/* Two more fds for process pid (soft and, if need be, hard limit). */
+static int
+raise_nofile(pid_t pid, struct rlimit *old)
+{
+	struct rlimit more;
+
+	if (prlimit(pid, RLIMIT_NOFILE, NULL, old) < 0 ||
+	    old->rlim_cur == RLIM_INFINITY)
+		return -1;
+	more.rlim_cur = old->rlim_cur + 2;
+	more.rlim_max = old->rlim_max == RLIM_INFINITY ||
+	    old->rlim_max > more.rlim_cur ? old->rlim_max : more.rlim_cur;
+	return prlimit(pid, RLIMIT_NOFILE, &more, NULL);
+}
+
 /* Once taking lxrun's fds failed, the stub opens the files by path. */
 static bool grab_broken;
 
@@ -695,7 +711,8 @@ build(struct task *t, struct load_exec *le, const struct user_regs_struct *r0,
 	struct user_regs_struct r;
 	int rc = -1, leftover[4], nleftover = 0;
 	uint64_t stack_lo;
-	bool grab;
+	bool grab, raised = false;
+	struct rlimit nofile;
 
 	memset(&s, 0, sizeof(s));
 	if (p == NULL || a == NULL)
@@ -728,21 +745,39 @@ again:
 	    r.rbx != data + (uint64_t)(a->n - 1) * sizeof(a->op[0])) {
 		int64_t at = (int64_t)(r.rbx - data) / (int64_t)sizeof(a->op[0]);
 
-		if (!grab || at < 0 || at >= a->grab_end)
-			goto out;	/* a mapping failed: exec's own too */
-		/*
-		 * lxrun's fds could not be taken: by path, this time, and
-		 * from now on unless the process only lacked free fds.
-		 */
-		if (a->op[at].result != (uint64_t)-LX_EMFILE &&
-		    a->op[at].result != (uint64_t)-LX_ENFILE)
-			grab_broken = true;
-		grab = false;
 		nleftover = 0;
-		for (int64_t i = 0; i < at; i++)
-			if (a->op[i].nr != LX_NR_close)
-				leftover[nleftover++] = (int)a->op[i].result;
-		goto again;
+		if (grab && at >= 0 && at < a->grab_end) {
+			/*
+			 * lxrun's fds could not be taken: by path, this time,
+			 * and from now on unless the process lacked free fds.
+			 */
+			if (a->op[at].result != (uint64_t)-LX_EMFILE &&
+			    a->op[at].result != (uint64_t)-LX_ENFILE)
+				grab_broken = true;
+			grab = false;
+			for (int64_t i = 0; i < at; i++)
+				if (a->op[i].nr == LX_NR_pidfd_open ||
+				    a->op[i].nr == LX_NR_pidfd_getfd)
+					leftover[nleftover++] =
+					    (int)a->op[i].result;
+			goto again;
+		}
+		/*
+		 * Every fd below RLIMIT_NOFILE is open: the kernel's exec
+		 * needs none, the stub one per file.  The limit is raised
+		 * for the batches and put back before the program runs.
+		 */
+		if (!raised && at >= 0 && (at == a->open_main ||
+		    at == a->open_interp) &&
+		    a->op[at].result == (uint64_t)-LX_EMFILE &&
+		    raise_nofile(t->proc->pid, &nofile) == 0) {
+			raised = true;
+			if (a->open_main >= 0 && a->open_main < at)
+				leftover[nleftover++] =
+				    (int)a->op[a->open_main].result;
+			goto again;
+		}
+		goto out;	/* a mapping failed: exec's own too */
 	}
 	if (a->open_main >= 0)
 		le->main_gfd = (int)a->op[a->open_main].result;
@@ -772,6 +807,9 @@ again:
 	fin->rsp = s.sp;
 	rc = 0;
 out:
+	/* batch B closed the stub's fds: the program gets its own limit */
+	if (raised)
+		prlimit(t->proc->pid, RLIMIT_NOFILE, &nofile, NULL);
 	lx_stack_free(&s);
 	free(p);
 	free(a);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * exec with a single free fd below RLIMIT_NOFILE, and with two.  The
- * kernel's exec needs no fd; lxrun's stub needs one to map a static
- * program.  It first takes lxrun's own fd of the file (pidfd_open, then
- * pidfd_getfd: two fds): with one free that fails after the pidfd_open,
- * and the stub must close the pidfd and open the file by path instead,
- * or the exec would die past its point of no return.  The child lists
- * its open fds (none of lxrun's may be left in it).
+ * exec with no free fd below RLIMIT_NOFILE (a soft limit under the hard
+ * one), with one and with two.  The kernel's exec needs no fd; lxrun's
+ * stub needs one to map a static program.  It first takes lxrun's own fd
+ * of the file (pidfd_open, then pidfd_getfd: two fds): with one free
+ * that fails after the pidfd_open, and the stub must close the pidfd and
+ * open the file by path instead; with none that fails too, and lxrun
+ * must raise the soft limit for the stub and put it back.  Otherwise the
+ * exec would die past its point of no return.  The child lists its open
+ * fds (none of lxrun's may be left in it) and its limit.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -20,6 +22,11 @@
 static void
 list_fds(const char *who)
 {
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		printf("%s: RLIMIT_NOFILE %lu %lu\n", who,
+		    (unsigned long)rl.rlim_cur, (unsigned long)rl.rlim_max);
 	printf("%s: open fds:", who);
 	for (int fd = 0; fd < 64; fd++)
 		if (fcntl(fd, F_GETFD) >= 0)
@@ -44,9 +51,8 @@ main(int argc, char **argv)
 	/* only 0, 1 and 2 open: the free ones are those the limit leaves */
 	for (int fd = 3; fd < 1024; fd++)
 		close(fd);
-	for (int free_fds = 1; free_fds <= 2; free_fds++) {
-		struct rlimit rl = { 3 + (rlim_t)free_fds,
-			3 + (rlim_t)free_fds };
+	for (int free_fds = 0; free_fds <= 2; free_fds++) {
+		struct rlimit rl = { 3 + (rlim_t)free_fds, 64 };
 		int st;
 		pid_t pid;
 
