@@ -35,15 +35,14 @@ struct lx_object_ops {
 	/* The last guest reference is gone: close sup_fd, free everything. */
 	void (*release)(struct lx_object *o);
 	/*
-	 * /proc/PID/fdinfo/FD of the object's guest fd FD in process pid
+	 * /proc/PID/fdinfo/FD of a guest fd of the object
 	 * (src/translate/object_fdinfo.c): the lines Linux writes after
 	 * the four every file has, into t (at most cap bytes, NUL not
 	 * counted); returns their length.  NULL: the host's text stands.
 	 * fdinfo_accmode is the access mode Linux's file has (LX_O_RDONLY
 	 * for inotify, LX_O_RDWR for epoll).
 	 */
-	size_t (*fdinfo)(struct lx_object *o, int pid, int fd, char *t,
-	    size_t cap);
+	size_t (*fdinfo)(struct lx_object *o, char *t, size_t cap);
 	int fdinfo_accmode;
 };
 

@@ -56,16 +56,14 @@ anon_target(struct hq_poll_file *f)
 }
 
 size_t
-ep_fdinfo(struct lx_object *o, int pid, int fd, char *t, size_t cap)
+ep_fdinfo(struct lx_object *o, char *t, size_t cap)
 {
 	struct ep_inst *ep = (struct ep_inst *)(void *)o;
 	struct hq_poll_file *files;
 	struct ep_item *it;
 	size_t n = 0;
-	int k = 0;
+	int k = 0, nfiles;
 
-	(void)pid;
-	(void)fd;
 	if (ep->nitems == 0 ||
 	    (files = calloc((size_t)ep->nitems, sizeof(*files))) == NULL)
 		return 0;
@@ -74,13 +72,17 @@ ep_fdinfo(struct lx_object *o, int pid, int fd, char *t, size_t cap)
 			files[k++].key = it->key;
 	/* On failure no file is found: no lines, as for an empty set. */
 	(void)hq_poll_files(ep->hq, files, k);
+	nfiles = k;
 	k = 0;
 	TAILQ_FOREACH(it, &ep->items, link) {
-		struct hq_poll_file *f = &files[k++];
+		struct hq_poll_file *f;
 		uint32_t ev = it->events;
 
+		if (k == nfiles)
+			break;
+		f = &files[k++];
 		/* An item whose file is gone is gone on Linux too. */
-		if (k > ep->nitems || !f->found)
+		if (!f->found)
 			continue;
 		/* A fired ONESHOT: the host disarmed its item (or we did). */
 		if ((ev & LX_EPOLLONESHOT) && (!it->armed ||

@@ -191,7 +191,7 @@ uint64_t ep_host_sigfd_pending(uint64_t mask, int tid);
 extern int ep_cur_tid;
 
 /* --- epoll_fdinfo.c: the tfd: lines of the epoll fd's /proc fdinfo ---- */
-size_t ep_fdinfo(struct lx_object *o, int pid, int fd, char *t, size_t cap);
+size_t ep_fdinfo(struct lx_object *o, char *t, size_t cap);
 
 /* --- epoll_sys.c ------------------------------------------------------- */
 

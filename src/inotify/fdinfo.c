@@ -28,14 +28,12 @@ by_serial_desc(const void *a, const void *b)
 }
 
 size_t
-ino_fdinfo(struct lx_object *o, int pid, int fd, char *t, size_t cap)
+ino_fdinfo(struct lx_object *o, char *t, size_t cap)
 {
 	struct ino_inst *inst = (struct ino_inst *)(void *)o;
 	struct ino_watch *w, **v;
 	size_t n = 0, k = 0;
 
-	(void)pid;
-	(void)fd;
 	/* Watches an event already ended (IN_IGNORED) are gone by now. */
 	ino_sync();
 	for (w = inst->watches; w != NULL; w = w->next)

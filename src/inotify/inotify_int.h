@@ -256,6 +256,6 @@ void ino_rules_rescan(void);
 
 /* fdinfo.c: the watch lines of /proc/PID/fdinfo of an inotify fd (the
  * object's fdinfo method). */
-size_t ino_fdinfo(struct lx_object *o, int pid, int fd, char *t, size_t cap);
+size_t ino_fdinfo(struct lx_object *o, char *t, size_t cap);
 
 #endif

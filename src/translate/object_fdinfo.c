@@ -15,7 +15,7 @@
  * changed.  So an open of a path that may name an fdinfo file stops
  * (opens stop in a process that made an object: inotify's rules, and
  * fdinfo_open_rules for epoll), runs, and at its exit, when the opened
- * file is the fdinfo of one of our objects' fds, the fd number it
+ * file says it describes one of our objects' fds, the fd number it
  * returned gets in its place a file with Linux's text: a memfd made and
  * filled by the guest itself, reopened read-only as procfs's file is.
  */
@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lxrun/dispatch.h"
@@ -126,46 +125,39 @@ anon_ids(struct lx_guest *g, int *mnt_id, unsigned long *ino)
 	*ino = i;
 }
 
-/* The stand-in's open flags other than the access mode (O_CLOEXEC...). */
-static unsigned
-stand_in_flags(int pid, int fd)
+/*
+ * What the kernel says, in the procfs file the guest opened, of the fd
+ * it describes: its inode number and open flags.  Read through a copy of
+ * the guest's own new fd, so that the answer is about the file the guest
+ * named, whatever pid namespace or procfs mount it named it through (a
+ * pid in the path may be another process in lxrun's view).  0 or -1.
+ */
+static int
+described_file(struct lx_guest *g, long fd, uint64_t *ino, unsigned *flags)
 {
-	char path[64], line[128];
-	unsigned fl = 0;
-	FILE *f;
+	bool has_ino = false, has_flags = false;
+	int copy = lx_guest_pull_fd(g, (int)fd);
+	char buf[512];
+	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "flags:", 6) == 0)
-			fl = (unsigned)strtoul(line + 6, NULL, 8);
-	fclose(f);
-	return fl & ~(unsigned)LX_O_ACCMODE;
-}
-
-/* The object whose guest fd the fdinfo file `target` describes. */
-static struct lx_object *
-target_object(const char *target, int *pid, int *fd)
-{
-	char path[64];
-	struct lx_object *o;
-	struct stat st;
-	int tid, n = 0;
-
-	if (sscanf(target, "/proc/%d/fdinfo/%d%n", pid, fd, &n) != 2 ||
-	    target[n] != '\0') {
-		if (sscanf(target, "/proc/%d/task/%d/fdinfo/%d%n", pid, &tid,
-		    fd, &n) != 3 || target[n] != '\0')
-			return NULL;
-		*pid = tid;
+	if (copy < 0)
+		return -1;
+	n = pread(copy, buf, sizeof(buf) - 1, 0);
+	close(copy);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (char *l = buf; l != NULL && *l != '\0';
+	    l = strchr(l, '\n') != NULL ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, "flags:", 6) == 0) {
+			*flags = (unsigned)strtoul(l + 6, NULL, 8);
+			has_flags = true;
+		} else if (strncmp(l, "ino:", 4) == 0) {
+			*ino = strtoull(l + 4, NULL, 10);
+			has_ino = true;
+		}
 	}
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", *pid, *fd);
-	if (stat(path, &st) < 0 ||
-	    (o = lx_object_lookup((uint64_t)st.st_dev, (uint64_t)st.st_ino,
-	    NULL)) == NULL || o->ops->fdinfo == NULL)
-		return NULL;
-	return o;
+	return has_ino && has_flags ? 0 : -1;
 }
 
 /* Write text into the guest's fd mfd, a chunk at a time. */
@@ -223,29 +215,25 @@ substitute(struct lx_guest *g, long fd, uint64_t flags, const char *t,
 static long
 fdinfo_open_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
-	char link[64], target[256];
 	struct lx_object *o;
 	unsigned long aino;
-	uint64_t flags, path;
-	int pid, fd, dirfd, mnt;
+	uint64_t flags, path, ino;
+	unsigned stand_in_flags;
+	int dirfd, mnt;
 	size_t len;
-	ssize_t n;
 	char *t;
 
-	if (ret < 0 || !open_args(c, g, &flags, &dirfd, &path))
-		return ret;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", g->tid, ret);
-	if ((n = readlink(link, target, sizeof(target) - 1)) <= 0)
-		return ret;
-	target[n] = '\0';
-	if ((o = target_object(target, &pid, &fd)) == NULL ||
+	if (ret < 0 || !open_args(c, g, &flags, &dirfd, &path) ||
+	    described_file(g, ret, &ino, &stand_in_flags) < 0 ||
+	    (o = lx_object_by_ino(ino)) == NULL || o->ops->fdinfo == NULL ||
 	    (t = malloc(TEXT_MAX)) == NULL)
 		return ret;
 	anon_ids(g, &mnt, &aino);
+	/* the stand-in's flags but its access mode (O_CLOEXEC...) */
 	len = (size_t)snprintf(t, TEXT_MAX, "pos:\t0\nflags:\t0%o\nmnt_id:\t%d\n"
-	    "ino:\t%lu\n", stand_in_flags(pid, fd) |
+	    "ino:\t%lu\n", (stand_in_flags & ~(unsigned)LX_O_ACCMODE) |
 	    (unsigned)o->ops->fdinfo_accmode, mnt, aino);
-	len += o->ops->fdinfo(o, pid, fd, t + len, TEXT_MAX - len);
+	len += o->ops->fdinfo(o, t + len, TEXT_MAX - len);
 	substitute(g, ret, flags, t, len);
 	free(t);
 	return ret;
