@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 
 /* Filters. */
 enum hq_filter {
@@ -169,6 +170,12 @@ struct hq_poll_file {
 int hq_poll_files(struct hq *q, struct hq_poll_file *files, int n);
 /* Name of the backend, for --version ("linux-epoll", "kqueue"). */
 const char *hq_backend(void);
+
+/*
+ * The supervisor's own pid, asked once (kcmp against our own fds wants it
+ * on every call, and glibc no longer caches getpid); a fork resets it.
+ */
+pid_t host_self(void);
 
 /*
  * File status in BSD terms: what a BSD struct stat holds (st_flags,

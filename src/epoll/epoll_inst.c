@@ -162,6 +162,17 @@ sigfd_refresh(struct ep_inst *ep, struct ep_item *it)
 
 /* --- the instance ---------------------------------------------------- */
 
+/* The loop's watch of the instance's queue: on, or off (no wake-ups). */
+static void
+watch_set(struct ep_inst *ep, bool on)
+{
+	struct hq_event ch = hq_event((uintptr_t)hq_fd(ep->hq), HQ_READ,
+	    on ? HQ_ENABLE : HQ_DISABLE, 0, 0, &ep->src);
+
+	if (!ep->watched || hq_change(ep->loop, &ch, 1) == 0)
+		ep->watch_off = !on;
+}
+
 static void
 ep_fire(struct lx_source *src, const struct hq_event *ev)
 {
@@ -172,6 +183,19 @@ ep_fire(struct lx_source *src, const struct hq_event *ev)
 	/* released in this batch of the loop's events: nothing to do */
 	if (ep->dead)
 		return;
+	/*
+	 * The byte says "ready" already: until a harvest takes it out,
+	 * more activity changes nothing, and every packet of a busy
+	 * server's clients would wake the supervisor for nothing
+	 * (redis-benchmark: more wake-ups than requests, 6 system calls
+	 * each).  So the watch goes off until then (ep_refresh).  Not at
+	 * the first fire: a waiter that takes the byte at once (a
+	 * ping-pong) would pay for switching it off and on each time.
+	 */
+	if (ep->byte && !ep->watch_off) {
+		watch_set(ep, false);
+		return;
+	}
 	ep_refresh(ep);
 }
 
@@ -519,12 +543,14 @@ ep_refresh(struct ep_inst *ep)
 		return false;
 	want = ep->npend > 0 || !TAILQ_EMPTY(&ep->ready) ||
 	    ep_host_readable(hq_fd(ep->hq));
-	if (ep->o.sup_fd < 0 || want == ep->byte)
-		return want;
-	if (want)
-		ep->byte = ep_host_byte_set(ep->o.sup_fd) == 0;
-	else
-		ep->byte = ep_host_byte_clear(ep->o.sup_fd) != 0;
+	if (ep->o.sup_fd >= 0 && want != ep->byte) {
+		if (want)
+			ep->byte = ep_host_byte_set(ep->o.sup_fd) == 0;
+		else
+			ep->byte = ep_host_byte_clear(ep->o.sup_fd) != 0;
+	}
+	if (ep->watch_off && !ep->byte)
+		watch_set(ep, true);
 	return want;
 }
 

@@ -81,6 +81,7 @@ struct ep_inst {
 	int npend, cpend;
 	bool byte;			/* the marker byte is in the pipe */
 	bool watched;			/* src is in the loop's queue */
+	bool watch_off;			/* src off until the byte goes */
 	bool dead;			/* released; memory kept for the loop */
 	bool orphan;			/* no guest fd left, a waiter still on it */
 	bool host_first;		/* harvest order (fairness) */

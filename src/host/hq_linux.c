@@ -477,12 +477,17 @@ change_one(struct hq *q, const struct hq_event *ev)
 		hq_knote_drop(q, kn);
 		return 0;
 	}
-	if (ev->flags & HQ_DISABLE) {
+	if ((ev->flags & HQ_DISABLE) && !(kn->status & KN_DISABLED)) {
 		kn->status |= KN_DISABLED;
 		kn_dequeue(q, kn);
+		(void)hqf_arm(q, kn, false);
 	}
-	if (ev->flags & HQ_ENABLE)
+	if ((ev->flags & HQ_ENABLE) && (kn->status & KN_DISABLED)) {
 		kn->status &= ~KN_DISABLED;
+		/* the host looks at the file itself, and queues it if ready */
+		if (hqf_arm(q, kn, true))
+			return 0;
+	}
 	if (kn->filter == HQ_USER && (ev->fflags & HQ_NOTE_TRIGGER)) {
 		kn->hook = true;
 		kn->data = ev->data;
@@ -656,6 +661,9 @@ scan(struct hq *q, struct hq_event *out, int max)
 		}
 		if (!hqf_event(q, kn)) {
 			kn->status &= ~KN_ACTIVE;
+			/* a DISPATCH item that fired for nothing: arm it again */
+			if (kn->flags & HQ_DISPATCH)
+				(void)hqf_arm(q, kn, true);
 			continue;
 		}
 		out[n++] = hq_event(kn->ident, kn->filter,

@@ -49,7 +49,30 @@ fd_epoll_event(const struct knote *kn, uint64_t tag, struct epoll_event *e)
 	memset(e, 0, sizeof(*e));
 	e->events = EPOLLET |
 	    (kn->filter == HQ_READ ? EPOLLIN | EPOLLRDHUP : EPOLLOUT);
+	/* DISPATCH: the host item disarms itself when it fires (hqf_arm) */
+	if (kn->flags & HQ_DISPATCH)
+		e->events |= EPOLLONESHOT;
 	e->data.u64 = tag;
+}
+
+/*
+ * A disabled knote's host item reports nothing (only private bits left),
+ * so that it costs no wake-up of whoever sleeps on the queue; arming it
+ * again makes the kernel look at the file and queue the item if it is
+ * ready already.  False: not an epoll-backed knote (or the MOD failed).
+ */
+bool
+hqf_arm(struct hq *q, const struct knote *kn, bool on)
+{
+	struct epoll_event e;
+
+	if ((kn->filter != HQ_READ && kn->filter != HQ_WRITE) ||
+	    kn->how != KN_EPOLL)
+		return false;
+	fd_epoll_event(kn, kn_tag(kn), &e);
+	if (!on)
+		e.events = EPOLLONESHOT;
+	return epoll_ctl(kn_set(q, kn), EPOLL_CTL_MOD, kn_fd(kn), &e) == 0;
 }
 
 static int
@@ -103,7 +126,7 @@ fd_same_epoll(const struct hq *q, const struct knote *kn)
 	struct kcmp_epoll_slot s = { (uint32_t)kn_set(q, kn),
 	    (uint32_t)kn_fd(kn), 0 };
 	struct epoll_event e;
-	pid_t pid = getpid();
+	pid_t pid = host_self();
 	long r;
 
 	for (;; s.toff++) {

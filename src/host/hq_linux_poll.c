@@ -67,7 +67,6 @@ _Static_assert(HQ_POLL_IN == EPOLLIN && HQ_POLL_PRI == EPOLLPRI &&
 
 static int num_base = -1;	/* numbers below are the supervisor's own */
 static int num_limit;		/* RLIMIT_NOFILE's hard limit */
-static pid_t self;
 
 /* Numbers from well above what the supervisor itself opens. */
 static void
@@ -77,7 +76,6 @@ num_setup(void)
 
 	if (num_base >= 0)
 		return;
-	self = getpid();
 	num_limit = 1024;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
 		num_limit = rl.rlim_max > INT_MAX ? INT_MAX : (int)rl.rlim_max;
@@ -275,7 +273,7 @@ kcmp_item(pid_t pid, int fd, const struct hq *q, int k)
 {
 	struct kcmp_epoll_slot s = { (uint32_t)q->epfd, (uint32_t)k, 0 };
 
-	return syscall(SYS_kcmp, pid, self, KCMP_EPOLL_TFD, fd, &s);
+	return syscall(SYS_kcmp, pid, host_self(), KCMP_EPOLL_TFD, fd, &s);
 }
 
 static int
@@ -285,7 +283,7 @@ poll_init(struct hq *q)
 	num_raise();
 	if (kcmp_ok < 0) {
 		/* no item at this number yet: ENOENT where kcmp works */
-		kcmp_ok = kcmp_item(self, q->epfd, q, num_limit - 1) < 0 &&
+		kcmp_ok = kcmp_item(host_self(), q->epfd, q, num_limit - 1) < 0 &&
 		    errno == ENOENT;
 	}
 	return kcmp_ok ? 0 : -EOPNOTSUPP;
@@ -416,7 +414,7 @@ hq_poll_alive(struct hq *q, uintptr_t key)
 
 	if (kn == NULL || kn->num < 0)
 		return 0;
-	r = kcmp_item(self, q->epfd, q, kn->num);
+	r = kcmp_item(host_self(), q->epfd, q, kn->num);
 	if (r >= 0)
 		return 1;
 	if (errno != ENOENT)

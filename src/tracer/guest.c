@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lxrun/host.h"
 #include "lxrun/linux_abi.h"
 #include "tracer.h"
 #include "lxrun/shortage.h"
@@ -234,7 +235,7 @@ g_same_file(struct lx_guest *g, int sup_fd, int guest_fd)
 
 	if (guest_fd < 0)
 		return 0;
-	r = syscall(SYS_kcmp, (long)getpid(), (long)g->tid, (long)KCMP_FILE,
+	r = syscall(SYS_kcmp, (long)host_self(), (long)g->tid, (long)KCMP_FILE,
 	    (long)sup_fd, (long)guest_fd);
 	if (r < 0)
 		return errno == EBADF ? 0 : -errno;

@@ -206,6 +206,83 @@ test_dispatch_enable(void **state)
 	close(p[1]);
 }
 
+/* Is the queue's own fd readable (would a loop blocked on it wake)? */
+static bool
+queue_fd_ready(struct hq *q)
+{
+	struct pollfd p = { hq_fd(q), POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/*
+ * READ|CLEAR|DISPATCH (an epoll instance's watch in the loop): once it
+ * fired, more activity must not even make the queue's fd readable (the
+ * supervisor sleeps on it); a fire that finds nothing re-arms; ENABLE
+ * reports what is there already.
+ */
+static void
+test_dispatch_edge_quiet(void **state)
+{
+	struct fix *f = *state;
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(add(f->q, p[0], HQ_READ, HQ_CLEAR | HQ_DISPATCH, 0),
+	    0);
+	put(p[1], "a");
+	assert_true(queue_fd_ready(f->q));
+	assert_int_equal(one(f->q, 0).data, 1);
+	put(p[1], "b");
+	put(p[1], "c");
+	assert_false(queue_fd_ready(f->q));
+	none(f->q);
+	assert_int_equal(change(f->q, p[0], HQ_READ, HQ_ENABLE, 0, 0, NULL),
+	    0);
+	assert_true(queue_fd_ready(f->q));
+	assert_int_equal(one(f->q, 0).data, 3);
+	take(p[0], 3);
+	assert_int_equal(change(f->q, p[0], HQ_READ, HQ_ENABLE, 0, 0, NULL),
+	    0);
+	none(f->q);
+	/* activity gone before the queue was asked: armed again */
+	put(p[1], "d");
+	take(p[0], 1);
+	none(f->q);
+	put(p[1], "e");
+	assert_true(queue_fd_ready(f->q));
+	assert_int_equal(one(f->q, 0).data, 1);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* A disabled epoll-backed knote does not wake the queue's sleeper. */
+static void
+test_disable_quiet(void **state)
+{
+	struct fix *f = *state;
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(add(f->q, p[0], HQ_READ, HQ_CLEAR, 0), 0);
+	put(p[1], "a");
+	assert_int_equal(one(f->q, 0).data, 1);
+	assert_int_equal(change(f->q, p[0], HQ_READ, HQ_DISABLE, 0, 0, NULL),
+	    0);
+	put(p[1], "b");
+	assert_false(queue_fd_ready(f->q));
+	none(f->q);
+	assert_int_equal(change(f->q, p[0], HQ_READ, HQ_ENABLE, 0, 0, NULL),
+	    0);
+	assert_true(queue_fd_ready(f->q));
+	assert_int_equal(one(f->q, 0).data, 2);
+	none(f->q);
+	put(p[1], "c");
+	assert_int_equal(one(f->q, 0).data, 3);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void
 test_disable_delete(void **state)
 {
@@ -559,6 +636,8 @@ main(void)
 		T(test_socket_shutdown),
 		T(test_oneshot),
 		T(test_dispatch_enable),
+		T(test_dispatch_edge_quiet),
+		T(test_disable_quiet),
 		T(test_disable_delete),
 		T(test_add_again_modifies),
 		T(test_errors),
