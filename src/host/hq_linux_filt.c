@@ -167,12 +167,21 @@ hqf_detach(struct hq *q, struct knote *kn)
 	}
 }
 
+/*
+ * Bytes to read; 0 where the file cannot say.  An epoll set cannot (the
+ * loop's watch of each emulated instance's queue): asked once only.
+ */
 static int64_t
-fd_readable_bytes(int fd)
+fd_readable_bytes(struct knote *kn, int fd)
 {
 	int n;
 
-	return ioctl(fd, FIONREAD, &n) == 0 ? n : 0;
+	if (kn->uncounted)
+		return 0;
+	if (ioctl(fd, FIONREAD, &n) == 0)
+		return n;
+	kn->uncounted = errno == EINVAL || errno == ENOTTY;
+	return 0;
 }
 
 /* Free space in a pipe or a socket's send buffer; 0 where not cheap. */
@@ -205,7 +214,7 @@ fd_event_epoll(struct knote *kn)
 	r = p.revents;
 	if (kn->filter == HQ_READ) {
 		kn->eof = (r & (POLLRDHUP | POLLHUP)) != 0;
-		kn->data = fd_readable_bytes(p.fd);
+		kn->data = fd_readable_bytes(kn, p.fd);
 		return (r & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)) != 0;
 	}
 	/* A pipe whose reader is gone polls POLLERR; a socket's error alone

@@ -45,6 +45,7 @@ struct knote {
 	int fd;				/* own signalfd/timerfd/pidfd, or -1 */
 	bool hook;			/* USER: triggered; PROC: exited */
 	bool sock;			/* ident is a socket */
+	bool uncounted;			/* FIONREAD fails on it (epoll) */
 	enum kn_how how;
 	dev_t dev;			/* identity of ident's file (VNODE, */
 	ino_t ino;			/*   KN_ALWAYS) */
