@@ -549,8 +549,16 @@ ep_refresh(struct ep_inst *ep)
 		else
 			ep->byte = ep_host_byte_clear(ep->o.sup_fd) != 0;
 	}
-	if (ep->watch_off && !ep->byte)
+	if (ep->watch_off && !ep->byte) {
 		watch_set(ep, true);
+		/*
+		 * Still off (the host could not arm it: ENOMEM): the byte
+		 * stays in, so that a waiter wakes and this is tried again,
+		 * rather than one that sleeps through its events.
+		 */
+		if (ep->watch_off && ep->o.sup_fd >= 0)
+			ep->byte = ep_host_byte_set(ep->o.sup_fd) == 0;
+	}
 	return want;
 }
 

@@ -483,9 +483,11 @@ change_one(struct hq *q, const struct hq_event *ev)
 		(void)hqf_arm(q, kn, false);
 	}
 	if ((ev->flags & HQ_ENABLE) && (kn->status & KN_DISABLED)) {
-		kn->status &= ~KN_DISABLED;
 		/* the host looks at the file itself, and queues it if ready */
-		if (hqf_arm(q, kn, true))
+		if ((error = hqf_arm(q, kn, true)) < 0)
+			return error;	/* still off: the caller asks again */
+		kn->status &= ~KN_DISABLED;
+		if (error > 0)
 			return 0;
 	}
 	if (kn->filter == HQ_USER && (ev->fflags & HQ_NOTE_TRIGGER)) {
@@ -663,7 +665,7 @@ scan(struct hq *q, struct hq_event *out, int max)
 			kn->status &= ~KN_ACTIVE;
 			/* a DISPATCH item that fired for nothing: arm it again */
 			if (kn->flags & HQ_DISPATCH)
-				(void)hqf_arm(q, kn, true);
+				(void)hqf_arm(q, kn, true);	/* ENOENT: gone */
 			continue;
 		}
 		out[n++] = hq_event(kn->ident, kn->filter,

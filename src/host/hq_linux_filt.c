@@ -59,20 +59,21 @@ fd_epoll_event(const struct knote *kn, uint64_t tag, struct epoll_event *e)
  * A disabled knote's host item reports nothing (only private bits left),
  * so that it costs no wake-up of whoever sleeps on the queue; arming it
  * again makes the kernel look at the file and queue the item if it is
- * ready already.  False: not an epoll-backed knote (or the MOD failed).
+ * ready already.  1: done; 0: not an epoll-backed knote; -errno.
  */
-bool
+int
 hqf_arm(struct hq *q, const struct knote *kn, bool on)
 {
 	struct epoll_event e;
 
 	if ((kn->filter != HQ_READ && kn->filter != HQ_WRITE) ||
 	    kn->how != KN_EPOLL)
-		return false;
+		return 0;
 	fd_epoll_event(kn, kn_tag(kn), &e);
 	if (!on)
 		e.events = EPOLLONESHOT;
-	return epoll_ctl(kn_set(q, kn), EPOLL_CTL_MOD, kn_fd(kn), &e) == 0;
+	return epoll_ctl(kn_set(q, kn), EPOLL_CTL_MOD, kn_fd(kn), &e) == 0 ?
+	    1 : -errno;
 }
 
 static int

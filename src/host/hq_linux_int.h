@@ -115,7 +115,7 @@ int hqf_attach(struct hq *q, struct knote *kn);
 void hqf_detach(struct hq *q, struct knote *kn);
 bool hqf_same(struct hq *q, const struct knote *kn);
 bool hqf_event(struct hq *q, struct knote *kn);
-bool hqf_arm(struct hq *q, const struct knote *kn, bool on);
+int hqf_arm(struct hq *q, const struct knote *kn, bool on);
 int hqf_timer_arm(struct knote *kn);
 
 /* Nest fd in q->epfd under tag (level-triggered); lazily made sources. */
