@@ -485,7 +485,7 @@ change_one(struct hq *q, const struct hq_event *ev)
 	if ((ev->flags & HQ_ENABLE) && (kn->status & KN_DISABLED)) {
 		/* the host looks at the file itself, and queues it if ready */
 		if ((error = hqf_arm(q, kn, true)) < 0)
-			return error;	/* still off: the caller asks again */
+			return error;	/* still off: ask again */
 		kn->status &= ~KN_DISABLED;
 		if (error > 0)
 			return 0;
@@ -663,9 +663,9 @@ scan(struct hq *q, struct hq_event *out, int max)
 		}
 		if (!hqf_event(q, kn)) {
 			kn->status &= ~KN_ACTIVE;
-			/* a DISPATCH item that fired for nothing: arm it again */
+			/* a DISPATCH item that fired for nothing: re-arm */
 			if (kn->flags & HQ_DISPATCH)
-				(void)hqf_arm(q, kn, true);	/* ENOENT: gone */
+				(void)hqf_arm(q, kn, true);
 			continue;
 		}
 		out[n++] = hq_event(kn->ident, kn->filter,

@@ -283,8 +283,8 @@ poll_init(struct hq *q)
 	num_raise();
 	if (kcmp_ok < 0) {
 		/* no item at this number yet: ENOENT where kcmp works */
-		kcmp_ok = kcmp_item(host_self(), q->epfd, q, num_limit - 1) < 0 &&
-		    errno == ENOENT;
+		kcmp_ok = kcmp_item(host_self(), q->epfd, q,
+		    num_limit - 1) < 0 && errno == ENOENT;
 	}
 	return kcmp_ok ? 0 : -EOPNOTSUPP;
 }
