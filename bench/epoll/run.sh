@@ -65,7 +65,8 @@ if command -v strace >/dev/null 2>&1; then
 	w=$(sed -n 's/.*, \([0-9]*\) epoll_wait/\1/p' "$tmp/out")
 	awk -v a="$s0" -v b="$s1" -v w="$w" 'BEGIN {
 	    printf "%d epoll_wait, %d stops: %.2f stops per epoll_wait " \
-	    "(each one waits: entry + end of the park)\n", w, b - a,
+	    "(1 if the byte of the peer came during the entry stop, " \
+	    "2 if the wait parked)\n", w, b - a,
 	    (b - a) / w }'
 	s1=$(strace -o "$tmp/st" -e trace=wait4 "$LXRUN" "$tmp/pp" wait 2000 \
 	    >/dev/null 2>&1; grep -c ' = [1-9]' "$tmp/st")
