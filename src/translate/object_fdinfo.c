@@ -20,9 +20,13 @@
  * filled by the guest itself, reopened read-only as procfs's file is.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "lxrun/dispatch.h"
@@ -130,19 +134,24 @@ anon_ids(struct lx_guest *g, int *mnt_id, unsigned long *ino)
  * it describes: its inode number and open flags.  Read through a copy of
  * the guest's own new fd, so that the answer is about the file the guest
  * named, whatever pid namespace or procfs mount it named it through (a
- * pid in the path may be another process in lxrun's view).  0 or -1.
+ * pid in the path may be another process in lxrun's view).  Only a file
+ * on procfs is believed: any file of the guest's own can hold such lines
+ * (tests/diff/epoll_fdinfo_fake.c).  0 or -1.
  */
 static int
-described_file(struct lx_guest *g, long fd, uint64_t *ino, unsigned *flags)
+described_file(struct lx_guest *g, long fd, uint64_t *ino, unsigned *flags,
+    uint64_t *mnt_id)
 {
-	bool has_ino = false, has_flags = false;
+	bool has_ino = false, has_flags = false, has_mnt = false;
 	int copy = lx_guest_pull_fd(g, (int)fd);
+	struct statfs sfs;
 	char buf[512];
-	ssize_t n;
+	ssize_t n = -1;
 
 	if (copy < 0)
 		return -1;
-	n = pread(copy, buf, sizeof(buf) - 1, 0);
+	if (fstatfs(copy, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC)
+		n = pread(copy, buf, sizeof(buf) - 1, 0);
 	close(copy);
 	if (n <= 0)
 		return -1;
@@ -155,9 +164,27 @@ described_file(struct lx_guest *g, long fd, uint64_t *ino, unsigned *flags)
 		} else if (strncmp(l, "ino:", 4) == 0) {
 			*ino = strtoull(l + 4, NULL, 10);
 			has_ino = true;
+		} else if (strncmp(l, "mnt_id:", 7) == 0) {
+			*mnt_id = strtoull(l + 7, NULL, 10);
+			has_mnt = true;
 		}
 	}
-	return has_ino && has_flags ? 0 : -1;
+	return has_ino && has_flags && has_mnt ? 0 : -1;
+}
+
+/*
+ * Is the object's stand-in on that mount?  An inode number alone can be
+ * another file system's too (a tmpfs file's and a pipe's); the stand-in
+ * and lxrun's end of it share a mount (pipefs, sockfs).
+ */
+static bool
+on_mount(const struct lx_object *o, uint64_t mnt_id)
+{
+	struct statx sx;
+
+	return o->sup_fd >= 0 &&
+	    statx(o->sup_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID) && sx.stx_mnt_id == mnt_id;
 }
 
 /* Write text into the guest's fd mfd, a chunk at a time. */
@@ -217,15 +244,16 @@ fdinfo_open_exit(struct lx_call *c, struct lx_guest *g, long ret)
 {
 	struct lx_object *o;
 	unsigned long aino;
-	uint64_t flags, path, ino;
+	uint64_t flags, path, ino, mnt_id;
 	unsigned stand_in_flags;
 	int dirfd, mnt;
 	size_t len;
 	char *t;
 
 	if (ret < 0 || !open_args(c, g, &flags, &dirfd, &path) ||
-	    described_file(g, ret, &ino, &stand_in_flags) < 0 ||
+	    described_file(g, ret, &ino, &stand_in_flags, &mnt_id) < 0 ||
 	    (o = lx_object_by_ino(ino)) == NULL || o->ops->fdinfo == NULL ||
+	    !on_mount(o, mnt_id) ||
 	    (t = malloc(TEXT_MAX)) == NULL)
 		return ret;
 	anon_ids(g, &mnt, &aino);
