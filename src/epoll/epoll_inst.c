@@ -496,6 +496,21 @@ ep_insert(struct ep_inst *ep, int fd, int copy, uint32_t events,
 	return it;
 }
 
+/*
+ * Records harvested before a MOD and not yet given to the guest: Linux
+ * reads an item's mask and data when it copies the event out, so they
+ * follow the registration (a bit it no longer asks for is not reported).
+ */
+static void
+pend_follow(struct ep_item *it)
+{
+	for (int i = 0; i < it->ep->npend; i++)
+		if (it->ep->pend[i].it == it) {
+			it->ep->pend[i].events &= it->events;
+			it->ep->pend[i].data = it->data;
+		}
+}
+
 int
 ep_modify(struct ep_item *it, int copy, uint32_t events, uint64_t data)
 {
@@ -511,12 +526,33 @@ ep_modify(struct ep_item *it, int copy, uint32_t events, uint64_t data)
 	it->armed = true;
 	if (it->sigfd)
 		sigfd_refresh(it->ep, it);
-	/* a stale record of the old mask must not be reported */
-	for (int i = 0; i < it->ep->npend; i++)
-		if (it->ep->pend[i].it == it)
-			it->ep->pend[i].events &= it->events;
+	pend_follow(it);
 	ep_refresh(it->ep);
 	return 0;
+}
+
+/*
+ * A MOD that keeps a level-triggered registration's bits and changes its
+ * data only (a server that stores a new pointer) leaves the host's item as
+ * it is: Linux's MOD polls the file and queues the item if ready, and a
+ * ready level item is on the host's ready list already.  So the guest's
+ * fd is not pulled: the host proves it is the item's file (hq_poll_is).
+ * 1 if done, 0 if the full MOD must run.
+ */
+int
+ep_modify_data(struct ep_item *it, int tid, uint32_t events, uint64_t data)
+{
+	const uint32_t keep = LX_EPOLLET | LX_EPOLLONESHOT | LX_EPOLLEXCLUSIVE;
+
+	if (it->sigfd || it->nested != NULL || !it->armed ||
+	    (it->events & keep) || (events & keep) ||
+	    (events | LX_EPOLLERR | LX_EPOLLHUP) != it->events)
+		return 0;
+	if (hq_poll_is(it->ep->hq, it->key, tid, it->fd) != 1)
+		return 0;
+	it->data = data;
+	pend_follow(it);
+	return 1;
 }
 
 int

@@ -141,6 +141,8 @@ struct ep_item *ep_insert(struct ep_inst *ep, int fd, int copy,
     int *err);
 /* EPOLL_CTL_MOD; copy is the file again.  -LX_ENOENT: not its file. */
 int ep_modify(struct ep_item *it, int copy, uint32_t events, uint64_t data);
+int ep_modify_data(struct ep_item *it, int tid, uint32_t events,
+    uint64_t data);
 /* EPOLL_CTL_DEL; copy is the file again. */
 int ep_delete(struct ep_item *it, int copy);
 /*

@@ -377,6 +377,11 @@ ep_ctl(struct lx_call *c, struct lx_guest *g)
 		return -LX_EFAULT;
 	if ((r = inst_of(g, epfd, &ep)) < 0 || t.fd < 0)
 		return -LX_EBADF;
+	if (ep != NULL && op == LX_EPOLL_CTL_MOD &&
+	    (it = ep_only(ep, t.fd)) != NULL &&
+	    ep_modify_data(it, g->tid, ev.events & ~(uint32_t)LX_EPOLLWAKEUP,
+	    ev.data) == 1)
+		return 0;
 	if ((t.copy = lx_guest_pull_fd(g, t.fd)) < 0)
 		return t.copy == -LX_EBADF ? -LX_EBADF : -LX_ENOMEM;
 	/* No CAP_BLOCK_SUSPEND semantics: EPOLLWAKEUP is dropped. */

@@ -155,6 +155,53 @@ test_edge_and_oneshot(void **state)
 	close(wo);
 }
 
+/*
+ * A MOD of a level registration's data alone: done without the file when
+ * the caller's fd is proven to be it; anything else is left to the full
+ * MOD (another file at the number, other bits, edge or one-shot).
+ */
+static void
+test_modify_data(void **state)
+{
+	struct fix *f = *state;
+	struct lx_epoll_event out[4];
+	struct ep_item *lt, *et;
+	int p[2], rd, w = add_pipe2(f->ep, 40, LX_EPOLLIN, 1, &lt, &rd);
+	int we = add_pipe(f->ep, 41, LX_EPOLLIN | LX_EPOLLET, 2, &et);
+	int tid = (int)gettid();
+
+	/* this process plays the guest: its fd 40 is the item's file */
+	assert_int_equal(dup2(rd, 40), 40);
+	assert_int_equal(write(w, "x", 1), 1);
+	assert_int_equal(ep_modify_data(lt, tid, LX_EPOLLIN, 5), 1);
+	assert_int_equal(harvest(f->ep, out, 4), 1);
+	assert_int_equal(out[0].data, 5);
+	assert_int_equal(ep_modify_data(lt, tid, LX_EPOLLIN, 6), 1);
+	assert_int_equal(harvest(f->ep, out, 4), 1);
+	assert_int_equal(out[0].data, 6);
+	/* other bits, edge-triggered, one-shot: the full MOD */
+	assert_int_equal(ep_modify_data(lt, tid, LX_EPOLLIN | LX_EPOLLOUT, 7),
+	    0);
+	assert_int_equal(ep_modify_data(lt, tid, LX_EPOLLIN | LX_EPOLLET, 7),
+	    0);
+	assert_int_equal(ep_modify_data(lt, tid,
+	    LX_EPOLLIN | LX_EPOLLONESHOT, 7), 0);
+	assert_int_equal(ep_modify_data(et, tid, LX_EPOLLIN | LX_EPOLLET, 7),
+	    0);
+	/* another file at the number: not the registration */
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(dup2(p[0], 40), 40);
+	assert_int_equal(ep_modify_data(lt, tid, LX_EPOLLIN, 8), 0);
+	assert_int_equal(harvest(f->ep, out, 4), 1);
+	assert_int_equal(out[0].data, 6);
+	close(40);
+	close(p[0]);
+	close(p[1]);
+	close(rd);
+	close(w);
+	close(we);
+}
+
 static void
 test_round_robin(void **state)
 {
@@ -304,6 +351,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_level_and_marker, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_edge_and_oneshot, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_modify_data, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_round_robin, setup,
 		    teardown),
