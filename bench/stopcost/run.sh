@@ -23,6 +23,10 @@
 #   epwait     epoll_wait(ep, ev, 4, 0) with one fd ready, emulated
 #   epmod      epoll_ctl(MOD), emulated
 #   stat       newfstatat(AT_FDCWD, "/", ...), translated by lxrun
+#   inoattr    fchmod of a file an inotify watch asks IN_ATTRIB of
+#   inoread    the same fchmod, then a read of the inotify fd that finds
+#              the event queued; the table's "inotify read" row is
+#              inoread - inoattr: the read alone
 #   getppid    never trapped: lxrun must stay within 1.05x of native
 # Columns: native, lxrun, strace -f -o /dev/null (entry and exit stop of
 # every call), strace -f --seccomp-bpf -e trace=CALL -o /dev/null (only
@@ -103,11 +107,12 @@ callname() {
 	epwait) echo epoll_wait ;;
 	epmod) echo epoll_ctl ;;
 	stat) echo newfstatat ;;
+	inoattr|inoread) echo read ;;
 	*) echo getppid ;;
 	esac
 }
 
-CASES="getrandom epwait epmod stat"
+CASES="getrandom epwait epmod stat inoattr inoread"
 
 # One repetition of every command of a placement (P: "" or "taskset -c
 # 0"), round-robin.
@@ -162,6 +167,13 @@ us() {
 	    { printf "%.2f\n", ($2 - $1) / $3 * 1e6 }'
 }
 
+# diff_us P COL: µs per call of inoread over inoattr in column COL.
+diff_us() {
+	a=$(us "$1.inoread.$2") b=$(us "$1.inoattr.$2")
+	echo "$a $b" | awk '$1 == "-" || $2 == "-" { print "-"; next }
+	    { printf "%.2f\n", $1 - $2 }'
+}
+
 ratio() {
 	echo "$1 $2" | awk '$1 == "-" || $2 == "-" || $2 <= 0 { print "-"; next }
 	    { printf "%.2fx\n", $1 / $2 }'
@@ -198,6 +210,11 @@ for x in u p; do
 		    "$bare | $lx | $st | $sb | $(ratio "$lx" "$bare") |" \
 		    "$(ratio "$lx" "$st") |"
 	done
+	# the read alone: inoread's loop less inoattr's, per column
+	lx=$(diff_us "$x" lxrun) st=$(diff_us "$x" strace) sb=$(diff_us "$x" sbpf)
+	echo "| inotify read, an event queued (inoread - inoattr) | $place |" \
+	    "- | $bare | $lx | $st | $sb | $(ratio "$lx" "$bare") |" \
+	    "$(ratio "$lx" "$st") |"
 done
 echo
 if [ -n "$BEFORE" ]; then
@@ -213,6 +230,9 @@ if [ -n "$BEFORE" ]; then
 			a=$(us "$x.$c.before") b=$(us "$x.$c.lxrun")
 			echo "| $c | $place | $a | $b | $(ratio "$b" "$a") |"
 		done
+		a=$(diff_us "$x" before) b=$(diff_us "$x" lxrun)
+		echo "| inotify read (inoread - inoattr) | $place | $a | $b |" \
+		    "$(ratio "$b" "$a") |"
 	done
 	echo
 fi

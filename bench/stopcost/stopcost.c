@@ -17,6 +17,12 @@
  *   epwait     epoll_wait(ep, ev, 4, 0) with one fd ready: emulated
  *   epmod      epoll_ctl(ep, EPOLL_CTL_MOD, fd, ...): emulated
  *   stat       newfstatat(AT_FDCWD, "/", &st, 0): translated by lxrun
+ *   inoattr    fchmod() of a file an inotify watch asks IN_ATTRIB of, the
+ *              event never read (identical unread events are merged, so
+ *              the queue keeps one): what making the event costs
+ *   inoread    the same fchmod, then read() of the inotify fd, which
+ *              finds that one event queued; inoread - inoattr is the
+ *              cost of an inotify read with an event queued (emulated)
  *   bare       the same getppid loop, traced by this program's own
  *              minimal tracer: a seccomp filter returns SECCOMP_RET_TRACE
  *              for getppid only, and the tracer does waitpid() and
@@ -44,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -145,6 +152,57 @@ loop_stat(long n)
 	for (long i = 0; i < n; i++)
 		if (syscall(SYS_newfstatat, AT_FDCWD, "/", &st, 0) != 0 ||
 		    !S_ISDIR(st.st_mode))
+			bad++;
+	return bad;
+}
+
+static int ino, ino_file;
+static char ino_path[4096];
+
+static void
+inotify_cleanup(void)
+{
+	unlink(ino_path);
+}
+
+/* A file in $TMPDIR, watched for IN_ATTRIB, removed at exit. */
+static int
+inotify_setup(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(ino_path, sizeof(ino_path), "%s/stopcost.XXXXXX",
+	    dir != NULL ? dir : "/tmp");
+	if ((ino_file = mkstemp(ino_path)) < 0)
+		return -1;
+	atexit(inotify_cleanup);
+	if ((ino = inotify_init1(IN_NONBLOCK)) < 0 ||
+	    inotify_add_watch(ino, ino_path, IN_ATTRIB) < 0)
+		return -1;
+	return 0;
+}
+
+static long
+loop_inoattr(long n)
+{
+	long bad = 0;
+
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_fchmod, ino_file, 0600) != 0)
+			bad++;
+	return bad;
+}
+
+static long
+loop_inoread(long n)
+{
+	char buf[4096];
+	long bad = 0;
+
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_fchmod, ino_file, 0600) != 0 ||
+		    syscall(SYS_read, ino, buf, sizeof(buf)) !=
+		    (long)sizeof(struct inotify_event))
 			bad++;
 	return bad;
 }
@@ -319,13 +377,15 @@ main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		long (*loop)(long);
-		int epoll;
+		int (*setup)(void);
 	} cases[] = {
-		{ "getppid", loop_getppid, 0 },
-		{ "getrandom", loop_getrandom, 0 },
-		{ "epwait", loop_epwait, 1 },
-		{ "epmod", loop_epmod, 1 },
-		{ "stat", loop_stat, 0 },
+		{ "getppid", loop_getppid, NULL },
+		{ "getrandom", loop_getrandom, NULL },
+		{ "epwait", loop_epwait, epoll_setup },
+		{ "epmod", loop_epmod, epoll_setup },
+		{ "stat", loop_stat, NULL },
+		{ "inoattr", loop_inoattr, inotify_setup },
+		{ "inoread", loop_inoread, inotify_setup },
 	};
 	long n;
 
@@ -346,8 +406,8 @@ main(int argc, char **argv)
 
 		if (strcmp(argv[1], cases[i].name) != 0)
 			continue;
-		if (cases[i].epoll && epoll_setup() < 0) {
-			perror("epoll setup");
+		if (cases[i].setup != NULL && cases[i].setup() < 0) {
+			perror("setup");
 			return 1;
 		}
 		t0 = now();
