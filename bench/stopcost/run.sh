@@ -14,6 +14,8 @@
 #              but continue"
 #   barepoll   bare, but the tracer wakes as lxrun does (poll on a signalfd
 #              for SIGCHLD, read it, waitpid(WNOHANG)): the wake-up's price
+#   allowall   the never-trapped getppid control under a one-instruction
+#              filter that allows all: what seccomp itself costs a call
 #   barenotif  getppid answered by a minimal seccomp user-notification
 #              supervisor (poll, RECV, SEND; same-CPU wake-ups): the floor
 #              of the calls lxrun serves from notifications
@@ -140,6 +142,7 @@ one_rep() {
 		done
 		run "$_x.getppid.native" $_p "$S" getppid "$NCTL"
 		run "$_x.getppid.lxrun" $_p "$LXRUN" "$S" getppid "$NCTL"
+		run "$_x.getppid.allowall" $_p "$S" allowall "$NCTL"
 	}
 }
 
@@ -240,7 +243,9 @@ echo "Never-trapped control (getppid x$NCTL, loop seconds; target <= 1.05x):"
 for x in u p; do
 	[ "$x" = p ] && [ "$PIN" != 1 ] && continue
 	a=$(value "$x.getppid.native") b=$(value "$x.getppid.lxrun")
-	echo "  $x: native $a lxrun $b ratio $(ratio "$b" "$a")"
+	c=$(value "$x.getppid.allowall")
+	echo "  $x: native $a lxrun $b ratio $(ratio "$b" "$a");" \
+	    "any filter (one 'ret ALLOW') $c ratio $(ratio "$c" "$a")"
 done
 echo
 echo "Spread (min - max loop seconds per column):"

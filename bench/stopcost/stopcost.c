@@ -31,6 +31,9 @@
  *   barepoll   bare, but the tracer learns of stops as lxrun does:
  *              SIGCHLD blocked and read from a signalfd it polls, then
  *              waitpid(WNOHANG): what that wake-up path adds to a stop.
+ *   allowall   the getppid loop under a one-instruction filter that
+ *              allows everything: what any seccomp filter costs a call
+ *              that is never trapped (the floor of the getppid control)
  *   barenotif  the getppid loop, each call answered by a minimal seccomp
  *              user-notification supervisor (poll, NOTIF_RECV, NOTIF_SEND
  *              of the parent's pid; the listener set to
@@ -400,6 +403,24 @@ main(int argc, char **argv)
 		return bare(n, 1);
 	if (strcmp(argv[1], "barenotif") == 0)
 		return bare_notif(n);
+	if (strcmp(argv[1], "allowall") == 0) {
+		struct sock_filter f[] = {
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = { 1, f };
+		double t0;
+		long bad;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+			perror("seccomp");
+			return 1;
+		}
+		t0 = now();
+		bad = loop_getppid(n);
+		report("allowall", n, now() - t0, bad);
+		return bad != 0;
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		double t0;
 		long bad;
