@@ -134,7 +134,9 @@ lookup(int bfd, const char *path, bool nofollow, unsigned long long resolve,
 	how.resolve = RESOLVE_NO_MAGICLINKS | resolve;
 	if ((fd = (int)syscall(SYS_openat2, bfd, path, &how, sizeof(how))) < 0)
 		return errno;
-	*procfs = on_procfs(fd);
+	/* Within the starting mount, which is not a procfs (the callers
+	 * checked): no fstatfs needed. */
+	*procfs = !(resolve & RESOLVE_NO_XDEV) && on_procfs(fd);
 	*fdp = fd;
 	return 0;
 }
