@@ -34,10 +34,41 @@ g_write(struct lx_guest *g, uint64_t dst, const void *src, size_t n)
 	return mem_write(task_of(g), dst, src, n);
 }
 
+/*
+ * The last string read, for the next reader of the same call: the hooks of
+ * several families read one path (an open's: inotify's and fdinfo's), and
+ * the kernel too copies it once.  Valid until a handler starts again
+ * (guest_init), lxrun writes guest memory or injects a call (mem_gen).
+ */
+static struct {
+	unsigned gen;
+	int tid;
+	uint64_t addr;
+	long len;
+	char buf[4096];
+} last_string;
+
 static long
 g_read_string(struct lx_guest *g, char *dst, uint64_t src, size_t cap)
 {
-	return mem_read_string(task_of(g), dst, src, cap);
+	long r;
+
+	if (last_string.gen == mem_gen && last_string.tid == g->tid &&
+	    last_string.addr == src) {
+		if ((size_t)last_string.len >= cap)
+			return -LX_ENAMETOOLONG;
+		memcpy(dst, last_string.buf, (size_t)last_string.len + 1);
+		return last_string.len;
+	}
+	r = mem_read_string(task_of(g), dst, src, cap);
+	if (r >= 0 && (size_t)r < sizeof(last_string.buf)) {
+		last_string.gen = mem_gen;
+		last_string.tid = g->tid;
+		last_string.addr = src;
+		last_string.len = r;
+		memcpy(last_string.buf, dst, (size_t)r + 1);
+	}
+	return r;
 }
 
 static long
@@ -307,6 +338,7 @@ static const struct lx_guest_ops guest_ops = {
 void
 guest_init(struct lx_guest *g, struct task *t)
 {
+	mem_gen++;		/* a new handler: strings are read again */
 	g->ops = &guest_ops;
 	g->pid = t->proc->pid;
 	g->tid = t->tid;

@@ -170,6 +170,7 @@ inject_syscall(struct task *t, long nr, const uint64_t a[6])
 	}
 	if (t->dead || task_saved(t) == NULL || inject_prepare(t) < 0)
 		return -LX_ESRCH;
+	mem_gen++;		/* the call may write the guest's memory */
 	rewind = t->injected > 0;
 	r = t->saved;
 	regs_set_args(&r, nr, a);

@@ -86,9 +86,12 @@ mem_writable(struct task *t, uint64_t dst, size_t n)
 	return ok;
 }
 
+unsigned mem_gen = 1;
+
 int
 mem_write(struct task *t, uint64_t dst, const void *src, size_t n)
 {
+	mem_gen++;
 	struct iovec l = { (void *)src, n }, r = { (void *)(uintptr_t)dst, n };
 	int fd;
 

@@ -204,6 +204,8 @@ void regs_set_args(struct user_regs_struct *r, long nr, const uint64_t a[6]);
 int mem_read(struct task *t, void *dst, uint64_t src, size_t n);
 int mem_write(struct task *t, uint64_t dst, const void *src, size_t n);
 long mem_read_string(struct task *t, char *dst, uint64_t src, size_t cap);
+/* Bumped whenever guest memory may have changed under lxrun's eyes. */
+extern unsigned mem_gen;
 
 /* inject.c: syscalls run inside a stopped thread. */
 long inject_syscall(struct task *t, long nr, const uint64_t a[6]);
