@@ -528,6 +528,7 @@ reap_ready(void)
 			pid = waitpid(-1, &st, __WALL | WNOHANG);
 			sp_mark(SP_WAIT);
 			if (pid > 0) {
+				mem_gen++;	/* the guest ran */
 				batch[n].pid = pid;
 				batch[n].status = st;
 				plain = plain && status_is_plain_stop(st) &&

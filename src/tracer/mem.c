@@ -86,14 +86,16 @@ mem_writable(struct task *t, uint64_t dst, size_t n)
 	return ok;
 }
 
+/* g_read_string's copy of the last string is good while this holds. */
 unsigned mem_gen = 1;
 
 int
 mem_write(struct task *t, uint64_t dst, const void *src, size_t n)
 {
-	mem_gen++;
 	struct iovec l = { (void *)src, n }, r = { (void *)(uintptr_t)dst, n };
 	int fd;
+
+	mem_gen++;
 
 	if (n == 0)
 		return 0;

@@ -177,6 +177,7 @@ notify_serve(void)
 	/* ENOENT: a signal took it back before lxrun got to it */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return;
+	mem_gen++;		/* the guest ran */
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req.id;
 	t = task_find((pid_t)req.pid);
