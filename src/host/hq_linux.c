@@ -415,6 +415,16 @@ change_poll(struct hq *q, const struct hq_event *ev)
 			return error;
 		}
 		kn->status &= ~KN_DISABLED;
+		/*
+		 * Queued with the old bits: Linux leaves a modified item
+		 * where it is on its ready list and polls it with the new
+		 * mask when it copies it out, and an item that then has
+		 * nothing is passed over, neither counted nor disarmed.  The
+		 * host reports the new bits at the next harvest if it has
+		 * them; until then the knote keeps only what the new mask
+		 * asks (scan passes over nothing, hqf_event).
+		 */
+		kn->fflags &= kn->sfflags;
 		return 0;
 	}
 	if (kn == NULL)
@@ -579,6 +589,65 @@ harvest(struct hq *q, const struct epoll_event *e, int n)
 }
 
 /*
+ * Linux puts a level item it reported back at the end of its ready list,
+ * in the order it reported them, and its next epoll_wait takes them in
+ * that order before anything that became ready since.  q->epfd does the
+ * same, but with the order of the supervisor's harvests (which take
+ * everything), not of the guest's retrievals (which take maxevents at a
+ * time).  So in the first harvest after a retrieval, the level HQ_POLL
+ * knotes it retrieved come first, in the order they were retrieved
+ * (tests/diff/epoll_random.c found the difference).
+ */
+struct relist {
+	uint64_t key;
+	struct epoll_event ev;
+};
+
+static int
+relist_cmp(const void *a, const void *b)
+{
+	const struct relist *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static void
+relist_order(struct hq *q, struct epoll_event *e, int n)
+{
+	static struct relist *r;
+	static int nr;
+	bool any = false;
+
+	for (int i = 0; i < n && !any; i++) {
+		struct knote *kn = kn_from_tag(q, e[i].data.u64);
+
+		any = kn != NULL && kn->relisted == q->pass;
+	}
+	if (!any)
+		return;
+	if (nr < n) {
+		struct relist *b = realloc(r, (size_t)n * sizeof(*b));
+
+		if (b == NULL)
+			return;
+		r = b;
+		nr = n;
+	}
+	/* relisted ones by retrieval, then the rest in the host's order */
+	for (int i = 0; i < n; i++) {
+		struct knote *kn = kn_from_tag(q, e[i].data.u64);
+
+		r[i].ev = e[i];
+		r[i].key = kn != NULL && kn->relisted == q->pass &&
+		    !(kn->status & KN_QUEUED) ? kn->relist_seq :
+		    ((uint64_t)1 << 62) + (uint64_t)i;
+	}
+	qsort(r, (size_t)n, sizeof(*r), relist_cmp);
+	for (int i = 0; i < n; i++)
+		e[i] = r[i].ev;
+}
+
+/*
  * Everything q->epfd has now.  Level HQ_POLL items stay ready, so each
  * round is one call with room for all of them (a second call would report
  * them again); then queued level HQ_POLL knotes it did not report go.
@@ -608,8 +677,10 @@ harvest_ready(struct hq *q)
 	hqo_poll();
 	do {
 		n = epoll_wait(q->epfd, e, room, 0);
-		if (n > 0)
+		if (n > 0) {
+			relist_order(q, e, n);
 			harvest(q, e, n);
+		}
 	} while (n == room);
 	if (q->npoll > 0) {
 		hqo_apply(q);
@@ -628,6 +699,11 @@ kn_after_retrieval(struct hq *q, struct knote *kn)
 		kn->status &= ~KN_ACTIVE;
 		if (kn->flags & HQ_DISPATCH)
 			kn->status |= KN_DISABLED;
+		/* ... and the next harvest (q->pass + 1) relists it */
+		if (!(kn->flags & (HQ_CLEAR | HQ_DISPATCH))) {
+			kn->relisted = q->pass + 1;
+			kn->relist_seq = ++q->relist_seq;
+		}
 		return;
 	}
 	if (kn->flags & HQ_ONESHOT) {

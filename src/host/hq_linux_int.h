@@ -58,6 +58,8 @@ struct knote {
 	/* HQ_POLL */
 	int num;			/* fd number keying its q->epfd item */
 	unsigned drained;		/* q->pass of the harvest that saw it */
+	unsigned relisted;		/* level, retrieved after harvest */
+	uint64_t relist_seq;		/*   relisted: in this order */
 	bool direct;			/* READ|CLEAR: its item is in q->epfd */
 	/* HQ_POLL on a file that reports a change once (hq_linux_once.c) */
 	int shadow;			/* our own open of it, or -1 */
@@ -93,6 +95,7 @@ struct hq {
 	int npnums;			/* bits in pnums */
 	int pnum_hint;			/* no free number below it */
 	unsigned pass;			/* harvests so far */
+	uint64_t relist_seq;		/* level HQ_POLL retrievals so far */
 	/* HQ_VNODE */
 	int ifd;			/* inotify, made at the first VNODE knote */
 	struct vwatch *wd_hash[HQ_HASH];

@@ -90,6 +90,12 @@ add_pipe(struct ep_inst *ep, int fd, uint32_t events, uint64_t data,
 	return w;
 }
 
+static void
+put_byte(int w)
+{
+	assert_int_equal(write(w, "x", 1), 1);
+}
+
 static int
 harvest(struct ep_inst *ep, struct lx_epoll_event *out, int max)
 {
@@ -200,6 +206,60 @@ test_modify_data(void **state)
 	close(rd);
 	close(w);
 	close(we);
+}
+
+/*
+ * Linux's ready list after a call: what it reported and is still level
+ * goes to the end in the order reported, and the next call takes that
+ * order, whatever order the host's own set keeps (it was harvested whole).
+ */
+static void
+test_ready_order(void **state)
+{
+	struct fix *f = *state;
+	struct lx_epoll_event out[4];
+	int a = add_pipe(f->ep, 50, LX_EPOLLIN, 1, NULL);
+	int b = add_pipe(f->ep, 51, LX_EPOLLIN, 2, NULL);
+
+	put_byte(a);
+	put_byte(b);
+	assert_int_equal(harvest(f->ep, out, 1), 1);
+	assert_int_equal(out[0].data, 1);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(harvest(f->ep, out, 2), 2);
+		assert_int_equal(out[0].data, 2);
+		assert_int_equal(out[1].data, 1);
+	}
+	close(a);
+	close(b);
+}
+
+/*
+ * An item queued with bits its new mask no longer asks for is passed
+ * over: it takes no place among maxevents (it used to take the only one).
+ */
+static void
+test_modify_passed_over(void **state)
+{
+	struct fix *f = *state;
+	struct lx_epoll_event out[4];
+	struct ep_item *d;
+	int rd, c = add_pipe(f->ep, 52, LX_EPOLLIN, 3, NULL);
+	int w = add_pipe2(f->ep, 53, LX_EPOLLIN, 4, &d, &rd);
+
+	put_byte(c);
+	put_byte(w);
+	assert_int_equal(harvest(f->ep, out, 1), 1);
+	assert_int_equal(out[0].data, 3);
+	/* d was harvested from the host too, and waits in the queue; one-shot
+	 * now, it is not dropped as a level item the host no longer reports */
+	assert_int_equal(ep_modify(d, rd, LX_EPOLLOUT | LX_EPOLLONESHOT, 5), 0);
+	assert_int_equal(harvest(f->ep, out, 1), 1);
+	assert_int_equal(out[0].data, 3);
+	assert_int_equal(harvest(f->ep, out, 4), 1);
+	close(rd);
+	close(c);
+	close(w);
 }
 
 static void
@@ -353,6 +413,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_edge_and_oneshot, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_modify_data, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ready_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_modify_passed_over, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_round_robin, setup,
 		    teardown),
