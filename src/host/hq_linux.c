@@ -77,8 +77,9 @@ kn_hash(uintptr_t ident, int filter)
 	return (unsigned)((ident * 7 + (unsigned)filter) % HQ_HASH);
 }
 
-static struct knote *
-kn_from_tag(struct hq *q, uint64_t tag)
+/* The knote an epoll event's data names, or NULL (gone, or not one). */
+struct knote *
+hq_knote_from_tag(struct hq *q, uint64_t tag)
 {
 	uint32_t slot = (uint32_t)tag;
 	struct knote *kn;
@@ -531,7 +532,7 @@ drain_set(struct hq *q, int set)
 	do {
 		n = epoll_wait(set, e, HQ_BATCH, 0);
 		for (i = 0; i < n; i++)
-			if ((kn = kn_from_tag(q, e[i].data.u64)) != NULL)
+			if ((kn = hq_knote_from_tag(q, e[i].data.u64)) != NULL)
 				hq_knote_activate(q, kn);
 	} while (n == HQ_BATCH);
 }
@@ -557,7 +558,7 @@ harvest_one(struct hq *q, uint64_t tag, uint32_t events)
 			q->bell_rung = false;
 		return;
 	}
-	if ((kn = kn_from_tag(q, tag)) == NULL)
+	if ((kn = hq_knote_from_tag(q, tag)) == NULL)
 		return;
 	switch (kn->filter) {
 	case HQ_POLL:
@@ -586,65 +587,6 @@ harvest(struct hq *q, const struct epoll_event *e, int n)
 
 	for (i = 0; i < n; i++)
 		harvest_one(q, e[i].data.u64, e[i].events);
-}
-
-/*
- * Linux puts a level item it reported back at the end of its ready list,
- * in the order it reported them, and its next epoll_wait takes them in
- * that order before anything that became ready since.  q->epfd does the
- * same, but with the order of the supervisor's harvests (which take
- * everything), not of the guest's retrievals (which take maxevents at a
- * time).  So in the first harvest after a retrieval, the level HQ_POLL
- * knotes it retrieved come first, in the order they were retrieved
- * (tests/diff/epoll_random.c found the difference).
- */
-struct relist {
-	uint64_t key;
-	struct epoll_event ev;
-};
-
-static int
-relist_cmp(const void *a, const void *b)
-{
-	const struct relist *x = a, *y = b;
-
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
-static void
-relist_order(struct hq *q, struct epoll_event *e, int n)
-{
-	static struct relist *r;
-	static int nr;
-	bool any = false;
-
-	for (int i = 0; i < n && !any; i++) {
-		struct knote *kn = kn_from_tag(q, e[i].data.u64);
-
-		any = kn != NULL && kn->relisted == q->pass;
-	}
-	if (!any)
-		return;
-	if (nr < n) {
-		struct relist *b = realloc(r, (size_t)n * sizeof(*b));
-
-		if (b == NULL)
-			return;
-		r = b;
-		nr = n;
-	}
-	/* relisted ones by retrieval, then the rest in the host's order */
-	for (int i = 0; i < n; i++) {
-		struct knote *kn = kn_from_tag(q, e[i].data.u64);
-
-		r[i].ev = e[i];
-		r[i].key = kn != NULL && kn->relisted == q->pass &&
-		    !(kn->status & KN_QUEUED) ? kn->relist_seq :
-		    ((uint64_t)1 << 62) + (uint64_t)i;
-	}
-	qsort(r, (size_t)n, sizeof(*r), relist_cmp);
-	for (int i = 0; i < n; i++)
-		e[i] = r[i].ev;
 }
 
 /*
@@ -678,7 +620,7 @@ harvest_ready(struct hq *q)
 	do {
 		n = epoll_wait(q->epfd, e, room, 0);
 		if (n > 0) {
-			relist_order(q, e, n);
+			hqp_relist_order(q, e, n);
 			harvest(q, e, n);
 		}
 	} while (n == room);

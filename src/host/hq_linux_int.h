@@ -112,6 +112,7 @@ kn_tag(const struct knote *kn)
 void hq_knote_activate(struct hq *q, struct knote *kn);
 void hq_knote_drop(struct hq *q, struct knote *kn);
 struct knote *hq_knote_lookup(struct hq *q, uintptr_t ident, int filter);
+struct knote *hq_knote_from_tag(struct hq *q, uint64_t tag);
 
 /* READ, WRITE, SIGNAL, TIMER, PROC, USER (hq_linux_filt.c). */
 int hqf_attach(struct hq *q, struct knote *kn);
@@ -137,6 +138,8 @@ int hqp_modify(struct hq *q, struct knote *kn, int fd);
 int hqp_delete(struct hq *q, struct knote *kn, int fd);
 void hqp_detach(struct hq *q, struct knote *kn);
 void hqp_prune(struct hq *q);
+struct epoll_event;
+void hqp_relist_order(struct hq *q, struct epoll_event *e, int n);
 void hqp_fini(struct hq *q);
 /*
  * q->epfd keys HQ_POLL items by numbers of ours that no held fd has; an

@@ -398,6 +398,66 @@ hqp_prune(struct hq *q)
 	}
 }
 
+/*
+ * Linux puts a level item it reported back at the end of its ready list,
+ * in the order it reported them, and its next epoll_wait takes them in
+ * that order before anything that became ready since.  q->epfd does the
+ * same, but with the order of the supervisor's harvests (which take
+ * everything), not of the guest's retrievals (which take maxevents at a
+ * time).  So in the first harvest after a retrieval, the level HQ_POLL
+ * knotes it retrieved come first, in the order they were retrieved
+ * (tests/diff/epoll_random.c found the difference).  Called with each
+ * batch of q->epfd's events, before they are queued.
+ */
+struct relist {
+	uint64_t key;
+	struct epoll_event ev;
+};
+
+static int
+relist_cmp(const void *a, const void *b)
+{
+	const struct relist *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+void
+hqp_relist_order(struct hq *q, struct epoll_event *e, int n)
+{
+	static struct relist *r;
+	static int nr;
+	bool any = false;
+
+	for (int i = 0; i < n && !any; i++) {
+		struct knote *kn = hq_knote_from_tag(q, e[i].data.u64);
+
+		any = kn != NULL && kn->relisted == q->pass;
+	}
+	if (!any)
+		return;
+	if (nr < n) {
+		struct relist *b = realloc(r, (size_t)n * sizeof(*b));
+
+		if (b == NULL)
+			return;
+		r = b;
+		nr = n;
+	}
+	/* relisted ones by retrieval, then the rest in the host's order */
+	for (int i = 0; i < n; i++) {
+		struct knote *kn = hq_knote_from_tag(q, e[i].data.u64);
+
+		r[i].ev = e[i];
+		r[i].key = kn != NULL && kn->relisted == q->pass &&
+		    !(kn->status & KN_QUEUED) ? kn->relist_seq :
+		    ((uint64_t)1 << 62) + (uint64_t)i;
+	}
+	qsort(r, (size_t)n, sizeof(*r), relist_cmp);
+	for (int i = 0; i < n; i++)
+		e[i] = r[i].ev;
+}
+
 /* --- questions ---------------------------------------------------------- */
 
 static struct knote *

@@ -91,7 +91,9 @@ kvm_boots() {
 		for _w in $KERNELS; do
 			case $_w in image:* | host) ;; *) _k=$_w; break ;; esac
 		done
-		echo "check-vm: is KVM usable? booting $_k once under it (at most ${VM_KVM_PROBE_TIMEOUT:-180}s; log in $CACHE/kvm-probe.log)"
+		echo "check-vm: is KVM usable? booting $_k once under it" \
+		    "(at most ${VM_KVM_PROBE_TIMEOUT:-180}s;" \
+		    "log in $CACHE/kvm-probe.log)"
 		if VM_ACCEL=kvm VM_KVM_PROBE=0 VM_KERNELS=$_k VM_SUITE=case:pass \
 		    VM_TIMEOUT=${VM_KVM_PROBE_TIMEOUT:-180} VM_QUIET=1 \
 		    VM_OUT="$CACHE/kvm-probe" VM_RESULTS=share \
