@@ -422,6 +422,14 @@ relist_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/* A knote this harvest relists: retrieved since the last, not queued. */
+static bool
+relisted_now(const struct hq *q, const struct knote *kn)
+{
+	return kn != NULL && kn->relisted == q->pass &&
+	    !(kn->status & KN_QUEUED);
+}
+
 void
 hqp_relist_order(struct hq *q, struct epoll_event *e, int n)
 {
@@ -429,11 +437,8 @@ hqp_relist_order(struct hq *q, struct epoll_event *e, int n)
 	static int nr;
 	bool any = false;
 
-	for (int i = 0; i < n && !any; i++) {
-		struct knote *kn = hq_knote_from_tag(q, e[i].data.u64);
-
-		any = kn != NULL && kn->relisted == q->pass;
-	}
+	for (int i = 0; i < n && !any; i++)
+		any = relisted_now(q, hq_knote_from_tag(q, e[i].data.u64));
 	if (!any)
 		return;
 	if (nr < n) {
@@ -449,8 +454,7 @@ hqp_relist_order(struct hq *q, struct epoll_event *e, int n)
 		struct knote *kn = hq_knote_from_tag(q, e[i].data.u64);
 
 		r[i].ev = e[i];
-		r[i].key = kn != NULL && kn->relisted == q->pass &&
-		    !(kn->status & KN_QUEUED) ? kn->relist_seq :
+		r[i].key = relisted_now(q, kn) ? kn->relist_seq :
 		    ((uint64_t)1 << 62) + (uint64_t)i;
 	}
 	qsort(r, (size_t)n, sizeof(*r), relist_cmp);

@@ -30,6 +30,14 @@ ctl(int op, int fd, uint32_t ev, uint64_t data)
 	return epoll_ctl(ep, op, fd, &e) < 0 ? -errno : 0;
 }
 
+static int
+by_data(const void *a, const void *b)
+{
+	const struct epoll_event *x = a, *y = b;
+
+	return x->data.u64 < y->data.u64 ? -1 : x->data.u64 > y->data.u64;
+}
+
 /* Every record of one epoll_wait(0), sorted by data. */
 static void
 show(const char *what, int max)
@@ -38,14 +46,8 @@ show(const char *what, int max)
 	int n = epoll_wait(ep, ev, max, 0);
 
 	printf("%s: %d", what, n);
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++)
-			if (ev[j].data.u64 < ev[i].data.u64) {
-				struct epoll_event t = ev[i];
-
-				ev[i] = ev[j];
-				ev[j] = t;
-			}
+	if (n > 0)
+		qsort(ev, (size_t)n, sizeof(ev[0]), by_data);
 	for (int i = 0; i < n; i++)
 		printf(" [%llx %x]", (unsigned long long)ev[i].data.u64,
 		    ev[i].events);
