@@ -152,6 +152,17 @@ int hq_poll_alive(struct hq *q, uintptr_t key);
  */
 int hq_poll_is(struct hq *q, uintptr_t key, int pid, int fd);
 /*
+ * How the queue gets an HQ_POLL knote's file again: file_of(udata, ctx)
+ * returns a copy (the queue closes it) or -1.  Linux's epoll polls an
+ * item again when it copies it out; a backend that took an edge or
+ * dispatch knote from the host at an earlier harvest and still holds it
+ * asks this, to report the file's bits of now and to pass over a knote
+ * that has nothing (a kqueue asks its filter itself and never calls it).
+ * Without it, or when it returns -1, the knote keeps the harvest's bits.
+ */
+void hq_poll_file_source(struct hq *q, int (*file_of)(void *udata,
+    void *ctx), void *ctx);
+/*
  * What Linux's /proc/PID/fdinfo of an epoll set says of an HQ_POLL
  * knote's file (its tfd: line): the file's position, inode number and
  * device in the kernel's encoding (major << 20 | minor), and the events

@@ -191,6 +191,27 @@ static struct lx_fdset ep_fd_rules = {
 	.wants = ep_fd_wanted,
 };
 
+/* The guest whose epoll_wait is harvesting (item_file), or NULL. */
+static struct lx_guest *harvest_guest;
+
+/*
+ * An item's file again, for the host queue's look at an edge or one-shot
+ * item it reported earlier (hq_poll_file_source): from the waiting
+ * thread's fd, once the host proves that fd is the item's file.
+ */
+static int
+item_file(void *udata, void *ctx)
+{
+	struct ep_item *it = udata;
+	struct ep_inst *ep = ctx;
+
+	if (it == NULL || harvest_guest == NULL || it->ep != ep ||
+	    it->sigfd ||
+	    hq_poll_is(ep->hq, it->key, ep_cur_tid, it->fd) != 1)
+		return -1;
+	return lx_guest_pull_fd(harvest_guest, it->fd);
+}
+
 static long
 ep_create(struct lx_guest *g, int flags)
 {
@@ -206,6 +227,7 @@ ep_create(struct lx_guest *g, int flags)
 		r = -LX_ENOMEM;
 		goto fail;
 	}
+	hq_poll_file_source(ep->hq, item_file, ep);
 	if ((r = lx_object_register(&ep->o, g, gfd)) < 0) {
 		ep_inst_free(ep);
 		goto fail;
@@ -535,7 +557,10 @@ harvest_out(struct ep_inst *ep, struct lx_guest *g, uint64_t dst, int max)
 		nbuf = max;
 	}
 	ep_harvest_begin(ep);
-	if ((n = ep_harvest(ep, recs, max)) == 0)
+	harvest_guest = g;
+	n = ep_harvest(ep, recs, max);
+	harvest_guest = NULL;
+	if (n == 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
 		buf[i].events = recs[i].events;

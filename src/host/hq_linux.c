@@ -679,6 +679,8 @@ scan(struct hq *q, struct hq_event *out, int max)
 			hq_knote_drop(q, kn);
 			continue;
 		}
+		if (kn->filter == HQ_POLL && !hqp_recheck(q, kn))
+			continue;
 		if (!hqf_event(q, kn)) {
 			kn->status &= ~KN_ACTIVE;
 			/* a DISPATCH item that fired for nothing: re-arm */

@@ -96,6 +96,8 @@ struct hq {
 	int pnum_hint;			/* no free number below it */
 	unsigned pass;			/* harvests so far */
 	uint64_t relist_seq;		/* level HQ_POLL retrievals so far */
+	int (*file_of)(void *, void *);	/* hq_poll_file_source */
+	void *file_ctx;
 	/* HQ_VNODE */
 	int ifd;			/* inotify, made at the first VNODE knote */
 	struct vwatch *wd_hash[HQ_HASH];
@@ -138,6 +140,8 @@ int hqp_modify(struct hq *q, struct knote *kn, int fd);
 int hqp_delete(struct hq *q, struct knote *kn, int fd);
 void hqp_detach(struct hq *q, struct knote *kn);
 void hqp_prune(struct hq *q);
+/* scan's question for an HQ_POLL knote: report it?  (false: it may be gone) */
+bool hqp_recheck(struct hq *q, struct knote *kn);
 struct epoll_event;
 void hqp_relist_order(struct hq *q, struct epoll_event *e, int n);
 void hqp_fini(struct hq *q);

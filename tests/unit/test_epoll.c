@@ -262,6 +262,57 @@ test_modify_passed_over(void **state)
 	close(w);
 }
 
+/* hq_poll_file_source for the test: the read end an item's data names. */
+static int leftover_rd[4];
+
+static int
+leftover_file(void *udata, void *ctx)
+{
+	const struct ep_item *it = udata;
+
+	(void)ctx;
+	return it != NULL && it->data < 4 ? dup(leftover_rd[it->data]) : -1;
+}
+
+/*
+ * Edge and one-shot items the host reported with others but that the
+ * caller had no room for are asked again when they are reached (Linux's
+ * ep_send_events polls each item it copies out): drained since, they are
+ * passed over, and the one-shot item is still armed.
+ */
+static void
+test_leftover_repolled(void **state)
+{
+	struct fix *f = *state;
+	struct lx_epoll_event out[4];
+	char buf[8];
+	int w[3];
+
+	w[0] = add_pipe2(f->ep, 60, LX_EPOLLIN, 0, NULL, &leftover_rd[0]);
+	w[1] = add_pipe2(f->ep, 61, LX_EPOLLIN | LX_EPOLLET, 1, NULL,
+	    &leftover_rd[1]);
+	w[2] = add_pipe2(f->ep, 62, LX_EPOLLIN | LX_EPOLLONESHOT, 2, NULL,
+	    &leftover_rd[2]);
+	hq_poll_file_source(f->ep->hq, leftover_file, NULL);
+	for (int i = 0; i < 3; i++) {
+		put_byte(w[i]);
+		assert_int_equal(fcntl(leftover_rd[i], F_SETFL, O_NONBLOCK), 0);
+	}
+	assert_int_equal(harvest(f->ep, out, 1), 1);
+	assert_int_equal(out[0].data, 0);
+	assert_int_equal(read(leftover_rd[1], buf, sizeof(buf)), 1);
+	assert_int_equal(read(leftover_rd[2], buf, sizeof(buf)), 1);
+	assert_int_equal(harvest(f->ep, out, 4), 1);
+	assert_int_equal(out[0].data, 0);
+	put_byte(w[2]);
+	assert_int_equal(harvest(f->ep, out, 4), 2);
+	assert_true(out[0].data == 2 || out[1].data == 2);
+	for (int i = 0; i < 3; i++) {
+		close(w[i]);
+		close(leftover_rd[i]);
+	}
+}
+
 static void
 test_round_robin(void **state)
 {
@@ -417,6 +468,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ready_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_modify_passed_over, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_leftover_repolled, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_round_robin, setup,
 		    teardown),
