@@ -419,7 +419,7 @@ static struct lx_action
 open_entry(struct lx_call *c, struct lx_guest *g)
 {
 	char path[INO_PATH_MAX], name[LX_NAME_MAX + 1];
-	struct ino_look t, p;
+	struct ino_look t, p, target;
 	struct ino_call *cs;
 	bool ok, relevant = false, create, named, locate;
 	int dirfd = c->nr == LX_NR_openat || c->nr == LX_NR_openat2 ?
@@ -485,9 +485,25 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 	if (named)
 		memcpy(cs->na, name, sizeof(name));
 	cs->locate = locate;
+	target.err = -LX_ENOENT;
+	/*
+	 * A symlink at the end of the path is followed (unless O_NOFOLLOW,
+	 * or O_CREAT|O_EXCL): the notes of its target are the call's own,
+	 * and O_CREAT makes the target if it is missing, a new file where
+	 * the link points (found from the fd at the exit).
+	 */
+	if (t.err == 0 && (t.mode & S_IFMT) == S_IFLNK &&
+	    !(flags & LX_O_NOFOLLOW) &&
+	    !(create && (flags & LX_O_EXCL))) {
+		ino_look(g, dirfd, path, false, &target);
+		cs->via_link = create && target.err == -LX_ENOENT;
+	}
 	ino_boundary(c->tid);
 	if (t.err == 0)
 		ino_flight_add(cs->f, t.dev, t.ino, HQ_NOTE_OPEN |
+		    HQ_NOTE_WRITE | HQ_NOTE_EXTEND);
+	if (target.err == 0)
+		ino_flight_add(cs->f, target.dev, target.ino, HQ_NOTE_OPEN |
 		    HQ_NOTE_WRITE | HQ_NOTE_EXTEND);
 	if (create && p.err == 0)
 		ino_flight_add(cs->f, p.dev, p.ino, HQ_NOTE_WRITE |
@@ -534,7 +550,8 @@ open_exit(struct lx_call *c, struct lx_guest *g, long ret)
 	else if (cs->named_a && ino_look_dir_watched(&cs->pa) &&
 	    !ino_verify_entry(&cs->pa, cs->na, f.dev, f.ino))
 		locate_from_fd(g, (int)ret, &f, cs);
-	created = (cs->flags & LX_O_CREAT) && cs->a.err == -LX_ENOENT;
+	created = (cs->flags & LX_O_CREAT) && (cs->a.err == -LX_ENOENT ||
+	    cs->via_link);
 	if (created && cs->named_a)
 		ino_flight_add(cs->f, cs->pa.dev, cs->pa.ino, HQ_NOTE_WRITE |
 		    HQ_NOTE_LINK);

@@ -39,6 +39,7 @@ struct ino_call {
 	uint32_t mask;		/* attribute calls: the event */
 	bool events;		/* a watch sees it: make its events */
 	bool locate;		/* find where the opened file is from its fd */
+	bool via_link;		/* O_CREAT through a dangling symlink */
 	/* Pending (no exit stop): has it happened (1), not yet (0)? */
 	bool pending;
 	int64_t since;

@@ -378,8 +378,9 @@ rename_exit(struct ino_call *cs)
 	ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_MOVED_FROM | sd,
 	    c1);
 	ino_emit_child(cs->pb.dev, cs->pb.ino, cs->nb, LX_IN_MOVED_TO | sd, c1);
+	/* fsnotify_link_count of the victim: a directory's has IN_ISDIR */
 	if (over)
-		ino_emit_self(cs->b.dev, cs->b.ino, LX_IN_ATTRIB, 0);
+		ino_emit_self(cs->b.dev, cs->b.ino, LX_IN_ATTRIB | td, 0);
 	ino_emit_self(cs->a.dev, cs->a.ino, LX_IN_MOVE_SELF, 0);
 	if (exch) {
 		c2 = ino_cookie();
