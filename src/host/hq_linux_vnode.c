@@ -369,6 +369,14 @@ hqv_attach(struct hq *q, struct knote *kn)
 	/* Events already queued happened before this knote existed. */
 	hqv_drain(q);
 	w = watch_by_ino(q, st.st_dev, st.st_ino);
+	/*
+	 * A change the watch's knotes did not ask for left no event, and
+	 * the watch's last look at the inode predates it: look again, or
+	 * the next event's stat would tell this knote of it (a link count
+	 * changed before the knote existed, as NOTE_LINK).
+	 */
+	if (w != NULL)
+		snap(w, &st);
 	if (w == NULL && (w = watch_new(q, &st)) == NULL)
 		return -ENOMEM;
 	kn->vw = w;

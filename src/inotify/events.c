@@ -256,6 +256,10 @@ self_pend(struct ino_watch *w)
  * inode as their child, then to the inode's own watches: fsnotify's
  * order for one operation seen by a parent and a child watch.
  */
+/* Notes of an open file, whose events go to the name it was opened by. */
+#define BY_NAME_USED	(HQ_NOTE_OPEN | HQ_NOTE_READ | HQ_NOTE_WRITE | \
+	HQ_NOTE_CLOSE_WRITE | HQ_NOTE_CLOSE)
+
 static void
 deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
     struct ino_kn ***kids, const size_t *nkids)
@@ -270,7 +274,9 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 				struct ino_kn *kn = kids[k][j];
 
 				if (!v[k]->dead && kn->fd >= 0 &&
-				    (kn->pend & order[t]))
+				    (kn->pend & order[t]) &&
+				    ((order[t] & BY_NAME_USED) == 0 ||
+				    ino_links_allow(kn)))
 					deliver_notes(v[k], kn->pend & order[t],
 					    kn->isdir, false, ino_kn_name(kn));
 			}
@@ -279,6 +285,13 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 				deliver_notes(v[k], self_pend(v[k]) & order[t],
 				    v[k]->isdir, true, NULL);
 	}
+	/* the last reference went: the names it was opened by with it */
+	for (size_t k = lo; k < hi; k++)
+		for (size_t j = 0; j < nkids[k]; j++)
+			if (kids[k][j]->pend & (HQ_NOTE_CLOSE |
+			    HQ_NOTE_CLOSE_WRITE))
+				ino_links_closed(kids[k][j]->dev,
+				    kids[k][j]->ino);
 }
 
 /*

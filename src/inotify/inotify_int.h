@@ -221,6 +221,10 @@ void ino_boundary(int tid);
 /* refs.c: does a traced process still hold inode (dev, ino)? */
 bool ino_refs_held(uint64_t dev, uint64_t ino);
 void ino_refs_invalidate(void);
+/* links.c: may a note of kn's inode go to kn (by the name opened)?  Its
+ * last reference went (a close note): forget those names. */
+bool ino_links_allow(const struct ino_kn *kn);
+void ino_links_closed(uint64_t dev, uint64_t ino);
 /* The last link of w's inode went (unlink, rename over). */
 void ino_unlinked(struct ino_watch *w);
 /* A close note on inode (dev, ino): unlinked inodes may be gone now. */

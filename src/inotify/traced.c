@@ -379,6 +379,7 @@ open_events(struct ino_call *cs, const struct ino_look *f, bool created)
 {
 	uint32_t d = (f->mode & S_IFMT) == S_IFDIR ? LX_IN_ISDIR : 0;
 
+	ino_links_opened(f, &cs->pa, cs->named_a ? cs->na : NULL);
 	if (created && cs->named_a) {
 		ino_entry_set(&cs->pa, cs->na, f->ino, d != 0);
 		ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_CREATE | d,
@@ -458,6 +459,7 @@ open_entry(struct lx_call *c, struct lx_guest *g)
 		 */
 		if (t.err == 0 && !io_wanted(&t, flags)) {
 			ino_boundary(c->tid);
+			ino_links_opened(&t, &p, named ? name : NULL);
 			return lx_native();
 		}
 		/* A new file that needs no knote: no exit stop either. */
@@ -664,8 +666,13 @@ attr_entry(struct lx_call *c, struct lx_guest *g)
 	cs->named_a = named && ino_verify_entry(&p, name, t.dev, t.ino);
 	if (cs->named_a)
 		memcpy(cs->na, name, sizeof(name));
-	else
+	else if (!named || p.err != 0 || ino_look_dir_watched(&p))
 		cs->named_a = ino_only_parent(t.dev, t.ino, &cs->pa, cs->na);
+	/*
+	 * else: named in a directory no watch sees; another link of the
+	 * file in a watched one is not the name used (Linux gives the event
+	 * to the parent of the name the call used).
+	 */
 	ino_flight_add(cs->f, t.dev, t.ino, mask == LX_IN_MODIFY ?
 	    HQ_NOTE_WRITE | HQ_NOTE_EXTEND : HQ_NOTE_ATTRIB);
 	return lx_native_then(attr_exit);

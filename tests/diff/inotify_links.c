@@ -11,7 +11,14 @@
  *    unwatched directory makes no event in this one;
  *  - a rename over a watched directory gives that directory
  *    IN_ATTRIB|IN_ISDIR (fsnotify_link_count), then IN_DELETE_SELF and
- *    IN_IGNORED (lxrun left out IN_ISDIR).
+ *    IN_IGNORED (lxrun left out IN_ISDIR);
+ *  - a file with several links: a read, a write, a close, a chmod or a
+ *    truncate is reported to the directory of the name the call used,
+ *    under that name, and nowhere else (lxrun gave it to every watched
+ *    directory holding a link, under each link's name);
+ *  - a link count changed while no watch asked for IN_ATTRIB is not
+ *    reported to a watch added later (lxrun's first look at the file
+ *    after the new watch told it).
  */
 #include "inotify_common.h"
 
@@ -26,6 +33,18 @@ create_write(const char *path, int flags)
 			perror("write");
 		close(fd);
 	}
+}
+
+static void
+read_close(const char *path)
+{
+	char buf[16];
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || read(fd, buf, sizeof(buf)) < 0)
+		perror(path);
+	if (fd >= 0)
+		close(fd);
 }
 
 int
@@ -60,5 +79,32 @@ main(void)
 
 	CHECK(rename("d/src", "d/victim"));
 	drain(fd, "rename over a watched directory");
+
+	/* several links: d/h and d/h2 (watched), u/h (not watched) */
+	put_file("d/h", "12345");
+	CHECK(link("d/h", "d/h2"));
+	CHECK(link("d/h", "u/h"));
+	drain(fd, "links made");
+	read_close("u/h");
+	drain(fd, "read by the unwatched name");
+	read_close("d/h2");
+	drain(fd, "read by d/h2");
+	create_write("d/h", 0);
+	drain(fd, "written by d/h");
+	CHECK(chmod("u/h", 0600));
+	CHECK(truncate("u/h", 2));
+	drain(fd, "chmod and truncate by the unwatched name");
+	CHECK(chmod("d/h2", 0644));
+	drain(fd, "chmod by d/h2");
+
+	/* a link count changed before the file's own watch existed */
+	CHECK(inotify_rm_watch(fd, wd));
+	drain(fd, "watch on d removed");
+	CHECK(wd = inotify_add_watch(fd, "d", IN_CREATE));
+	CHECK(link("d/h", "d/h3"));
+	drain(fd, "link while only IN_CREATE is asked");
+	CHECK(wv = inotify_add_watch(fd, "d/h", IN_ALL_EVENTS));
+	read_close("d/h");
+	drain(fd, "the file's own watch, then a read");
 	return 0;
 }
