@@ -190,6 +190,9 @@ path_open(struct task *t, int dirfd, const char *path, bool nofollow)
 		return -LX_EAGAIN;
 	if (path == NULL)	/* the file open at dirfd, as it is */
 		return guest_pull_fd(t, dirfd);
+	/* getname: an empty path is ENOENT before dirfd is looked at */
+	if (path[0] == '\0')
+		return -LX_ENOENT;
 	if (path[0] != '/' && dirfd == LX_AT_FDCWD)
 		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)t->tid);
 	else if (path[0] != '/' && dirfd >= 0)
