@@ -156,6 +156,12 @@ extern long ino_nwatches;		/* across all instances */
 extern struct ino_watch *ino_touched;	/* watches with notes this batch */
 uint32_t ino_noise_of(uint64_t dev, uint64_t ino);
 struct ino_kn *ino_child_attach(struct ino_watch *w, struct dd_entry *e);
+struct stat;
+/* A child knote of w on fd (O_PATH, taken) of st's inode, named name. */
+struct ino_kn *ino_child_make(struct ino_watch *w, int fd,
+    const struct stat *st, const char *name, uint32_t notes);
+/* refs.c: files unlinked while open whose old directory w now is. */
+void ino_orphans_adopt(struct ino_watch *w);
 void ino_child_free(void *kid);
 void ino_list_dir(struct ino_watch *w, int first, struct dd_change **list);
 uint32_t ino_child_notes(uint32_t mask, bool isdir);

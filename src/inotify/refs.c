@@ -13,11 +13,15 @@
  * The answer is cached for a batch: an outsider's `rm -rf` of a big
  * directory looks at the traced processes once, not once per file.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/sysmacros.h>
 
 #include "inotify/inotify_int.h"
@@ -154,6 +158,97 @@ ino_orphan(struct ino_watch *w, struct ino_kn *kid)
 	kid->orphan = true;
 	kid->onext = w->orphans;
 	w->orphans = kid;
+}
+
+/*
+ * A watch made on a directory after a file in it was unlinked (or
+ * renamed over) while a traced process held it open: Linux still gives
+ * that file's accesses and close to the directory under the old name,
+ * since the open file's dentry keeps its parent.  Such files are found by
+ * their fd links ("DIR/NAME (deleted)") and become orphan children, as a
+ * traced unlink under a watch makes them (tests/diff/inotify_unlinked.c).
+ */
+static const char deleted[] = " (deleted)";
+
+static bool
+orphan_known(const struct ino_watch *w, uint64_t dev, uint64_t ino)
+{
+	for (const struct ino_kn *kn = w->orphans; kn != NULL; kn = kn->onext)
+		if (kn->dev == dev && kn->ino == ino)
+			return true;
+	return false;
+}
+
+static void
+adopt_fd(struct ino_watch *w, int pid, const char *fdname,
+    const char *dir, size_t dlen)
+{
+	char path[300], link[PATH_MAX + sizeof(deleted)];
+	const size_t tl = sizeof(deleted) - 1;
+	struct ino_kn *kn;
+	struct stat st;
+	uint32_t notes;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, fdname);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= (ssize_t)(dlen + 1 + tl))
+		return;
+	link[n] = '\0';
+	if (strcmp(link + n - tl, deleted) != 0 ||
+	    strncmp(link, dir, dlen) != 0 || link[dlen] != '/' ||
+	    memchr(link + dlen + 1, '/', (size_t)n - tl - dlen - 1) != NULL)
+		return;
+	link[n - tl] = '\0';
+	/* the file the guest holds, no other: its own fd's inode */
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return;
+	if (fstat(fd, &st) < 0 || st.st_nlink != 0 ||
+	    orphan_known(w, (uint64_t)st.st_dev, (uint64_t)st.st_ino) ||
+	    (notes = ino_child_notes(w->mask, S_ISDIR(st.st_mode))) == 0) {
+		close(fd);
+		return;
+	}
+	if ((kn = ino_child_make(w, fd, &st, link + dlen + 1, notes)) == NULL)
+		return;
+	ino_kn_want_closes(kn);
+	kn->orphan = true;
+	kn->onext = w->orphans;
+	w->orphans = kn;
+}
+
+void
+ino_orphans_adopt(struct ino_watch *w)
+{
+	char self[64], dir[PATH_MAX];
+	const int *pids;
+	struct dirent *de;
+	ssize_t dlen;
+	int n;
+	DIR *d;
+
+	if (!w->isdir || w->self.fd < 0 || (w->mask & LX_IN_EXCL_UNLINK) ||
+	    ino_child_notes(w->mask, false) == 0)
+		return;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", w->self.fd);
+	if ((dlen = readlink(self, dir, sizeof(dir) - 1)) <= 0 ||
+	    dir[0] != '/')
+		return;
+	dir[dlen] = '\0';
+	if (strcmp(dir, "/") == 0)
+		dlen = 0;	/* "/NAME (deleted)" */
+	n = lx_fdtrack_pids(&pids);
+	for (int i = 0; i < n; i++) {
+		snprintf(self, sizeof(self), "/proc/%d/fd", pids[i]);
+		if ((d = opendir(self)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
+				adopt_fd(w, pids[i], de->d_name, dir,
+				    (size_t)dlen);
+		closedir(d);
+	}
 }
 
 static void

@@ -216,6 +216,40 @@ ino_child_free(void *kid)
 	free(kn);
 }
 
+/* A child knote of w on fd (an O_PATH fd of st's inode, which it takes). */
+struct ino_kn *
+ino_child_make(struct ino_watch *w, int fd, const struct stat *st,
+    const char *name, uint32_t notes)
+{
+	struct ino_kn *kn = calloc(1, sizeof(*kn));
+
+	/*
+	 * The name a copy, not a pointer into the snapshot: a diff frees
+	 * the entries gone before the batch's events about them are made
+	 * (issue 17's use-after-free).
+	 */
+	if (kn == NULL || (kn->name = strdup(name)) == NULL) {
+		free(kn);
+		close(fd);
+		return NULL;
+	}
+	kn->kind = KN_CHILD;
+	kn->fd = fd;
+	kn->notes = notes;
+	kn->w = w;
+	kn->dev = (uint64_t)st->st_dev;
+	kn->ino = (uint64_t)st->st_ino;
+	kn->isdir = S_ISDIR(st->st_mode);
+	if (kn_register(kn) < 0) {	/* sockets have no vnode notes */
+		close(fd);
+		free(kn->name);
+		free(kn);
+		return NULL;
+	}
+	ino_index_add(kn);
+	return kn;
+}
+
 /*
  * Watch one entry: an O_PATH fd that is the entry itself (never a
  * symlink's target), checked to be the inode the snapshot shows.
@@ -224,7 +258,6 @@ struct ino_kn *
 ino_child_attach(struct ino_watch *w, struct dd_entry *e)
 {
 	uint32_t notes = ino_child_notes(w->mask, e->isdir);
-	struct ino_kn *kn;
 	struct stat st;
 	int fd;
 
@@ -233,36 +266,12 @@ ino_child_attach(struct ino_watch *w, struct dd_entry *e)
 	fd = openat(w->self.fd, e->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != e->ino ||
-	    (kn = calloc(1, sizeof(*kn))) == NULL) {
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_ino != e->ino) {
 		close(fd);
 		return NULL;
 	}
-	/*
-	 * A copy, not a pointer to e: a diff frees the entries gone before
-	 * the batch's events about them are made (issue 17's use-after-free).
-	 */
-	if ((kn->name = strdup(e->name)) == NULL) {
-		close(fd);
-		free(kn);
-		return NULL;
-	}
-	kn->kind = KN_CHILD;
-	kn->fd = fd;
-	kn->notes = notes;
-	kn->w = w;
-	kn->dev = (uint64_t)st.st_dev;
-	kn->ino = (uint64_t)st.st_ino;
-	kn->isdir = S_ISDIR(st.st_mode);
-	if (kn_register(kn) < 0) {	/* sockets have no vnode notes */
-		close(fd);
-		free(kn->name);
-		free(kn);
-		return NULL;
-	}
-	ino_index_add(kn);
-	e->kid = kn;
-	return kn;
+	e->kid = ino_child_make(w, fd, &st, e->name, notes);
+	return e->kid;
 }
 
 static void
@@ -275,8 +284,9 @@ children_attach_all(struct ino_watch *w)
 			ino_child_attach(w, e);
 }
 
+/* The knotes of w's entries go; its orphans too, unless keep_orphans. */
 static void
-children_detach_all(struct ino_watch *w)
+children_detach_all(struct ino_watch *w, bool keep_orphans)
 {
 	struct dd_entry *e;
 	struct ino_kn *kn;
@@ -287,9 +297,33 @@ children_detach_all(struct ino_watch *w)
 				ino_child_free(e->kid);
 				e->kid = NULL;
 			}
-	while ((kn = w->orphans) != NULL) {
+	while (!keep_orphans && (kn = w->orphans) != NULL) {
 		w->orphans = kn->onext;
 		ino_child_free(kn);
+	}
+}
+
+/*
+ * A new mask: an orphan (a file unlinked while open, still reporting
+ * under its old name) keeps reporting with the notes the mask asks, and
+ * goes if it asks none or excludes unlinked files now.
+ */
+static void
+orphans_remask(struct ino_watch *w)
+{
+	struct ino_kn **pp = &w->orphans, *kn;
+
+	while ((kn = *pp) != NULL) {
+		uint32_t notes = ino_child_notes(w->mask, kn->isdir);
+
+		if (notes == 0 || (w->mask & LX_IN_EXCL_UNLINK)) {
+			*pp = kn->onext;
+			ino_child_free(kn);
+			continue;
+		}
+		kn->notes = notes | HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE;
+		kn_register(kn);
+		pp = &kn->onext;
 	}
 }
 
@@ -489,6 +523,8 @@ ino_watch_new(struct ino_inst *inst, int fd, const void *stp, uint32_t mask,
 	w->wd = inst->last_wd;
 	watch_link(inst, w);
 	ino_nwatches++;
+	if (w->isdir)
+		ino_orphans_adopt(w);
 	if (mask & (LX_IN_ACCESS | LX_IN_MODIFY | LX_IN_ATTRIB))
 		ino_rules_rescan();
 	*err = 0;
@@ -508,8 +544,10 @@ ino_watch_set_mask(struct ino_watch *w, uint32_t mask)
 		kn_register(&w->self);
 	if (w->isdir && ino_child_notes(old, false) !=
 	    ino_child_notes(mask, false)) {
-		children_detach_all(w);
+		children_detach_all(w, true);
+		orphans_remask(w);
 		children_attach_all(w);
+		ino_orphans_adopt(w);
 	}
 	if (mask & ~old & (LX_IN_ACCESS | LX_IN_MODIFY | LX_IN_ATTRIB))
 		ino_rules_rescan();
@@ -521,7 +559,7 @@ static void
 watch_close(struct ino_watch *w)
 {
 	ino_dircache_del(w);
-	children_detach_all(w);
+	children_detach_all(w, false);
 	kn_close(&w->self);
 	if (w->dirfd >= 0) {
 		close(w->dirfd);
