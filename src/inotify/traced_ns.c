@@ -289,6 +289,9 @@ ino_ns_entry(struct lx_call *c, struct lx_guest *g)
 			return lx_native();
 		seen = seen || ino_look_dir_watched(&pb) ||
 		    (k == NS_RENAME && ino_look_seen(&b));
+		/* link(2) never replaces: a taken name is EEXIST, no event */
+		if (k == NS_LINK && b.err == 0)
+			return lx_native();
 	}
 	if (!seen || (k != NS_LINK && pa.err != 0) ||
 	    ((k == NS_UNLINK || k == NS_RENAME) && a.err != 0))

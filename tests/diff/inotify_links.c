@@ -18,7 +18,9 @@
  *    directory holding a link, under each link's name);
  *  - a link count changed while no watch asked for IN_ATTRIB is not
  *    reported to a watch added later (lxrun's first look at the file
- *    after the new watch told it).
+ *    after the new watch told it);
+ *  - link(2) onto a name that exists fails with EEXIST and changes
+ *    nothing (lxrun saw the name there and took the call as done).
  */
 #include "inotify_common.h"
 
@@ -106,5 +108,8 @@ main(void)
 	CHECK(wv = inotify_add_watch(fd, "d/h", IN_ALL_EVENTS));
 	read_close("d/h");
 	drain(fd, "the file's own watch, then a read");
+	printf("link onto a taken name: %s\n", link("d/h", "d/h2") < 0 ?
+	    strerror(errno) : "made");
+	drain(fd, "nothing changed");
 	return 0;
 }
