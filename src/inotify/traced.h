@@ -93,6 +93,8 @@ bool ino_kids_wanted(const struct ino_look *p);
 /* A traced call's exit: strike its notes, make events of the rest. */
 void ino_exit_sync(struct ino_call *cs);
 
+/* traced_attr.c: an attribute call (chmod, truncate...) by path or fd */
+struct lx_action ino_attr_entry(struct lx_call *c, struct lx_guest *g);
 /* traced_ns.c */
 struct lx_action ino_ns_entry(struct lx_call *c, struct lx_guest *g);
 /* A traced call made name -> inode in directory p (snapshots). */

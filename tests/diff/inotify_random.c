@@ -3,7 +3,8 @@
  * A fixed pseudo-random sequence of 1,500 file operations (creating
  * opens and writes, reads, chmod, rename, unlink, mkdir, rmdir, link,
  * symlink, truncate, fds held open across steps and read, written and
- * closed later) in a small tree, under watches added, changed
+ * closed later), a third of them in a forked child, in a small tree,
+ * under watches added, changed
  * (IN_MASK_ADD), removed and made with IN_ONESHOT, IN_EXCL_UNLINK and
  * IN_ONLYDIR at random.  After each step the events are read and
  * printed: wd, mask, cookie (numbered by first appearance), name and its
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef STEPS
@@ -159,8 +161,17 @@ main(void)
 		const char *p = paths[rnd(NPATHS)];
 		const char *q = paths[rnd(NPATHS)];
 		int op = (int)rnd(16), r, fd, h = (int)rnd(4);
+		pid_t child;
 		uint32_t m;
 
+		/* a third of the steps run in a child (its fds its own) */
+		fflush(stdout);
+		child = rnd(3) == 0 ? fork() : -1;
+		if (child > 0) {
+			waitpid(child, NULL, 0);
+			events();
+			continue;
+		}
 		printf("%d ", step);
 		switch (op) {
 		case 0:
@@ -242,6 +253,10 @@ main(void)
 		default:
 			printf("symlink %s: %d\n", q, R(symlink("x", q)));
 			break;
+		}
+		if (child == 0) {
+			fflush(stdout);
+			_exit(0);
 		}
 		events();
 	}
