@@ -256,6 +256,29 @@ self_pend(struct ino_watch *w)
  * inode as their child, then to the inode's own watches: fsnotify's
  * order for one operation seen by a parent and a child watch.
  */
+/* Inodes whose close notes a batch delivers (links.c forgets them). */
+static struct {
+	uint64_t dev, ino;
+} *closing;
+static size_t nclosing, cclosing;
+
+static void
+closing_add(const struct ino_kn *kn)
+{
+	if (nclosing == cclosing) {
+		size_t c = cclosing ? 2 * cclosing : 16;
+		void *v = realloc(closing, c * sizeof(*closing));
+
+		if (v == NULL)
+			return;
+		closing = v;
+		cclosing = c;
+	}
+	closing[nclosing].dev = kn->dev;
+	closing[nclosing].ino = kn->ino;
+	nclosing++;
+}
+
 /* Notes of an open file, whose events go to the name it was opened by. */
 #define BY_NAME_USED	(HQ_NOTE_OPEN | HQ_NOTE_READ | HQ_NOTE_WRITE | \
 	HQ_NOTE_CLOSE_WRITE | HQ_NOTE_CLOSE)
@@ -268,6 +291,13 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 		HQ_NOTE_WRITE, HQ_NOTE_ATTRIB | HQ_NOTE_LINK,
 		HQ_NOTE_CLOSE_WRITE, HQ_NOTE_CLOSE };
 
+	/* taken now: a delivery may end a watch, and free its knotes */
+	nclosing = 0;
+	for (size_t k = lo; k < hi; k++)
+		for (size_t j = 0; j < nkids[k]; j++)
+			if (kids[k][j]->pend & (HQ_NOTE_CLOSE |
+			    HQ_NOTE_CLOSE_WRITE))
+				closing_add(kids[k][j]);
 	for (size_t t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
 		for (size_t k = lo; k < hi; k++)
 			for (size_t j = 0; j < nkids[k]; j++) {
@@ -286,12 +316,8 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 				    v[k]->isdir, true, NULL);
 	}
 	/* the last reference went: the names it was opened by with it */
-	for (size_t k = lo; k < hi; k++)
-		for (size_t j = 0; j < nkids[k]; j++)
-			if (kids[k][j]->pend & (HQ_NOTE_CLOSE |
-			    HQ_NOTE_CLOSE_WRITE))
-				ino_links_closed(kids[k][j]->dev,
-				    kids[k][j]->ino);
+	for (size_t i = 0; i < nclosing; i++)
+		ino_links_closed(closing[i].dev, closing[i].ino);
 }
 
 /*
