@@ -162,6 +162,8 @@ struct ino_kn *ino_child_make(struct ino_watch *w, int fd,
     const struct stat *st, const char *name, uint32_t notes);
 /* refs.c: files unlinked while open whose old directory w now is. */
 void ino_orphans_adopt(struct ino_watch *w);
+/* A traced call may have unlinked an open file: look again next time. */
+void ino_orphans_seen_change(void);
 void ino_child_free(void *kid);
 void ino_list_dir(struct ino_watch *w, int first, struct dd_change **list);
 uint32_t ino_child_notes(uint32_t mask, bool isdir);

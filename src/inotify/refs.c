@@ -179,38 +179,126 @@ orphan_known(const struct ino_watch *w, uint64_t dev, uint64_t ino)
 	return false;
 }
 
-static void
-adopt_fd(struct ino_watch *w, int pid, const char *fdname,
-    const char *dir, size_t dlen)
+/*
+ * The traced fds whose links say "(deleted)", listed once per change
+ * of the namespace by a traced call (ino_orphans_seen_change; such calls
+ * stop while a watch exists, so the list is made again for a first
+ * watch): a program that watches a thousand directories in a row lists
+ * its fds once.  An
+ * entry may be stale (the fd closed, or reused): it is checked when used.
+ */
+struct deleted_fd {
+	int pid, fd;
+	char *link;			/* without " (deleted)" */
+};
+static struct deleted_fd *dels;
+static size_t ndels, cdels;
+static bool dels_valid;
+
+void
+ino_orphans_seen_change(void)
 {
-	char path[300], link[PATH_MAX + sizeof(deleted)];
+	dels_valid = false;
+}
+
+static void
+dels_add(int pid, int fd, const char *link, size_t len)
+{
+	char *copy;
+
+	if (ndels == cdels) {
+		size_t c = cdels ? 2 * cdels : 16;
+		void *v = realloc(dels, c * sizeof(*dels));
+
+		if (v == NULL)
+			return;
+		dels = v;
+		cdels = c;
+	}
+	if ((copy = strndup(link, len)) == NULL)
+		return;
+	dels[ndels].pid = pid;
+	dels[ndels].fd = fd;
+	dels[ndels].link = copy;
+	ndels++;
+}
+
+/* fd's link, without " (deleted)": its length, or -1 if not deleted. */
+static ssize_t
+deleted_link(int pid, int fd, char *link, size_t cap)
+{
 	const size_t tl = sizeof(deleted) - 1;
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	n = readlink(path, link, cap - 1);
+	if (n <= (ssize_t)tl)
+		return -1;
+	link[n] = '\0';
+	if (strcmp(link + n - tl, deleted) != 0)
+		return -1;
+	link[n - tl] = '\0';
+	return n - (ssize_t)tl;
+}
+
+static void
+dels_build(void)
+{
+	char self[64], link[PATH_MAX + sizeof(deleted)];
+	const int *pids;
+	struct dirent *de;
+	ssize_t len;
+	int n;
+	DIR *d;
+
+	for (size_t i = 0; i < ndels; i++)
+		free(dels[i].link);
+	ndels = 0;
+	n = lx_fdtrack_pids(&pids);
+	for (int i = 0; i < n; i++) {
+		snprintf(self, sizeof(self), "/proc/%d/fd", pids[i]);
+		if ((d = opendir(self)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] >= '0' && de->d_name[0] <= '9' &&
+			    (len = deleted_link(pids[i], atoi(de->d_name),
+			    link, sizeof(link))) > 0)
+				dels_add(pids[i], atoi(de->d_name), link,
+				    (size_t)len);
+		closedir(d);
+	}
+	dels_valid = true;
+}
+
+static void
+adopt_fd(struct ino_watch *w, const struct deleted_fd *e, const char *dir,
+    size_t dlen)
+{
+	char path[64], link[PATH_MAX + sizeof(deleted)];
 	struct ino_kn *kn;
 	struct stat st;
 	uint32_t notes;
-	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, fdname);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= (ssize_t)(dlen + 1 + tl))
+	if (strncmp(e->link, dir, dlen) != 0 || e->link[dlen] != '/' ||
+	    strchr(e->link + dlen + 1, '/') != NULL ||
+	    e->link[dlen + 1] == '\0')
 		return;
-	link[n] = '\0';
-	if (strcmp(link + n - tl, deleted) != 0 ||
-	    strncmp(link, dir, dlen) != 0 || link[dlen] != '/' ||
-	    memchr(link + dlen + 1, '/', (size_t)n - tl - dlen - 1) != NULL)
-		return;
-	link[n - tl] = '\0';
 	/* the file the guest holds, no other: its own fd's inode */
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", e->pid, e->fd);
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return;
-	if (fstat(fd, &st) < 0 || st.st_nlink != 0 ||
+	if (deleted_link(e->pid, e->fd, link, sizeof(link)) < 0 ||
+	    strcmp(link, e->link) != 0 || fstat(fd, &st) < 0 ||
+	    st.st_nlink != 0 ||
 	    orphan_known(w, (uint64_t)st.st_dev, (uint64_t)st.st_ino) ||
 	    (notes = ino_child_notes(w->mask, S_ISDIR(st.st_mode))) == 0) {
 		close(fd);
 		return;
 	}
-	if ((kn = ino_child_make(w, fd, &st, link + dlen + 1, notes)) == NULL)
+	if ((kn = ino_child_make(w, fd, &st, e->link + dlen + 1, notes)) ==
+	    NULL)
 		return;
 	ino_kn_want_closes(kn);
 	kn->orphan = true;
@@ -222,11 +310,7 @@ void
 ino_orphans_adopt(struct ino_watch *w)
 {
 	char self[64], dir[PATH_MAX];
-	const int *pids;
-	struct dirent *de;
 	ssize_t dlen;
-	int n;
-	DIR *d;
 
 	if (!w->isdir || w->self.fd < 0 || (w->mask & LX_IN_EXCL_UNLINK) ||
 	    ino_child_notes(w->mask, false) == 0)
@@ -238,17 +322,11 @@ ino_orphans_adopt(struct ino_watch *w)
 	dir[dlen] = '\0';
 	if (strcmp(dir, "/") == 0)
 		dlen = 0;	/* "/NAME (deleted)" */
-	n = lx_fdtrack_pids(&pids);
-	for (int i = 0; i < n; i++) {
-		snprintf(self, sizeof(self), "/proc/%d/fd", pids[i]);
-		if ((d = opendir(self)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL)
-			if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
-				adopt_fd(w, pids[i], de->d_name, dir,
-				    (size_t)dlen);
-		closedir(d);
-	}
+	/* a lone watch: the calls before it made no stop, none was seen */
+	if (!dels_valid || ino_nwatches <= 1)
+		dels_build();
+	for (size_t i = 0; i < ndels; i++)
+		adopt_fd(w, &dels[i], dir, (size_t)dlen);
 }
 
 static void

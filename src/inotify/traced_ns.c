@@ -252,6 +252,7 @@ ino_ns_entry(struct lx_call *c, struct lx_guest *g)
 	int d1, d2;
 	bool seen;
 
+	ino_orphans_seen_change();
 	ns_args(c, &d1, &p1, &d2, &p2);
 	memset(&a, 0, sizeof(a));
 	b = pa = pb = a;
