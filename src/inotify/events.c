@@ -292,7 +292,6 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 		HQ_NOTE_CLOSE_WRITE, HQ_NOTE_CLOSE };
 
 	/* taken now: a delivery may end a watch, and free its knotes */
-	nclosing = 0;
 	for (size_t k = lo; k < hi; k++)
 		for (size_t j = 0; j < nkids[k]; j++)
 			if (kids[k][j]->pend & (HQ_NOTE_CLOSE |
@@ -306,7 +305,7 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 				if (!v[k]->dead && kn->fd >= 0 &&
 				    (kn->pend & order[t]) &&
 				    ((order[t] & BY_NAME_USED) == 0 ||
-				    ino_links_allow(kn)))
+				    ino_links_allow(kn, order[t])))
 					deliver_notes(v[k], kn->pend & order[t],
 					    kn->isdir, false, ino_kn_name(kn));
 			}
@@ -315,9 +314,6 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 				deliver_notes(v[k], self_pend(v[k]) & order[t],
 				    v[k]->isdir, true, NULL);
 	}
-	/* the last reference went: the names it was opened by with it */
-	for (size_t i = 0; i < nclosing; i++)
-		ino_links_closed(closing[i].dev, closing[i].ino);
 }
 
 /*
@@ -404,6 +400,7 @@ ino_process_batch(void)
 		n++;
 	if (n == 0)
 		return;
+	ino_links_batch();
 	v = malloc(n * sizeof(*v));
 	late = calloc(n, sizeof(*late));
 	kids = calloc(n, sizeof(*kids));
@@ -436,4 +433,8 @@ out:
 	for (i = 0; i < nclosed; i++)
 		ino_closed(closed[i].dev, closed[i].ino);
 	nclosed = 0;
+	/* the last reference went: the names it was opened by with it */
+	for (i = 0; i < nclosing; i++)
+		ino_links_closed(closing[i].dev, closing[i].ino);
+	nclosing = 0;
 }

@@ -231,8 +231,11 @@ bool ino_refs_held(uint64_t dev, uint64_t ino);
 void ino_refs_invalidate(void);
 /* links.c: may a note of kn's inode go to kn (by the name opened)?  Its
  * last reference went (a close note): forget those names. */
-bool ino_links_allow(const struct ino_kn *kn);
+bool ino_links_allow(const struct ino_kn *kn, uint32_t notes);
 void ino_links_closed(uint64_t dev, uint64_t ino);
+/* A read or write of tid's fd stops (a boundary); a batch begins. */
+void ino_links_io(int tid, int fd);
+void ino_links_batch(void);
 /* The last link of w's inode went (unlink, rename over). */
 void ino_unlinked(struct ino_watch *w);
 /* A close note on inode (dev, ino): unlinked inodes may be gone now. */

@@ -13,15 +13,20 @@
  * to the knotes of recorded names (none, when it was opened through an
  * unwatched directory).  An inode with no record (opened by a process
  * lxrun does not trace, or before any watch) keeps the old way: every
- * link's directory.  The record ends with the inode's close note, or
- * when the table needs its place (the oldest goes).
+ * link's directory.  The record ends with the inode's next close note
+ * (its knotes ask for closes from then on), or when the table needs its
+ * place (the oldest goes).
  */
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "inotify/inotify_int.h"
 #include "inotify/traced.h"
+#include "lxrun/fdtrack.h"
 
 #define LINK_FILES	64	/* inodes recorded at once */
 #define LINK_NAMES	4	/* names per inode; more: unknown */
@@ -35,10 +40,16 @@ static struct link_file {
 	uint64_t dev, ino;
 	uint64_t used;			/* 0: free; else recency */
 	int n;				/* names; -1: too many to tell */
+	int current;			/* the name a read or write used */
 	struct link_name names[LINK_NAMES];
+	/* a close: which names no traced fd holds any more (scanned) */
+	unsigned scanned;		/* batch of the scan (0: none) */
+	unsigned closed;		/* bit i: names[i] */
+	unsigned settled;		/* batch whose close was applied */
 } files[LINK_FILES];
 
 static uint64_t clock_now;
+static unsigned batch = 1;
 
 static struct link_file *
 find(uint64_t dev, uint64_t ino)
@@ -67,8 +78,18 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 		memset(lf, 0, sizeof(*lf));
 		lf->dev = f->dev;
 		lf->ino = f->ino;
+		lf->current = -1;
 	}
 	lf->used = ++clock_now;
+	/*
+	 * Its close ends the record: the inode's knotes must hear of it
+	 * even where no watch asks for IN_CLOSE (else the names of earlier
+	 * opens stay, and a later access is given to them too).
+	 */
+	for (struct ino_kn *kn = ino_index_first(f->dev, f->ino); kn != NULL;
+	    kn = ino_index_next(kn))
+		if (kn->kind == KN_CHILD)
+			ino_kn_want_closes(kn);
 	if (lf->n < 0)
 		return;
 	/* a name that cannot be told: every link may be the one */
@@ -91,27 +112,178 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 	lf->n++;
 }
 
-bool
-ino_links_allow(const struct ino_kn *kn)
+static bool
+name_is(const struct link_name *l, const struct ino_kn *kn)
 {
-	const struct link_file *lf;
+	return l->pdev == kn->w->dev && l->pino == kn->w->ino &&
+	    strcmp(l->name, kn->name) == 0;
+}
+
+/* names[i] of dir (dev, ino) and name: i, or -1. */
+static int
+name_index(const struct link_file *lf, uint64_t pdev, uint64_t pino,
+    const char *name)
+{
+	for (int i = 0; i < lf->n; i++)
+		if (lf->names[i].pdev == pdev && lf->names[i].pino == pino &&
+		    strcmp(lf->names[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* The name (index) of a traced fd's /proc link path, or -1. */
+static int
+link_index(const struct link_file *lf, const char *path)
+{
+	char link[PATH_MAX], dir[PATH_MAX], *slash;
+	struct stat ds;
+	ssize_t n;
+
+	if ((n = readlink(path, link, sizeof(link) - 1)) <= 0 ||
+	    link[0] != '/')
+		return -1;
+	link[n] = '\0';
+	if ((slash = strrchr(link, '/')) == NULL)
+		return -1;
+	snprintf(dir, sizeof(dir), "%.*s", slash == link ? 1 :
+	    (int)(slash - link), link);
+	if (stat(dir, &ds) < 0)
+		return -1;
+	return name_index(lf, (uint64_t)ds.st_dev, (uint64_t)ds.st_ino,
+	    slash + 1);
+}
+
+/*
+ * A close of a file open by two names: the names no traced fd holds any
+ * more are the ones closed (a file has few such fds; this is rare).
+ */
+static void
+scan_closed(struct link_file *lf)
+{
+	char path[300];
+	unsigned held = 0;
+	const int *pids;
+	struct dirent *de;
+	struct stat st;
+	int np, i;
+	DIR *d;
+
+	np = lx_fdtrack_pids(&pids);
+	for (int p = 0; p < np; p++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd", pids[p]);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
+			    pids[p], de->d_name);
+			if (stat(path, &st) == 0 &&
+			    (uint64_t)st.st_dev == lf->dev &&
+			    (uint64_t)st.st_ino == lf->ino &&
+			    (i = link_index(lf, path)) >= 0)
+				held |= 1u << i;
+		}
+		closedir(d);
+	}
+	lf->closed = ~held & ((1u << lf->n) - 1);
+	lf->scanned = batch;
+}
+
+bool
+ino_links_allow(const struct ino_kn *kn, uint32_t notes)
+{
+	struct link_file *lf;
+	int i;
 
 	if (kn->kind != KN_CHILD || kn->w == NULL || kn->name == NULL ||
 	    (lf = find(kn->dev, kn->ino)) == NULL || lf->n < 0)
 		return true;
-	for (int i = 0; i < lf->n; i++)
-		if (lf->names[i].pdev == kn->w->dev &&
-		    lf->names[i].pino == kn->w->ino &&
-		    strcmp(lf->names[i].name, kn->name) == 0)
-			return true;
-	return false;
+	if ((notes & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)) && lf->n >= 2) {
+		if (lf->scanned != batch)
+			scan_closed(lf);
+		/* none seen closed (a reference lxrun cannot see): all */
+		i = name_index(lf, kn->w->dev, kn->w->ino, kn->name);
+		return lf->closed == 0 ? i >= 0 :
+		    i >= 0 && (lf->closed >> i & 1);
+	}
+	/* a read or write whose fd lxrun saw at its stop: that name only */
+	if (lf->current >= 0 && !(notes & ~(HQ_NOTE_READ | HQ_NOTE_WRITE)))
+		return name_is(&lf->names[lf->current], kn);
+	return name_index(lf, kn->w->dev, kn->w->ino, kn->name) >= 0;
 }
+
+/*
+ * A read or write of fd stops (a boundary) while its file has two names
+ * open: the notes it makes are of the name fd was opened by (its /proc
+ * link; only when that path means the same to lxrun, as the record's
+ * directories are compared by identity), until the next such stop on
+ * the file or its close.  Reads and writes stop whenever a watch asks
+ * for their events, so each one's note follows its own stop.
+ */
+void
+ino_links_io(int tid, int fd)
+{
+	char path[64], link[PATH_MAX], dir[PATH_MAX], *slash;
+	struct link_file *lf = NULL;
+	struct stat st, ds;
+	ssize_t n;
+
+	for (int i = 0; i < LINK_FILES && lf == NULL; i++)
+		if (files[i].used != 0 && files[i].n >= 2)
+			lf = &files[i];
+	if (lf == NULL)
+		return;		/* the rule: nothing to tell apart */
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
+	if (stat(path, &st) < 0 ||
+	    (lf = find((uint64_t)st.st_dev, (uint64_t)st.st_ino)) == NULL ||
+	    lf->n < 2)
+		return;
+	lf->current = -1;
+	if ((n = readlink(path, link, sizeof(link) - 1)) <= 0 ||
+	    link[0] != '/')
+		return;
+	link[n] = '\0';
+	if ((slash = strrchr(link, '/')) == NULL)
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", slash == link ? 1 :
+	    (int)(slash - link), link);
+	if (stat(dir, &ds) < 0)
+		return;
+	for (int i = 0; i < lf->n; i++)
+		if (lf->names[i].pdev == (uint64_t)ds.st_dev &&
+		    lf->names[i].pino == (uint64_t)ds.st_ino &&
+		    strcmp(lf->names[i].name, slash + 1) == 0)
+			lf->current = i;
+}
+
 
 void
 ino_links_closed(uint64_t dev, uint64_t ino)
 {
 	struct link_file *lf = find(dev, ino);
+	int k = 0;
 
-	if (lf != NULL)
+	/* once a batch (each knote of the inode reports the close) */
+	if (lf == NULL || lf->settled == batch)
+		return;
+	lf->settled = batch;
+	/* the names still open stay (a scan in this batch said which) */
+	if (lf->n >= 2 && lf->scanned == batch && lf->closed != 0) {
+		for (int i = 0; i < lf->n; i++)
+			if (!(lf->closed >> i & 1))
+				lf->names[k++] = lf->names[i];
+		lf->n = k;
+		lf->current = -1;
+		lf->closed = 0;
+	}
+	if (k == 0)
 		lf->used = 0;
+}
+
+void
+ino_links_batch(void)
+{
+	if (++batch == 0)
+		batch = 1;
 }

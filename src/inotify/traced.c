@@ -648,8 +648,10 @@ io_hook(struct lx_call *c, struct lx_guest *g)
 			fd = other;
 	}
 	if (ino_rules_has_iofd(g->pid, fd) ||
-	    (is_fd_attr(c->nr) && fd_changes_wanted(g, fd)))
+	    (is_fd_attr(c->nr) && fd_changes_wanted(g, fd))) {
 		ino_boundary(c->tid);
+		ino_links_io(c->tid, fd);
+	}
 	return lx_native();
 }
 

@@ -52,7 +52,8 @@ read_close(const char *path)
 int
 main(void)
 {
-	int fd, wd, wv;
+	char buf[4];
+	int fd, wd, wv, h1, h2;
 
 	CHECK(mkdir("d", 0755));
 	CHECK(mkdir("u", 0755));
@@ -111,5 +112,18 @@ main(void)
 	printf("link onto a taken name: %s\n", link("d/h", "d/h2") < 0 ?
 	    strerror(errno) : "made");
 	drain(fd, "nothing changed");
+
+	/* two names open at once: each read or write is its own name's */
+	CHECK(inotify_add_watch(fd, "d", IN_ALL_EVENTS));
+	CHECK(h1 = open("d/h", O_RDWR));
+	CHECK(h2 = open("d/h2", O_RDWR));
+	drain(fd, "opened by both names");
+	if (write(h2, "w", 1) != 1 || pread(h1, buf, 1, 0) != 1)
+		perror("two names");
+	drain(fd, "written by d/h2, read by d/h");
+	CHECK(close(h2));
+	drain(fd, "d/h2 closed");
+	CHECK(close(h1));
+	drain(fd, "d/h closed");
 	return 0;
 }
