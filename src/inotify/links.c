@@ -13,15 +13,20 @@
  * to the knotes of recorded names (none, when it was opened through an
  * unwatched directory).  An inode with no record (opened by a process
  * lxrun does not trace, or before any watch) keeps the old way: every
- * link's directory.  The record ends with the inode's next close note
- * (its knotes ask for closes from then on), or when the table needs its
- * place (the oldest goes).
+ * link's directory.  With two names open at once, a read or write is the
+ * name of the fd that stopped for it (ino_links_io) and a close is the
+ * names no traced fd holds any more.  A name leaves the record with its
+ * last close (the inode's knotes ask for close notes from then on), the
+ * record when none is left or the table needs its place (the oldest).
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "inotify/inotify_int.h"
@@ -61,6 +66,18 @@ find(uint64_t dev, uint64_t ino)
 	return NULL;
 }
 
+/* names[i] of dir (dev, ino) and name: i, or -1. */
+static int
+name_index(const struct link_file *lf, uint64_t pdev, uint64_t pino,
+    const char *name)
+{
+	for (int i = 0; i < lf->n; i++)
+		if (lf->names[i].pdev == pdev && lf->names[i].pino == pino &&
+		    strcmp(lf->names[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
 void
 ino_links_opened(const struct ino_look *f, const struct ino_look *p,
     const char *name)
@@ -97,10 +114,8 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 		lf->n = -1;
 		return;
 	}
-	for (int i = 0; i < lf->n; i++)
-		if (lf->names[i].pdev == p->dev && lf->names[i].pino ==
-		    p->ino && strcmp(lf->names[i].name, name) == 0)
-			return;
+	if (name_index(lf, p->dev, p->ino, name) >= 0)
+		return;
 	if (lf->n == LINK_NAMES) {
 		lf->n = -1;
 		return;
@@ -112,45 +127,41 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 	lf->n++;
 }
 
-static bool
-name_is(const struct link_name *l, const struct ino_kn *kn)
-{
-	return l->pdev == kn->w->dev && l->pino == kn->w->ino &&
-	    strcmp(l->name, kn->name) == 0;
-}
-
-/* names[i] of dir (dev, ino) and name: i, or -1. */
+/*
+ * The name (index) by which process pid's fd was opened, from its /proc
+ * link; its directory is looked up in pid's own root (RESOLVE_IN_ROOT),
+ * never lxrun's, and following no magic link.  -1: not a recorded one.
+ */
 static int
-name_index(const struct link_file *lf, uint64_t pdev, uint64_t pino,
-    const char *name)
+fd_name_index(const struct link_file *lf, int pid, const char *fdpath)
 {
-	for (int i = 0; i < lf->n; i++)
-		if (lf->names[i].pdev == pdev && lf->names[i].pino == pino &&
-		    strcmp(lf->names[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-/* The name (index) of a traced fd's /proc link path, or -1. */
-static int
-link_index(const struct link_file *lf, const char *path)
-{
-	char link[PATH_MAX], dir[PATH_MAX], *slash;
+	char root[64], link[PATH_MAX], *slash;
+	struct open_how how;
 	struct stat ds;
 	ssize_t n;
+	int rfd, dfd, r;
 
-	if ((n = readlink(path, link, sizeof(link) - 1)) <= 0 ||
+	if ((n = readlink(fdpath, link, sizeof(link) - 1)) <= 0 ||
 	    link[0] != '/')
 		return -1;
 	link[n] = '\0';
-	if ((slash = strrchr(link, '/')) == NULL)
+	slash = strrchr(link, '/');
+	*slash = '\0';
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	if ((rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%.*s", slash == link ? 1 :
-	    (int)(slash - link), link);
-	if (stat(dir, &ds) < 0)
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	dfd = (int)syscall(SYS_openat2, rfd, slash == link ? "/" : link, &how,
+	    sizeof(how));
+	close(rfd);
+	if (dfd < 0)
 		return -1;
-	return name_index(lf, (uint64_t)ds.st_dev, (uint64_t)ds.st_ino,
-	    slash + 1);
+	r = fstat(dfd, &ds);
+	close(dfd);
+	return r < 0 ? -1 : name_index(lf, (uint64_t)ds.st_dev,
+	    (uint64_t)ds.st_ino, slash + 1);
 }
 
 /*
@@ -181,7 +192,7 @@ scan_closed(struct link_file *lf)
 			if (stat(path, &st) == 0 &&
 			    (uint64_t)st.st_dev == lf->dev &&
 			    (uint64_t)st.st_ino == lf->ino &&
-			    (i = link_index(lf, path)) >= 0)
+			    (i = fd_name_index(lf, pids[p], path)) >= 0)
 				held |= 1u << i;
 		}
 		closedir(d);
@@ -208,9 +219,10 @@ ino_links_allow(const struct ino_kn *kn, uint32_t notes)
 		    i >= 0 && (lf->closed >> i & 1);
 	}
 	/* a read or write whose fd lxrun saw at its stop: that name only */
+	i = name_index(lf, kn->w->dev, kn->w->ino, kn->name);
 	if (lf->current >= 0 && !(notes & ~(HQ_NOTE_READ | HQ_NOTE_WRITE)))
-		return name_is(&lf->names[lf->current], kn);
-	return name_index(lf, kn->w->dev, kn->w->ino, kn->name) >= 0;
+		return i == lf->current;
+	return i >= 0;
 }
 
 /*
@@ -224,10 +236,9 @@ ino_links_allow(const struct ino_kn *kn, uint32_t notes)
 void
 ino_links_io(int tid, int fd)
 {
-	char path[64], link[PATH_MAX], dir[PATH_MAX], *slash;
 	struct link_file *lf = NULL;
-	struct stat st, ds;
-	ssize_t n;
+	char path[64];
+	struct stat st;
 
 	for (int i = 0; i < LINK_FILES && lf == NULL; i++)
 		if (files[i].used != 0 && files[i].n >= 2)
@@ -239,24 +250,8 @@ ino_links_io(int tid, int fd)
 	    (lf = find((uint64_t)st.st_dev, (uint64_t)st.st_ino)) == NULL ||
 	    lf->n < 2)
 		return;
-	lf->current = -1;
-	if ((n = readlink(path, link, sizeof(link) - 1)) <= 0 ||
-	    link[0] != '/')
-		return;
-	link[n] = '\0';
-	if ((slash = strrchr(link, '/')) == NULL)
-		return;
-	snprintf(dir, sizeof(dir), "%.*s", slash == link ? 1 :
-	    (int)(slash - link), link);
-	if (stat(dir, &ds) < 0)
-		return;
-	for (int i = 0; i < lf->n; i++)
-		if (lf->names[i].pdev == (uint64_t)ds.st_dev &&
-		    lf->names[i].pino == (uint64_t)ds.st_ino &&
-		    strcmp(lf->names[i].name, slash + 1) == 0)
-			lf->current = i;
+	lf->current = fd_name_index(lf, tid, path);
 }
-
 
 void
 ino_links_closed(uint64_t dev, uint64_t ino)
