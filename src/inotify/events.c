@@ -292,11 +292,14 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 		HQ_NOTE_CLOSE_WRITE, HQ_NOTE_CLOSE };
 
 	/* taken now: a delivery may end a watch, and free its knotes */
-	for (size_t k = lo; k < hi; k++)
+	for (size_t k = lo; k < hi; k++) {
+		if (v[k]->self.pend & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE))
+			closing_add(&v[k]->self);
 		for (size_t j = 0; j < nkids[k]; j++)
 			if (kids[k][j]->pend & (HQ_NOTE_CLOSE |
 			    HQ_NOTE_CLOSE_WRITE))
 				closing_add(kids[k][j]);
+	}
 	for (size_t t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
 		for (size_t k = lo; k < hi; k++)
 			for (size_t j = 0; j < nkids[k]; j++) {

@@ -105,7 +105,7 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 	 */
 	for (struct ino_kn *kn = ino_index_first(f->dev, f->ino); kn != NULL;
 	    kn = ino_index_next(kn))
-		if (kn->kind == KN_CHILD)
+		if (kn->kind == KN_CHILD || kn->kind == KN_SELF)
 			ino_kn_want_closes(kn);
 	if (lf->n < 0)
 		return;

@@ -125,5 +125,17 @@ main(void)
 	drain(fd, "d/h2 closed");
 	CHECK(close(h1));
 	drain(fd, "d/h closed");
+
+	/* read by one name while only the file's own watch saw it */
+	put_file("d/k", "k");
+	CHECK(link("d/k", "d/k2"));
+	CHECK(inotify_rm_watch(fd, wd));
+	CHECK(inotify_add_watch(fd, "d/k", IN_ATTRIB | IN_CLOSE_WRITE));
+	drain(fd, "only d/k watched");
+	read_close("d/k2");
+	drain(fd, "read by d/k2");
+	CHECK(inotify_add_watch(fd, "d", IN_ALL_EVENTS));
+	read_close("d/k");
+	drain(fd, "d watched again, read by d/k");
 	return 0;
 }
