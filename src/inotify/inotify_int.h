@@ -233,9 +233,11 @@ void ino_refs_invalidate(void);
  * last reference went (a close note): forget those names. */
 bool ino_links_allow(const struct ino_kn *kn, uint32_t notes);
 void ino_links_closed(uint64_t dev, uint64_t ino);
-/* A read or write of tid's fd stops (a boundary); a batch begins. */
+/* A read or write of tid's fd stops (a boundary); a batch begins; the
+ * first watch is made (files opened before it). */
 void ino_links_io(int tid, int fd);
 void ino_links_batch(void);
+void ino_links_scan(void);
 /* The last link of w's inode went (unlink, rename over). */
 void ino_unlinked(struct ino_watch *w);
 /* A close note on inode (dev, ino): unlinked inodes may be gone now. */

@@ -128,28 +128,30 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 }
 
 /*
- * The name (index) by which process pid's fd was opened, from its /proc
- * link; its directory is looked up in pid's own root (RESOLVE_IN_ROOT),
- * never lxrun's, and following no magic link.  -1: not a recorded one.
+ * The directory (its identity in *ds) and name by which process pid's
+ * fd was opened, from its /proc link; the directory is looked up in
+ * pid's own root (RESOLVE_IN_ROOT), never lxrun's, following no magic
+ * link.  false if it cannot be told.
  */
-static int
-fd_name_index(const struct link_file *lf, int pid, const char *fdpath)
+static bool
+fd_dir_name(int pid, const char *fdpath, struct stat *ds, char *name)
 {
 	char root[64], link[PATH_MAX], *slash;
 	struct open_how how;
-	struct stat ds;
 	ssize_t n;
 	int rfd, dfd, r;
 
 	if ((n = readlink(fdpath, link, sizeof(link) - 1)) <= 0 ||
 	    link[0] != '/')
-		return -1;
+		return false;
 	link[n] = '\0';
 	slash = strrchr(link, '/');
 	*slash = '\0';
+	if (strlen(slash + 1) > LX_NAME_MAX)
+		return false;
 	snprintf(root, sizeof(root), "/proc/%d/root", pid);
 	if ((rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
+		return false;
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
@@ -157,11 +159,71 @@ fd_name_index(const struct link_file *lf, int pid, const char *fdpath)
 	    sizeof(how));
 	close(rfd);
 	if (dfd < 0)
-		return -1;
-	r = fstat(dfd, &ds);
+		return false;
+	r = fstat(dfd, ds);
 	close(dfd);
-	return r < 0 ? -1 : name_index(lf, (uint64_t)ds.st_dev,
-	    (uint64_t)ds.st_ino, slash + 1);
+	snprintf(name, LX_NAME_MAX + 1, "%s", slash + 1);
+	return r == 0;
+}
+
+/* The recorded name (index) by which pid's fd was opened, or -1. */
+static int
+fd_name_index(const struct link_file *lf, int pid, const char *fdpath)
+{
+	char name[LX_NAME_MAX + 1];
+	struct stat ds;
+
+	if (!fd_dir_name(pid, fdpath, &ds, name))
+		return -1;
+	return name_index(lf, (uint64_t)ds.st_dev, (uint64_t)ds.st_ino,
+	    name);
+}
+
+/*
+ * The first watch: files with several links that traced processes
+ * opened before it (no open stopped then) are recorded from their fds.
+ */
+void
+ino_links_scan(void)
+{
+	char path[300], name[LX_NAME_MAX + 1];
+	struct ino_look f, p;
+	const int *pids;
+	struct dirent *de;
+	struct stat st, ds;
+	int np;
+	DIR *d;
+
+	np = lx_fdtrack_pids(&pids);
+	for (int i = 0; i < np; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
+			    pids[i], de->d_name);
+			/* only where a knote will hear its close */
+			if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+			    st.st_nlink < 2 ||
+			    ino_index_first((uint64_t)st.st_dev,
+			    (uint64_t)st.st_ino) == NULL ||
+			    !fd_dir_name(pids[i], path, &ds, name))
+				continue;
+			memset(&f, 0, sizeof(f));
+			memset(&p, 0, sizeof(p));
+			f.dev = (uint64_t)st.st_dev;
+			f.ino = (uint64_t)st.st_ino;
+			f.nlink = (uint64_t)st.st_nlink;
+			f.mode = (uint32_t)st.st_mode;
+			p.dev = (uint64_t)ds.st_dev;
+			p.ino = (uint64_t)ds.st_ino;
+			p.mode = (uint32_t)ds.st_mode;
+			ino_links_opened(&f, &p, name);
+		}
+		closedir(d);
+	}
 }
 
 /*

@@ -53,7 +53,7 @@ int
 main(void)
 {
 	char buf[4];
-	int fd, wd, wv, h1, h2;
+	int fd, wd, wv, h1, h2, early;
 
 	CHECK(mkdir("d", 0755));
 	CHECK(mkdir("u", 0755));
@@ -62,10 +62,19 @@ main(void)
 	CHECK(symlink("target", "d/link"));
 	CHECK(symlink("target2", "d/link2"));
 	CHECK(symlink("../u/far", "d/far"));
+	/* a file with two names, opened by one before any watch */
+	put_file("d/early", "e");
+	CHECK(link("d/early", "d/early2"));
+	CHECK(early = open("d/early2", O_RDWR));
 	CHECK(fd = inotify_init1(IN_NONBLOCK));
 	CHECK(wd = inotify_add_watch(fd, "d", IN_ALL_EVENTS));
 	CHECK(wv = inotify_add_watch(fd, "d/victim", IN_ALL_EVENTS));
 	printf("wds %d %d\n", wd, wv);
+
+	if (write(early, "w", 1) != 1)
+		perror("early");
+	CHECK(close(early));
+	drain(fd, "written and closed by the name opened before the watch");
 
 	create_write("d/link", 0);
 	drain(fd, "O_CREAT through a dangling link: its target is made");
