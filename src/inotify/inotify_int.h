@@ -238,6 +238,11 @@ void ino_links_closed(uint64_t dev, uint64_t ino);
 void ino_links_io(int tid, int fd);
 void ino_links_batch(void);
 void ino_links_scan(void);
+/* Does a traced fd hold (dev, ino) by name in directory (pdev, pino)? */
+bool ino_links_held_by(uint64_t dev, uint64_t ino, uint64_t pdev,
+    uint64_t pino, const char *name);
+/* refs.c: does a traced process map the inode? */
+bool ino_refs_mapped(uint64_t dev, uint64_t ino);
 /* The last link of w's inode went (unlink, rename over). */
 void ino_unlinked(struct ino_watch *w);
 /* A close note on inode (dev, ino): unlinked inodes may be gone now. */

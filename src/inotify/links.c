@@ -34,6 +34,7 @@
 #include "lxrun/fdtrack.h"
 
 #define LINK_FILES	64	/* inodes recorded at once */
+#define DELETED		" (deleted)"
 #define LINK_NAMES	4	/* names per inode; more: unknown */
 
 struct link_name {
@@ -145,6 +146,10 @@ fd_dir_name(int pid, const char *fdpath, struct stat *ds, char *name)
 	    link[0] != '/')
 		return false;
 	link[n] = '\0';
+	/* an unlinked file's link: its old name, then this */
+	if ((size_t)n > sizeof(DELETED) - 1 &&
+	    strcmp(link + n - (sizeof(DELETED) - 1), DELETED) == 0)
+		link[n - (sizeof(DELETED) - 1)] = '\0';
 	slash = strrchr(link, '/');
 	*slash = '\0';
 	if (strlen(slash + 1) > LX_NAME_MAX)
@@ -177,6 +182,43 @@ fd_name_index(const struct link_file *lf, int pid, const char *fdpath)
 		return -1;
 	return name_index(lf, (uint64_t)ds.st_dev, (uint64_t)ds.st_ino,
 	    name);
+}
+
+bool
+ino_links_held_by(uint64_t dev, uint64_t ino, uint64_t pdev, uint64_t pino,
+    const char *name)
+{
+	char path[300], n2[LX_NAME_MAX + 1];
+	const int *pids;
+	struct dirent *de;
+	struct stat st, ds;
+	bool held = false;
+	int np;
+	DIR *d;
+
+	np = lx_fdtrack_pids(&pids);
+	for (int i = 0; i < np && !held; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while (!held && (de = readdir(d)) != NULL) {
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
+			    pids[i], de->d_name);
+			if (stat(path, &st) < 0 ||
+			    (uint64_t)st.st_dev != dev ||
+			    (uint64_t)st.st_ino != ino)
+				continue;
+			/* a name that cannot be told may be this one */
+			held = !fd_dir_name(pids[i], path, &ds, n2) ||
+			    ((uint64_t)ds.st_dev == pdev &&
+			    (uint64_t)ds.st_ino == pino &&
+			    strcmp(n2, name) == 0);
+		}
+		closedir(d);
+	}
+	return held;
 }
 
 /*

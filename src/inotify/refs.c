@@ -25,6 +25,7 @@
 #include <sys/sysmacros.h>
 
 #include "inotify/inotify_int.h"
+#include "inotify/traced.h"
 #include "lxrun/fdtrack.h"
 #include "lxrun/linux_abi.h"
 
@@ -79,6 +80,31 @@ scan_maps(int pid)
 		    &ino) == 3 && ino != 0)
 			held_add((uint64_t)makedev(maj, min), ino);
 	fclose(f);
+}
+
+/* Does a traced process map the inode? */
+bool
+ino_refs_mapped(uint64_t dev, uint64_t ino)
+{
+	const int *pids;
+	char path[64], line[512];
+	unsigned maj, min;
+	uint64_t i;
+	bool found = false;
+	FILE *f;
+	int n = lx_fdtrack_pids(&pids);
+
+	for (int k = 0; k < n && !found; k++) {
+		snprintf(path, sizeof(path), "/proc/%d/maps", pids[k]);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		while (!found && fgets(line, sizeof(line), f) != NULL)
+			found = sscanf(line, "%*x-%*x %*s %*x %x:%x %" SCNu64,
+			    &maj, &min, &i) == 3 && i == ino &&
+			    (uint64_t)makedev(maj, min) == dev;
+		fclose(f);
+	}
+	return found;
 }
 
 static void
@@ -141,6 +167,29 @@ ino_unlinked(struct ino_watch *w)
 	}
 	ino_deliver(w, LX_IN_DELETE_SELF, 0, NULL);
 	ino_watch_remove(w, true);
+}
+
+/*
+ * The last link of w's file went by a traced call that removed name from
+ * directory p.  Linux gives IN_DELETE_SELF as that name's dentry lets go
+ * of the inode: at once unless something holds that very name (an fd
+ * opened by it, a mapping), even if the file is still open by a name
+ * removed earlier.  Mappings are not told apart by name: they wait.
+ */
+void
+ino_unlinked_by(struct ino_watch *w, const struct ino_look *p,
+    const char *name)
+{
+	if (w->dead)
+		return;
+	if (!w->isdir && p != NULL && p->err == 0 && name != NULL &&
+	    !ino_refs_mapped(w->dev, w->ino) &&
+	    !ino_links_held_by(w->dev, w->ino, p->dev, p->ino, name)) {
+		ino_deliver(w, LX_IN_DELETE_SELF, 0, NULL);
+		ino_watch_remove(w, true);
+		return;
+	}
+	ino_unlinked(w);
 }
 
 void

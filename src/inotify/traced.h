@@ -106,6 +106,10 @@ void ino_entry_remove(const struct ino_look *p, const char *name);
 /* umount.c */
 struct lx_action ino_umount_entry(struct lx_call *c, struct lx_guest *g);
 
+struct ino_watch;
+/* refs.c: the last link of w's file went, name removed from p. */
+void ino_unlinked_by(struct ino_watch *w, const struct ino_look *p,
+    const char *name);
 /* links.c: a traced open of f (more than one link) used name in
  * directory p (name NULL: a name that cannot be told). */
 void ino_links_opened(const struct ino_look *f, const struct ino_look *p,

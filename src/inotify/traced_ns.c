@@ -119,23 +119,35 @@ links_now(const struct ino_look *l, uint64_t guess)
 	return guess;
 }
 
+struct gone_name {
+	const struct ino_look *p;
+	const char *name;
+};
+
 static void
 unlinked_one(struct ino_watch *w, void *arg)
 {
-	(void)arg;
-	ino_unlinked(w);
+	const struct gone_name *g = arg;
+
+	ino_unlinked_by(w, g->p, g->name);
 }
 
-/* The last link of l went: its watches end (or wait for its last close). */
+/*
+ * The last link of l, name in directory p, went: its watches end, or
+ * wait for the last close of that name (IN_DELETE_SELF goes with the
+ * name's dentry on Linux).
+ */
 static void
-last_link_gone(const struct ino_look *l)
+last_link_gone(const struct ino_look *l, const struct ino_look *p,
+    const char *name)
 {
 	bool isdir = (l->mode & S_IFMT) == S_IFDIR;
+	struct gone_name g = { p, name };
 
 	if (!isdir && links_now(l, l->nlink > 0 ? l->nlink - 1 : 0) > 0)
 		return;
 	ino_refs_invalidate();
-	ino_each_watch(l->dev, l->ino, unlinked_one, NULL);
+	ino_each_watch(l->dev, l->ino, unlinked_one, &g);
 }
 
 static uint32_t
@@ -362,7 +374,7 @@ unlink_exit(struct ino_call *cs)
 {
 	if ((cs->a.mode & S_IFMT) != S_IFDIR)
 		ino_emit_self(cs->a.dev, cs->a.ino, LX_IN_ATTRIB, 0);
-	last_link_gone(&cs->a);
+	last_link_gone(&cs->a, &cs->pa, cs->na);
 	ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na,
 	    LX_IN_DELETE | isdir_bit(&cs->a), 0);
 	entry_remove(&cs->pa, cs->na, true);
@@ -398,7 +410,7 @@ rename_exit(struct ino_call *cs)
 		return;
 	}
 	if (over)
-		last_link_gone(&cs->b);
+		last_link_gone(&cs->b, &cs->pb, cs->nb);
 	entry_remove(&cs->pa, cs->na, false);
 	entry_set(&cs->pb, cs->nb, cs->a.ino, sd != 0, true);
 }

@@ -20,7 +20,10 @@
  *    reported to a watch added later (lxrun's first look at the file
  *    after the new watch told it);
  *  - link(2) onto a name that exists fails with EEXIST and changes
- *    nothing (lxrun saw the name there and took the call as done).
+ *    nothing (lxrun saw the name there and took the call as done);
+ *  - IN_DELETE_SELF goes with the name's dentry: removing the last name
+ *    gives it at once when the file is open only by a name removed
+ *    earlier (lxrun waited for the close).
  */
 #include "inotify_common.h"
 
@@ -146,5 +149,17 @@ main(void)
 	CHECK(inotify_add_watch(fd, "d", IN_ALL_EVENTS));
 	read_close("d/k");
 	drain(fd, "d watched again, read by d/k");
+
+	/* open by one name, that name removed, then the last one */
+	put_file("d/m", "m");
+	CHECK(link("d/m", "d/m2"));
+	CHECK(h1 = open("d/m", O_RDONLY));
+	CHECK(inotify_add_watch(fd, "d/m", IN_ATTRIB | IN_DELETE_SELF));
+	CHECK(unlink("d/m"));
+	drain(fd, "the name held open removed");
+	CHECK(unlink("d/m2"));
+	drain(fd, "the last name removed: IN_DELETE_SELF at once");
+	CHECK(close(h1));
+	drain(fd, "closed");
 	return 0;
 }
