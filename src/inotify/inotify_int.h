@@ -233,8 +233,8 @@ void ino_refs_invalidate(void);
  * last reference went (a close note): forget those names. */
 bool ino_links_allow(const struct ino_kn *kn, uint32_t notes);
 void ino_links_closed(uint64_t dev, uint64_t ino);
-/* A read or write of tid's fd stops (a boundary); a batch begins; the
- * first watch is made (files opened before it). */
+/* A read or write of tid's fd stops (a boundary); a batch begins; a
+ * watch is made (files opened before the first one). */
 void ino_links_io(int tid, int fd);
 void ino_links_batch(void);
 void ino_links_scan(void);

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -222,20 +223,49 @@ ino_links_held_by(uint64_t dev, uint64_t ino, uint64_t pdev, uint64_t pino,
 }
 
 /*
- * The first watch: files with several links that traced processes
- * opened before it (no open stopped then) are recorded from their fds.
+ * Files with several links that traced processes opened before the
+ * first watch (no open stopped then): their fds, listed when it is made,
+ * are recorded once a watch's knote sees the file, at that watch or a
+ * later one (each fd checked again then: it may have been closed).
  */
-void
-ino_links_scan(void)
+static struct early_fd {
+	int pid, fd;
+	uint64_t dev, ino;
+	bool done;
+} *early;
+static size_t nearly, cearly;
+
+static void
+early_add(int pid, int fd, const struct stat *st)
 {
-	char path[300], name[LX_NAME_MAX + 1];
-	struct ino_look f, p;
+	if (nearly == cearly) {
+		size_t c = cearly ? 2 * cearly : 16;
+		void *v = realloc(early, c * sizeof(*early));
+
+		if (v == NULL)
+			return;
+		early = v;
+		cearly = c;
+	}
+	early[nearly].pid = pid;
+	early[nearly].fd = fd;
+	early[nearly].dev = (uint64_t)st->st_dev;
+	early[nearly].ino = (uint64_t)st->st_ino;
+	early[nearly].done = false;
+	nearly++;
+}
+
+static void
+early_list(void)
+{
+	char path[300];
 	const int *pids;
 	struct dirent *de;
-	struct stat st, ds;
+	struct stat st;
 	int np;
 	DIR *d;
 
+	nearly = 0;
 	np = lx_fdtrack_pids(&pids);
 	for (int i = 0; i < np; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
@@ -246,25 +276,45 @@ ino_links_scan(void)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
 			    pids[i], de->d_name);
-			/* only where a knote will hear its close */
-			if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-			    st.st_nlink < 2 ||
-			    ino_index_first((uint64_t)st.st_dev,
-			    (uint64_t)st.st_ino) == NULL ||
-			    !fd_dir_name(pids[i], path, &ds, name))
-				continue;
-			memset(&f, 0, sizeof(f));
-			memset(&p, 0, sizeof(p));
-			f.dev = (uint64_t)st.st_dev;
-			f.ino = (uint64_t)st.st_ino;
-			f.nlink = (uint64_t)st.st_nlink;
-			f.mode = (uint32_t)st.st_mode;
-			p.dev = (uint64_t)ds.st_dev;
-			p.ino = (uint64_t)ds.st_ino;
-			p.mode = (uint32_t)ds.st_mode;
-			ino_links_opened(&f, &p, name);
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_nlink >= 2)
+				early_add(pids[i], atoi(de->d_name), &st);
 		}
 		closedir(d);
+	}
+}
+
+void
+ino_links_scan(void)
+{
+	char path[64], name[LX_NAME_MAX + 1];
+	struct ino_look f, p;
+	struct stat st, ds;
+
+	if (ino_nwatches == 1)
+		early_list();
+	for (size_t i = 0; i < nearly; i++) {
+		struct early_fd *e = &early[i];
+
+		/* only where a knote will hear its close */
+		if (e->done || ino_index_first(e->dev, e->ino) == NULL)
+			continue;
+		e->done = true;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", e->pid, e->fd);
+		if (stat(path, &st) < 0 || (uint64_t)st.st_dev != e->dev ||
+		    (uint64_t)st.st_ino != e->ino ||
+		    !fd_dir_name(e->pid, path, &ds, name))
+			continue;
+		memset(&f, 0, sizeof(f));
+		memset(&p, 0, sizeof(p));
+		f.dev = e->dev;
+		f.ino = e->ino;
+		f.nlink = (uint64_t)st.st_nlink;
+		f.mode = (uint32_t)st.st_mode;
+		p.dev = (uint64_t)ds.st_dev;
+		p.ino = (uint64_t)ds.st_ino;
+		p.mode = (uint32_t)ds.st_mode;
+		ino_links_opened(&f, &p, name);
 	}
 }
 
@@ -314,7 +364,7 @@ ino_links_allow(const struct ino_kn *kn, uint32_t notes)
 	if (kn->kind != KN_CHILD || kn->w == NULL || kn->name == NULL ||
 	    (lf = find(kn->dev, kn->ino)) == NULL || lf->n < 0)
 		return true;
-	if ((notes & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)) && lf->n >= 2) {
+	if (notes & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)) {
 		if (lf->scanned != batch)
 			scan_closed(lf);
 		/* none seen closed (a reference lxrun cannot see): all */
@@ -367,8 +417,10 @@ ino_links_closed(uint64_t dev, uint64_t ino)
 	if (lf == NULL || lf->settled == batch)
 		return;
 	lf->settled = batch;
-	/* the names still open stay (a scan in this batch said which) */
-	if (lf->n >= 2 && lf->scanned == batch && lf->closed != 0) {
+	/* the names a traced fd still holds stay (another fd by a name) */
+	if (lf->n > 0) {
+		if (lf->scanned != batch)
+			scan_closed(lf);
 		for (int i = 0; i < lf->n; i++)
 			if (!(lf->closed >> i & 1))
 				lf->names[k++] = lf->names[i];
@@ -378,6 +430,38 @@ ino_links_closed(uint64_t dev, uint64_t ino)
 	}
 	if (k == 0)
 		lf->used = 0;
+}
+
+/* A traced rename moved a name: the open files' dentries moved with it. */
+void
+ino_links_renamed(const struct ino_look *pa, const char *na,
+    const struct ino_look *pb, const char *nb, bool exchange)
+{
+	if (pa->err != 0 || pb->err != 0)
+		return;
+	for (int f = 0; f < LINK_FILES; f++) {
+		struct link_file *lf = &files[f];
+
+		if (lf->used == 0)
+			continue;
+		for (int i = 0; i < lf->n; i++) {
+			struct link_name *l = &lf->names[i];
+			bool from = l->pdev == pa->dev && l->pino == pa->ino &&
+			    strcmp(l->name, na) == 0;
+			bool to = exchange && l->pdev == pb->dev &&
+			    l->pino == pb->ino && strcmp(l->name, nb) == 0;
+
+			if (from) {
+				l->pdev = pb->dev;
+				l->pino = pb->ino;
+				snprintf(l->name, sizeof(l->name), "%s", nb);
+			} else if (to) {
+				l->pdev = pa->dev;
+				l->pino = pa->ino;
+				snprintf(l->name, sizeof(l->name), "%s", na);
+			}
+		}
+	}
 }
 
 void

@@ -114,5 +114,8 @@ void ino_unlinked_by(struct ino_watch *w, const struct ino_look *p,
  * directory p (name NULL: a name that cannot be told). */
 void ino_links_opened(const struct ino_look *f, const struct ino_look *p,
     const char *name);
+/* links.c: a traced rename moved name na of pa to nb of pb (or swapped). */
+void ino_links_renamed(const struct ino_look *pa, const char *na,
+    const struct ino_look *pb, const char *nb, bool exchange);
 
 #endif

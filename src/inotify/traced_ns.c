@@ -390,6 +390,7 @@ rename_exit(struct ino_call *cs)
 	/* Two links of one inode: Linux does nothing at all. */
 	if (cs->b.err == 0 && cs->a.dev == cs->b.dev && cs->a.ino == cs->b.ino)
 		return;
+	ino_links_renamed(&cs->pa, cs->na, &cs->pb, cs->nb, exch);
 	c1 = ino_cookie();
 	ino_emit_child(cs->pa.dev, cs->pa.ino, cs->na, LX_IN_MOVED_FROM | sd,
 	    c1);

@@ -525,8 +525,7 @@ ino_watch_new(struct ino_inst *inst, int fd, const void *stp, uint32_t mask,
 	ino_nwatches++;
 	if (w->isdir)
 		ino_orphans_adopt(w);
-	if (ino_nwatches == 1)
-		ino_links_scan();
+	ino_links_scan();
 	if (mask & (LX_IN_ACCESS | LX_IN_MODIFY | LX_IN_ATTRIB))
 		ino_rules_rescan();
 	*err = 0;

@@ -161,5 +161,19 @@ main(void)
 	drain(fd, "the last name removed: IN_DELETE_SELF at once");
 	CHECK(close(h1));
 	drain(fd, "closed");
+
+	/* two fds by one name, and a name renamed while open */
+	put_file("d/q", "q");
+	CHECK(link("d/q", "d/q2"));
+	CHECK(h1 = open("d/q", O_RDONLY));
+	CHECK(h2 = open("d/q", O_RDONLY));
+	CHECK(close(h2));
+	drain(fd, "two fds by d/q, one closed");
+	CHECK(rename("d/q", "d/qq"));
+	drain(fd, "d/q renamed d/qq while open");
+	if (read(h1, buf, 1) != 1)
+		perror("qq");
+	CHECK(close(h1));
+	drain(fd, "read and closed by its new name");
 	return 0;
 }
