@@ -116,7 +116,8 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 		lf->n = -1;
 		return;
 	}
-	if (name_index(lf, p->dev, p->ino, name) >= 0)
+	/* the open's own note (IN_OPEN) is of this name */
+	if ((lf->current = name_index(lf, p->dev, p->ino, name)) >= 0)
 		return;
 	if (lf->n == LINK_NAMES) {
 		lf->n = -1;
@@ -126,7 +127,7 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 	lf->names[lf->n].pino = p->ino;
 	snprintf(lf->names[lf->n].name, sizeof(lf->names[lf->n].name), "%s",
 	    name);
-	lf->n++;
+	lf->current = lf->n++;
 }
 
 /*
@@ -276,46 +277,64 @@ early_list(void)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
 			    pids[i], de->d_name);
-			if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-			    st.st_nlink >= 2)
+			/* a second link may come later: every file */
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 				early_add(pids[i], atoi(de->d_name), &st);
 		}
 		closedir(d);
 	}
 }
 
-void
-ino_links_scan(void)
+/* Early fd e, whose file a knote now sees: recorded if it has two names. */
+static void
+early_record(struct early_fd *e)
 {
 	char path[64], name[LX_NAME_MAX + 1];
 	struct ino_look f, p;
 	struct stat st, ds;
 
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", e->pid, e->fd);
+	if (stat(path, &st) < 0 || (uint64_t)st.st_dev != e->dev ||
+	    (uint64_t)st.st_ino != e->ino) {
+		e->done = true;		/* closed (or reused) */
+		return;
+	}
+	if (st.st_nlink < 2 || !fd_dir_name(e->pid, path, &ds, name))
+		return;
+	e->done = true;
+	memset(&f, 0, sizeof(f));
+	memset(&p, 0, sizeof(p));
+	f.dev = e->dev;
+	f.ino = e->ino;
+	f.nlink = (uint64_t)st.st_nlink;
+	f.mode = (uint32_t)st.st_mode;
+	p.dev = (uint64_t)ds.st_dev;
+	p.ino = (uint64_t)ds.st_ino;
+	p.mode = (uint32_t)ds.st_mode;
+	ino_links_opened(&f, &p, name);
+	/* as an early open, it says nothing of the next note's name */
+	ino_links_no_current(e->dev, e->ino);
+}
+
+void
+ino_links_scan(void)
+{
 	if (ino_nwatches == 1)
 		early_list();
-	for (size_t i = 0; i < nearly; i++) {
-		struct early_fd *e = &early[i];
+	/* only where a knote will hear its close */
+	for (size_t i = 0; i < nearly; i++)
+		if (!early[i].done &&
+		    ino_index_first(early[i].dev, early[i].ino) != NULL)
+			early_record(&early[i]);
+}
 
-		/* only where a knote will hear its close */
-		if (e->done || ino_index_first(e->dev, e->ino) == NULL)
-			continue;
-		e->done = true;
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", e->pid, e->fd);
-		if (stat(path, &st) < 0 || (uint64_t)st.st_dev != e->dev ||
-		    (uint64_t)st.st_ino != e->ino ||
-		    !fd_dir_name(e->pid, path, &ds, name))
-			continue;
-		memset(&f, 0, sizeof(f));
-		memset(&p, 0, sizeof(p));
-		f.dev = e->dev;
-		f.ino = e->ino;
-		f.nlink = (uint64_t)st.st_nlink;
-		f.mode = (uint32_t)st.st_mode;
-		p.dev = (uint64_t)ds.st_dev;
-		p.ino = (uint64_t)ds.st_ino;
-		p.mode = (uint32_t)ds.st_mode;
-		ino_links_opened(&f, &p, name);
-	}
+void
+ino_links_knote(uint64_t dev, uint64_t ino)
+{
+	for (size_t i = 0; i < nearly; i++)
+		if (!early[i].done && early[i].dev == dev &&
+		    early[i].ino == ino)
+			early_record(&early[i]);
 }
 
 /*
@@ -372,9 +391,10 @@ ino_links_allow(const struct ino_kn *kn, uint32_t notes)
 		return lf->closed == 0 ? i >= 0 :
 		    i >= 0 && (lf->closed >> i & 1);
 	}
-	/* a read or write whose fd lxrun saw at its stop: that name only */
+	/* an open, a read or a write lxrun saw stop: that name only */
 	i = name_index(lf, kn->w->dev, kn->w->ino, kn->name);
-	if (lf->current >= 0 && !(notes & ~(HQ_NOTE_READ | HQ_NOTE_WRITE)))
+	if (lf->current >= 0 && !(notes & ~(HQ_NOTE_OPEN | HQ_NOTE_READ |
+	    HQ_NOTE_WRITE)))
 		return i == lf->current;
 	return i >= 0;
 }
@@ -387,6 +407,15 @@ ino_links_allow(const struct ino_kn *kn, uint32_t notes)
  * the file or its close.  Reads and writes stop whenever a watch asks
  * for their events, so each one's note follows its own stop.
  */
+void
+ino_links_no_current(uint64_t dev, uint64_t ino)
+{
+	struct link_file *lf = find(dev, ino);
+
+	if (lf != NULL)
+		lf->current = -1;
+}
+
 void
 ino_links_io(int tid, int fd)
 {

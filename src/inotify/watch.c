@@ -247,6 +247,7 @@ ino_child_make(struct ino_watch *w, int fd, const struct stat *st,
 		return NULL;
 	}
 	ino_index_add(kn);
+	ino_links_knote(kn->dev, kn->ino);
 	return kn;
 }
 

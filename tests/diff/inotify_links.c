@@ -56,7 +56,7 @@ int
 main(void)
 {
 	char buf[4];
-	int fd, wd, wv, h1, h2, early;
+	int fd, wd, wv, h1, h2, early, z1;
 
 	CHECK(mkdir("d", 0755));
 	CHECK(mkdir("u", 0755));
@@ -69,6 +69,8 @@ main(void)
 	put_file("d/early", "e");
 	CHECK(link("d/early", "d/early2"));
 	CHECK(early = open("d/early2", O_RDWR));
+	put_file("u/z", "z");
+	CHECK(z1 = open("u/z", O_RDONLY));
 	CHECK(fd = inotify_init1(IN_NONBLOCK));
 	CHECK(wd = inotify_add_watch(fd, "d", IN_ALL_EVENTS));
 	CHECK(wv = inotify_add_watch(fd, "d/victim", IN_ALL_EVENTS));
@@ -175,5 +177,23 @@ main(void)
 		perror("qq");
 	CHECK(close(h1));
 	drain(fd, "read and closed by its new name");
+
+	/* held by one name, then opened by the other */
+	put_file("d/o", "o");
+	CHECK(link("d/o", "d/o2"));
+	CHECK(h1 = open("d/o", O_RDONLY));
+	drain(fd, "d/o held");
+	CHECK(h2 = open("d/o2", O_RDONLY));
+	drain(fd, "opened by d/o2 too");
+	CHECK(close(h1));
+	drain(fd, "d/o closed");
+	CHECK(close(h2));
+	drain(fd, "d/o2 closed");
+
+	/* open before any watch, by an unwatched name; a link made later */
+	CHECK(link("u/z", "d/z2"));
+	drain(fd, "u/z linked as d/z2");
+	CHECK(close(z1));
+	drain(fd, "closed by its unwatched name");
 	return 0;
 }
