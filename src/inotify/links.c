@@ -87,9 +87,12 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 	struct link_file *lf;
 	int oldest = 0;
 
-	if (f->err != 0 || f->nlink < 2 || (f->mode & S_IFMT) == S_IFDIR)
+	if (f->err != 0 || (f->mode & S_IFMT) == S_IFDIR)
 		return;
-	if ((lf = find(f->dev, f->ino)) == NULL) {
+	/* a file with one name needs no record, unless it had two */
+	if ((lf = find(f->dev, f->ino)) == NULL && f->nlink < 2)
+		return;
+	if (lf == NULL) {
 		for (int i = 1; i < LINK_FILES; i++)
 			if (files[i].used < files[oldest].used)
 				oldest = i;
@@ -386,10 +389,15 @@ ino_links_allow(const struct ino_kn *kn, uint32_t notes)
 	if (notes & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)) {
 		if (lf->scanned != batch)
 			scan_closed(lf);
-		/* none seen closed (a reference lxrun cannot see): all */
+		/*
+		 * Every name still held: one fd of several by a name went,
+		 * most likely the one of the last open or access seen; with
+		 * none seen, any of them.
+		 */
 		i = name_index(lf, kn->w->dev, kn->w->ino, kn->name);
-		return lf->closed == 0 ? i >= 0 :
-		    i >= 0 && (lf->closed >> i & 1);
+		if (lf->closed == 0)
+			return lf->current >= 0 ? i == lf->current : i >= 0;
+		return i >= 0 && (lf->closed >> i & 1);
 	}
 	/* an open, a read or a write lxrun saw stop: that name only */
 	i = name_index(lf, kn->w->dev, kn->w->ino, kn->name);

@@ -190,6 +190,30 @@ main(void)
 	CHECK(close(h2));
 	drain(fd, "d/o2 closed");
 
+	/* held by d/p, d/p removed, then written by its last name d/p2 */
+	put_file("d/p", "p");
+	CHECK(link("d/p", "d/p2"));
+	CHECK(h1 = open("d/p", O_RDONLY));
+	CHECK(unlink("d/p"));
+	drain(fd, "d/p held and removed");
+	create_write("d/p2", O_TRUNC);
+	drain(fd, "written by d/p2");
+	CHECK(close(h1));
+	drain(fd, "d/p closed");
+
+	/* held by both names; opened, written and closed by one of them */
+	put_file("d/r", "r");
+	CHECK(link("d/r", "d/r2"));
+	CHECK(h1 = open("d/r", O_RDONLY));
+	CHECK(h2 = open("d/r2", O_RDONLY));
+	drain(fd, "d/r and d/r2 held");
+	create_write("d/r", 0);
+	drain(fd, "written by d/r");
+	CHECK(close(h1));
+	drain(fd, "d/r closed");
+	CHECK(close(h2));
+	drain(fd, "d/r2 closed");
+
 	/* open before any watch, by an unwatched name; a link made later */
 	CHECK(link("u/z", "d/z2"));
 	drain(fd, "u/z linked as d/z2");
