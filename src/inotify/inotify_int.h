@@ -241,6 +241,8 @@ void ino_links_scan(void);
 /* A knote now sees (dev, ino); forget which name the last open used. */
 void ino_links_knote(uint64_t dev, uint64_t ino);
 void ino_links_no_current(uint64_t dev, uint64_t ino);
+/* A traced link(2) gave (dev, ino) another name. */
+void ino_links_linked(uint64_t dev, uint64_t ino);
 /* Does a traced fd hold (dev, ino) by name in directory (pdev, pino)? */
 bool ino_links_held_by(uint64_t dev, uint64_t ino, uint64_t pdev,
     uint64_t pino, const char *name);

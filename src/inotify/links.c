@@ -331,6 +331,54 @@ ino_links_scan(void)
 			early_record(&early[i]);
 }
 
+/*
+ * A traced link(2) gave the file a second name: the fds that hold it
+ * already (opened by its only name, unrecorded) are recorded now.
+ */
+void
+ino_links_linked(uint64_t dev, uint64_t ino)
+{
+	char path[300], name[LX_NAME_MAX + 1];
+	struct ino_look f, p;
+	const int *pids;
+	struct dirent *de;
+	struct stat st, ds;
+	int np;
+	DIR *d;
+
+	if (ino_index_first(dev, ino) == NULL)
+		return;		/* no knote would hear its closes */
+	np = lx_fdtrack_pids(&pids);
+	for (int i = 0; i < np; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
+			    pids[i], de->d_name);
+			if (stat(path, &st) < 0 ||
+			    (uint64_t)st.st_dev != dev ||
+			    (uint64_t)st.st_ino != ino ||
+			    !fd_dir_name(pids[i], path, &ds, name))
+				continue;
+			memset(&f, 0, sizeof(f));
+			memset(&p, 0, sizeof(p));
+			f.dev = dev;
+			f.ino = ino;
+			f.nlink = (uint64_t)st.st_nlink;
+			f.mode = (uint32_t)st.st_mode;
+			p.dev = (uint64_t)ds.st_dev;
+			p.ino = (uint64_t)ds.st_ino;
+			p.mode = (uint32_t)ds.st_mode;
+			ino_links_opened(&f, &p, name);
+		}
+		closedir(d);
+	}
+	ino_links_no_current(dev, ino);
+}
+
 void
 ino_links_knote(uint64_t dev, uint64_t ino)
 {

@@ -435,6 +435,8 @@ ns_done(struct ino_call *cs)
 			    LX_IN_CREATE | isdir_bit(&n), 0);
 			entry_set(&cs->pb, cs->nb, n.ino, false, true);
 		}
+		/* after the new name's knote: it must hear the closes */
+		ino_links_linked(cs->a.dev, cs->a.ino);
 		break;
 	case NS_CREATE:
 		if (entry_now(&cs->pa, cs->na, &n)) {

@@ -219,5 +219,15 @@ main(void)
 	drain(fd, "u/z linked as d/z2");
 	CHECK(close(z1));
 	drain(fd, "closed by its unwatched name");
+
+	/* open by its only name, unwatched; a second name made meanwhile */
+	put_file("u/y", "y");
+	CHECK(h1 = open("u/y", O_RDONLY));
+	CHECK(link("u/y", "d/y2"));
+	drain(fd, "u/y open, linked as d/y2");
+	if (read(h1, buf, 1) != 1)
+		perror("y");
+	CHECK(close(h1));
+	drain(fd, "read and closed by u/y");
 	return 0;
 }
