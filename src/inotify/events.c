@@ -250,12 +250,6 @@ self_pend(struct ino_watch *w)
 	return n;
 }
 
-/*
- * The notes of one batch, note by note (all opens, then reads, writes,
- * attribute changes, closes), each first to the directories watching the
- * inode as their child, then to the inode's own watches: fsnotify's
- * order for one operation seen by a parent and a child watch.
- */
 /* Inodes whose close notes a batch delivers (links.c forgets them). */
 static struct {
 	uint64_t dev, ino;
@@ -283,6 +277,12 @@ closing_add(const struct ino_kn *kn)
 #define BY_NAME_USED	(HQ_NOTE_OPEN | HQ_NOTE_READ | HQ_NOTE_WRITE | \
 	HQ_NOTE_CLOSE_WRITE | HQ_NOTE_CLOSE)
 
+/*
+ * The notes of one batch, note by note (all opens, then reads, writes,
+ * attribute changes, closes), each first to the directories watching the
+ * inode as their child, then to the inode's own watches: fsnotify's
+ * order for one operation seen by a parent and a child watch.
+ */
 static void
 deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
     struct ino_kn ***kids, const size_t *nkids)
@@ -436,7 +436,7 @@ out:
 	for (i = 0; i < nclosed; i++)
 		ino_closed(closed[i].dev, closed[i].ino);
 	nclosed = 0;
-	/* the last reference went: the names it was opened by with it */
+	/* closes: the names no traced fd holds leave links.c's records */
 	for (i = 0; i < nclosing; i++)
 		ino_links_closed(closing[i].dev, closing[i].ino);
 	nclosing = 0;

@@ -182,7 +182,9 @@ ino_unlinked_by(struct ino_watch *w, const struct ino_look *p,
 {
 	if (w->dead)
 		return;
+	/* held at all (the batch's cached answer), but not by that name */
 	if (!w->isdir && p != NULL && p->err == 0 && name != NULL &&
+	    ino_refs_held(w->dev, w->ino) &&
 	    !ino_refs_mapped(w->dev, w->ino) &&
 	    !ino_links_held_by(w->dev, w->ino, p->dev, p->ino, name)) {
 		ino_deliver(w, LX_IN_DELETE_SELF, 0, NULL);
@@ -233,8 +235,8 @@ orphan_known(const struct ino_watch *w, uint64_t dev, uint64_t ino)
  * of the namespace by a traced call (ino_orphans_seen_change; such calls
  * stop while a watch exists, so the list is made again for a first
  * watch): a program that watches a thousand directories in a row lists
- * its fds once.  An
- * entry may be stale (the fd closed, or reused): it is checked when used.
+ * its fds once.  An entry may be stale (the fd closed, or reused): it is
+ * checked when used.
  */
 struct deleted_fd {
 	int pid, fd;
