@@ -104,9 +104,9 @@ ino_links_opened(const struct ino_look *f, const struct ino_look *p,
 	}
 	lf->used = ++clock_now;
 	/*
-	 * Its close ends the record: the inode's knotes must hear of it
-	 * even where no watch asks for IN_CLOSE (else the names of earlier
-	 * opens stay, and a later access is given to them too).
+	 * A close takes its names out of the record: the inode's knotes
+	 * must hear closes even where no watch asks for IN_CLOSE (else the
+	 * names of earlier opens stay, and a later access goes to them).
 	 */
 	for (struct ino_kn *kn = ino_index_first(f->dev, f->ino); kn != NULL;
 	    kn = ino_index_next(kn))
