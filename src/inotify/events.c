@@ -250,27 +250,38 @@ self_pend(struct ino_watch *w)
 	return n;
 }
 
-/* Inodes whose close notes a batch delivers (links.c forgets them). */
-static struct {
-	uint64_t dev, ino;
-} *closing;
-static size_t nclosing, cclosing;
+/*
+ * Inodes with a close note in this batch, looked at once the batch is
+ * over, by identity (the knotes may be gone by then): `closed`, those of
+ * unlinked watches and children (one whose last link went may be gone
+ * now: DELETE_SELF, an unlinked child forgotten); `closing`, all of them
+ * (links.c takes the names no traced fd holds out of its records).
+ */
+struct closes {
+	struct {
+		uint64_t dev, ino;
+	} *v;
+	size_t n, cap;
+};
+static struct closes closed, closing;
 
 static void
-closing_add(const struct ino_kn *kn)
+closes_add(struct closes *l, const struct ino_kn *kn)
 {
-	if (nclosing == cclosing) {
-		size_t c = cclosing ? 2 * cclosing : 16;
-		void *v = realloc(closing, c * sizeof(*closing));
+	if (!(kn->pend & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)))
+		return;
+	if (l->n == l->cap) {
+		size_t c = l->cap ? 2 * l->cap : 16;
+		void *v = realloc(l->v, c * sizeof(*l->v));
 
 		if (v == NULL)
 			return;
-		closing = v;
-		cclosing = c;
+		l->v = v;
+		l->cap = c;
 	}
-	closing[nclosing].dev = kn->dev;
-	closing[nclosing].ino = kn->ino;
-	nclosing++;
+	l->v[l->n].dev = kn->dev;
+	l->v[l->n].ino = kn->ino;
+	l->n++;
 }
 
 /* Notes of an open file, whose events go to the name it was opened by. */
@@ -293,12 +304,9 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 
 	/* taken now: a delivery may end a watch, and free its knotes */
 	for (size_t k = lo; k < hi; k++) {
-		if (v[k]->self.pend & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE))
-			closing_add(&v[k]->self);
+		closes_add(&closing, &v[k]->self);
 		for (size_t j = 0; j < nkids[k]; j++)
-			if (kids[k][j]->pend & (HQ_NOTE_CLOSE |
-			    HQ_NOTE_CLOSE_WRITE))
-				closing_add(kids[k][j]);
+			closes_add(&closing, kids[k][j]);
 	}
 	for (size_t t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
 		for (size_t k = lo; k < hi; k++)
@@ -319,35 +327,6 @@ deliver_by_note(struct ino_watch **v, size_t lo, size_t hi,
 	}
 }
 
-/*
- * Inodes that were closed in this batch: one whose last link went may be
- * gone now (DELETE_SELF), an unlinked child forgotten.  Looked at once
- * the batch is over, by identity (the knotes may be gone by then).
- */
-static struct {
-	uint64_t dev, ino;
-} *closed;
-static size_t nclosed, cclosed;
-
-static void
-closed_add(const struct ino_kn *kn)
-{
-	if (!(kn->pend & (HQ_NOTE_CLOSE | HQ_NOTE_CLOSE_WRITE)))
-		return;
-	if (nclosed == cclosed) {
-		size_t c = cclosed ? 2 * cclosed : 16;
-		void *v = realloc(closed, c * sizeof(*closed));
-
-		if (v == NULL)
-			return;
-		closed = v;
-		cclosed = c;
-	}
-	closed[nclosed].dev = kn->dev;
-	closed[nclosed].ino = kn->ino;
-	nclosed++;
-}
-
 /* One instance's watches v[lo..hi) of a batch. */
 static void
 process_instance(struct ino_watch **v, size_t lo, size_t hi,
@@ -359,9 +338,9 @@ process_instance(struct ino_watch **v, size_t lo, size_t hi,
 		v[k]->self.pend &= ~ino_noise_of(v[k]->dev, v[k]->ino);
 		kids[k] = touched_kids(v[k], &nkids[k]);
 		if (v[k]->unlinked || v[k]->orphans != NULL) {
-			closed_add(&v[k]->self);
+			closes_add(&closed, &v[k]->self);
 			for (size_t j = 0; j < nkids[k]; j++)
-				closed_add(kids[k][j]);
+				closes_add(&closed, kids[k][j]);
 		}
 	}
 	diff_compute(&df, v, lo, hi);
@@ -433,11 +412,10 @@ out:
 	free(late);
 	free(kids);
 	free(nkids);
-	for (i = 0; i < nclosed; i++)
-		ino_closed(closed[i].dev, closed[i].ino);
-	nclosed = 0;
-	/* closes: the names no traced fd holds leave links.c's records */
-	for (i = 0; i < nclosing; i++)
-		ino_links_closed(closing[i].dev, closing[i].ino);
-	nclosing = 0;
+	for (i = 0; i < closed.n; i++)
+		ino_closed(closed.v[i].dev, closed.v[i].ino);
+	closed.n = 0;
+	for (i = 0; i < closing.n; i++)
+		ino_links_closed(closing.v[i].dev, closing.v[i].ino);
+	closing.n = 0;
 }

@@ -162,6 +162,9 @@ struct ino_kn *ino_child_make(struct ino_watch *w, int fd,
     const struct stat *st, const char *name, uint32_t notes);
 /* refs.c: files unlinked while open whose old directory w now is. */
 void ino_orphans_adopt(struct ino_watch *w);
+/* A /proc fd link of an unlinked file ends so; strip it off: was it there? */
+#define INO_DELETED " (deleted)"
+bool ino_strip_deleted(char *link, size_t len);
 /* A traced call may have unlinked an open file: look again next time. */
 void ino_orphans_seen_change(void);
 void ino_child_free(void *kid);

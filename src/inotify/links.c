@@ -19,7 +19,6 @@
  * last close (the inode's knotes ask for close notes from then on), the
  * record when none is left or the table needs its place (the oldest).
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,7 +34,6 @@
 #include "lxrun/fdtrack.h"
 
 #define LINK_FILES	64	/* inodes recorded at once */
-#define DELETED		" (deleted)"
 #define LINK_NAMES	4	/* names per inode; more: unknown */
 
 struct link_name {
@@ -152,9 +150,7 @@ fd_dir_name(int pid, const char *fdpath, struct stat *ds, char *name)
 		return false;
 	link[n] = '\0';
 	/* an unlinked file's link: its old name, then this */
-	if ((size_t)n > sizeof(DELETED) - 1 &&
-	    strcmp(link + n - (sizeof(DELETED) - 1), DELETED) == 0)
-		link[n - (sizeof(DELETED) - 1)] = '\0';
+	ino_strip_deleted(link, (size_t)n);
 	slash = strrchr(link, '/');
 	*slash = '\0';
 	if (strlen(slash + 1) > LX_NAME_MAX)
@@ -189,41 +185,95 @@ fd_name_index(const struct link_file *lf, int pid, const char *fdpath)
 	    name);
 }
 
+/* Each traced fd of file (dev, ino): fn(pid, its /proc/PID/fd/N path). */
+struct fd_walk {
+	uint64_t dev, ino;
+	int pid;
+	void (*fn)(int pid, const char *path, void *arg);
+	void *arg;
+};
+
+static void
+walk_fd(int fd, uint64_t dev, uint64_t ino, void *arg)
+{
+	struct fd_walk *w = arg;
+	char path[64];
+
+	if (dev != w->dev || ino != w->ino)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", w->pid, fd);
+	w->fn(w->pid, path, w->arg);
+}
+
+static void
+each_fd_of(uint64_t dev, uint64_t ino,
+    void (*fn)(int pid, const char *path, void *arg), void *arg)
+{
+	struct fd_walk w = { dev, ino, 0, fn, arg };
+	const int *pids;
+	int np = lx_fdtrack_pids(&pids);
+
+	for (int i = 0; i < np; i++) {
+		w.pid = pids[i];
+		lx_proc_fds(pids[i], walk_fd, &w);
+	}
+}
+
+/*
+ * Record the name by which pid's fd (its /proc path) holds a file with
+ * two names or more; false if it has one or cannot be told.
+ */
+static bool
+record_fd(int pid, const char *path)
+{
+	char name[LX_NAME_MAX + 1];
+	struct ino_look f, p;
+	struct stat st, ds;
+
+	if (stat(path, &st) < 0 || st.st_nlink < 2 ||
+	    !fd_dir_name(pid, path, &ds, name))
+		return false;
+	memset(&f, 0, sizeof(f));
+	memset(&p, 0, sizeof(p));
+	f.dev = (uint64_t)st.st_dev;
+	f.ino = (uint64_t)st.st_ino;
+	f.nlink = (uint64_t)st.st_nlink;
+	f.mode = (uint32_t)st.st_mode;
+	p.dev = (uint64_t)ds.st_dev;
+	p.ino = (uint64_t)ds.st_ino;
+	p.mode = (uint32_t)ds.st_mode;
+	ino_links_opened(&f, &p, name);
+	return true;
+}
+
+struct held_arg {
+	uint64_t pdev, pino;
+	const char *name;
+	bool held;
+};
+
+static void
+held_one(int pid, const char *path, void *arg)
+{
+	struct held_arg *h = arg;
+	char name[LX_NAME_MAX + 1];
+	struct stat ds;
+
+	/* a name that cannot be told may be this one */
+	if (!fd_dir_name(pid, path, &ds, name) ||
+	    ((uint64_t)ds.st_dev == h->pdev &&
+	    (uint64_t)ds.st_ino == h->pino && strcmp(name, h->name) == 0))
+		h->held = true;
+}
+
 bool
 ino_links_held_by(uint64_t dev, uint64_t ino, uint64_t pdev, uint64_t pino,
     const char *name)
 {
-	char path[300], n2[LX_NAME_MAX + 1];
-	const int *pids;
-	struct dirent *de;
-	struct stat st, ds;
-	bool held = false;
-	int np;
-	DIR *d;
+	struct held_arg h = { pdev, pino, name, false };
 
-	np = lx_fdtrack_pids(&pids);
-	for (int i = 0; i < np && !held; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
-		if ((d = opendir(path)) == NULL)
-			continue;
-		while (!held && (de = readdir(d)) != NULL) {
-			if (de->d_name[0] < '0' || de->d_name[0] > '9')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
-			    pids[i], de->d_name);
-			if (stat(path, &st) < 0 ||
-			    (uint64_t)st.st_dev != dev ||
-			    (uint64_t)st.st_ino != ino)
-				continue;
-			/* a name that cannot be told may be this one */
-			held = !fd_dir_name(pids[i], path, &ds, n2) ||
-			    ((uint64_t)ds.st_dev == pdev &&
-			    (uint64_t)ds.st_ino == pino &&
-			    strcmp(n2, name) == 0);
-		}
-		closedir(d);
-	}
-	return held;
+	each_fd_of(dev, ino, held_one, &h);
+	return h.held;
 }
 
 /*
@@ -240,8 +290,10 @@ static struct early_fd {
 static size_t nearly, cearly;
 
 static void
-early_add(int pid, int fd, const struct stat *st)
+early_add(int fd, uint64_t dev, uint64_t ino, void *arg)
 {
+	const int *pid = arg;
+
 	if (nearly == cearly) {
 		size_t c = cearly ? 2 * cearly : 16;
 		void *v = realloc(early, c * sizeof(*early));
@@ -251,50 +303,33 @@ early_add(int pid, int fd, const struct stat *st)
 		early = v;
 		cearly = c;
 	}
-	early[nearly].pid = pid;
+	early[nearly].pid = *pid;
 	early[nearly].fd = fd;
-	early[nearly].dev = (uint64_t)st->st_dev;
-	early[nearly].ino = (uint64_t)st->st_ino;
+	early[nearly].dev = dev;
+	early[nearly].ino = ino;
 	early[nearly].done = false;
 	nearly++;
 }
 
+/* Every traced fd: a second link may come to any file later. */
 static void
 early_list(void)
 {
-	char path[300];
 	const int *pids;
-	struct dirent *de;
-	struct stat st;
 	int np;
-	DIR *d;
 
 	nearly = 0;
 	np = lx_fdtrack_pids(&pids);
-	for (int i = 0; i < np; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
-		if ((d = opendir(path)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] < '0' || de->d_name[0] > '9')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
-			    pids[i], de->d_name);
-			/* a second link may come later: every file */
-			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-				early_add(pids[i], atoi(de->d_name), &st);
-		}
-		closedir(d);
-	}
+	for (int i = 0; i < np; i++)
+		lx_proc_fds(pids[i], early_add, (void *)&pids[i]);
 }
 
 /* Early fd e, whose file a knote now sees: recorded if it has two names. */
 static void
 early_record(struct early_fd *e)
 {
-	char path[64], name[LX_NAME_MAX + 1];
-	struct ino_look f, p;
-	struct stat st, ds;
+	char path[64];
+	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", e->pid, e->fd);
 	if (stat(path, &st) < 0 || (uint64_t)st.st_dev != e->dev ||
@@ -302,19 +337,9 @@ early_record(struct early_fd *e)
 		e->done = true;		/* closed (or reused) */
 		return;
 	}
-	if (st.st_nlink < 2 || !fd_dir_name(e->pid, path, &ds, name))
+	if (!record_fd(e->pid, path))
 		return;
 	e->done = true;
-	memset(&f, 0, sizeof(f));
-	memset(&p, 0, sizeof(p));
-	f.dev = e->dev;
-	f.ino = e->ino;
-	f.nlink = (uint64_t)st.st_nlink;
-	f.mode = (uint32_t)st.st_mode;
-	p.dev = (uint64_t)ds.st_dev;
-	p.ino = (uint64_t)ds.st_ino;
-	p.mode = (uint32_t)ds.st_mode;
-	ino_links_opened(&f, &p, name);
 	/* as an early open, it says nothing of the next note's name */
 	ino_links_no_current(e->dev, e->ino);
 }
@@ -335,47 +360,19 @@ ino_links_scan(void)
  * A traced link(2) gave the file a second name: the fds that hold it
  * already (opened by its only name, unrecorded) are recorded now.
  */
+static void
+linked_one(int pid, const char *path, void *arg)
+{
+	(void)arg;
+	record_fd(pid, path);
+}
+
 void
 ino_links_linked(uint64_t dev, uint64_t ino)
 {
-	char path[300], name[LX_NAME_MAX + 1];
-	struct ino_look f, p;
-	const int *pids;
-	struct dirent *de;
-	struct stat st, ds;
-	int np;
-	DIR *d;
-
 	if (ino_index_first(dev, ino) == NULL)
 		return;		/* no knote would hear its closes */
-	np = lx_fdtrack_pids(&pids);
-	for (int i = 0; i < np; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/fd", pids[i]);
-		if ((d = opendir(path)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] < '0' || de->d_name[0] > '9')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
-			    pids[i], de->d_name);
-			if (stat(path, &st) < 0 ||
-			    (uint64_t)st.st_dev != dev ||
-			    (uint64_t)st.st_ino != ino ||
-			    !fd_dir_name(pids[i], path, &ds, name))
-				continue;
-			memset(&f, 0, sizeof(f));
-			memset(&p, 0, sizeof(p));
-			f.dev = dev;
-			f.ino = ino;
-			f.nlink = (uint64_t)st.st_nlink;
-			f.mode = (uint32_t)st.st_mode;
-			p.dev = (uint64_t)ds.st_dev;
-			p.ino = (uint64_t)ds.st_ino;
-			p.mode = (uint32_t)ds.st_mode;
-			ino_links_opened(&f, &p, name);
-		}
-		closedir(d);
-	}
+	each_fd_of(dev, ino, linked_one, NULL);
 	ino_links_no_current(dev, ino);
 }
 
@@ -393,35 +390,20 @@ ino_links_knote(uint64_t dev, uint64_t ino)
  * more are the ones closed (a file has few such fds; this is rare).
  */
 static void
+closed_one(int pid, const char *path, void *arg)
+{
+	struct link_file *lf = arg;
+	int i = fd_name_index(lf, pid, path);
+
+	if (i >= 0)
+		lf->closed &= ~(1u << i);
+}
+
+static void
 scan_closed(struct link_file *lf)
 {
-	char path[300];
-	unsigned held = 0;
-	const int *pids;
-	struct dirent *de;
-	struct stat st;
-	int np, i;
-	DIR *d;
-
-	np = lx_fdtrack_pids(&pids);
-	for (int p = 0; p < np; p++) {
-		snprintf(path, sizeof(path), "/proc/%d/fd", pids[p]);
-		if ((d = opendir(path)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] < '0' || de->d_name[0] > '9')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/fd/%s",
-			    pids[p], de->d_name);
-			if (stat(path, &st) == 0 &&
-			    (uint64_t)st.st_dev == lf->dev &&
-			    (uint64_t)st.st_ino == lf->ino &&
-			    (i = fd_name_index(lf, pids[p], path)) >= 0)
-				held |= 1u << i;
-		}
-		closedir(d);
-	}
-	lf->closed = ~held & ((1u << lf->n) - 1);
+	lf->closed = (1u << lf->n) - 1;
+	each_fd_of(lf->dev, lf->ino, closed_one, lf);
 	lf->scanned = batch;
 }
 

@@ -13,7 +13,6 @@
  * The answer is cached for a batch: an outsider's `rm -rf` of a big
  * directory looks at the traced processes once, not once per file.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -33,13 +32,14 @@
 
 struct held {
 	uint64_t dev, ino;
+	bool mapped;			/* by a mapping (else an fd) */
 };
 static struct held *set;
 static size_t nset, cset;
 static bool set_valid;
 
 static void
-held_add(uint64_t dev, uint64_t ino)
+held_add(uint64_t dev, uint64_t ino, bool mapped)
 {
 	struct held *v;
 
@@ -53,6 +53,7 @@ held_add(uint64_t dev, uint64_t ino)
 	}
 	set[nset].dev = dev;
 	set[nset].ino = ino;
+	set[nset].mapped = mapped;
 	nset++;
 }
 
@@ -61,7 +62,7 @@ note_fd(int fd, uint64_t dev, uint64_t ino, void *arg)
 {
 	(void)fd;
 	(void)arg;
-	held_add(dev, ino);
+	held_add(dev, ino, false);
 }
 
 static void
@@ -78,33 +79,8 @@ scan_maps(int pid)
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %" SCNu64, &maj, &min,
 		    &ino) == 3 && ino != 0)
-			held_add((uint64_t)makedev(maj, min), ino);
+			held_add((uint64_t)makedev(maj, min), ino, true);
 	fclose(f);
-}
-
-/* Does a traced process map the inode? */
-bool
-ino_refs_mapped(uint64_t dev, uint64_t ino)
-{
-	const int *pids;
-	char path[64], line[512];
-	unsigned maj, min;
-	uint64_t i;
-	bool found = false;
-	FILE *f;
-	int n = lx_fdtrack_pids(&pids);
-
-	for (int k = 0; k < n && !found; k++) {
-		snprintf(path, sizeof(path), "/proc/%d/maps", pids[k]);
-		if ((f = fopen(path, "re")) == NULL)
-			continue;
-		while (!found && fgets(line, sizeof(line), f) != NULL)
-			found = sscanf(line, "%*x-%*x %*s %*x %x:%x %" SCNu64,
-			    &maj, &min, &i) == 3 && i == ino &&
-			    (uint64_t)makedev(maj, min) == dev;
-		fclose(f);
-	}
-	return found;
 }
 
 static void
@@ -127,15 +103,29 @@ ino_refs_invalidate(void)
 	set_valid = false;
 }
 
-bool
-ino_refs_held(uint64_t dev, uint64_t ino)
+static bool
+held_by(uint64_t dev, uint64_t ino, bool maps_only)
 {
 	if (!set_valid)
 		set_build();
 	for (size_t i = 0; i < nset; i++)
-		if (set[i].dev == dev && set[i].ino == ino)
+		if (set[i].dev == dev && set[i].ino == ino &&
+		    (set[i].mapped || !maps_only))
 			return true;
 	return false;
+}
+
+bool
+ino_refs_held(uint64_t dev, uint64_t ino)
+{
+	return held_by(dev, ino, false);
+}
+
+/* Does a traced process map the inode?  (The batch's cached look.) */
+bool
+ino_refs_mapped(uint64_t dev, uint64_t ino)
+{
+	return held_by(dev, ino, true);
 }
 
 /* --- unlinked watches and children ------------------------------------ */
@@ -219,7 +209,16 @@ ino_orphan(struct ino_watch *w, struct ino_kn *kid)
  * their fd links ("DIR/NAME (deleted)") and become orphan children, as a
  * traced unlink under a watch makes them (tests/diff/inotify_unlinked.c).
  */
-static const char deleted[] = " (deleted)";
+bool
+ino_strip_deleted(char *link, size_t len)
+{
+	const size_t tl = sizeof(INO_DELETED) - 1;
+
+	if (len <= tl || strcmp(link + len - tl, INO_DELETED) != 0)
+		return false;
+	link[len - tl] = '\0';
+	return true;
+}
 
 static bool
 orphan_known(const struct ino_watch *w, uint64_t dev, uint64_t ino)
@@ -278,47 +277,43 @@ dels_add(int pid, int fd, const char *link, size_t len)
 static ssize_t
 deleted_link(int pid, int fd, char *link, size_t cap)
 {
-	const size_t tl = sizeof(deleted) - 1;
 	char path[64];
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
-	n = readlink(path, link, cap - 1);
-	if (n <= (ssize_t)tl)
+	if ((n = readlink(path, link, cap - 1)) <= 0)
 		return -1;
 	link[n] = '\0';
-	if (strcmp(link + n - tl, deleted) != 0)
+	if (!ino_strip_deleted(link, (size_t)n))
 		return -1;
-	link[n - tl] = '\0';
-	return n - (ssize_t)tl;
+	return n - (ssize_t)(sizeof(INO_DELETED) - 1);
+}
+
+static void
+dels_note(int fd, uint64_t dev, uint64_t ino, void *arg)
+{
+	char link[PATH_MAX + sizeof(INO_DELETED)];
+	const int *pid = arg;
+	ssize_t len;
+
+	(void)dev;
+	(void)ino;
+	if ((len = deleted_link(*pid, fd, link, sizeof(link))) > 0)
+		dels_add(*pid, fd, link, (size_t)len);
 }
 
 static void
 dels_build(void)
 {
-	char self[64], link[PATH_MAX + sizeof(deleted)];
 	const int *pids;
-	struct dirent *de;
-	ssize_t len;
 	int n;
-	DIR *d;
 
 	for (size_t i = 0; i < ndels; i++)
 		free(dels[i].link);
 	ndels = 0;
 	n = lx_fdtrack_pids(&pids);
-	for (int i = 0; i < n; i++) {
-		snprintf(self, sizeof(self), "/proc/%d/fd", pids[i]);
-		if ((d = opendir(self)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL)
-			if (de->d_name[0] >= '0' && de->d_name[0] <= '9' &&
-			    (len = deleted_link(pids[i], atoi(de->d_name),
-			    link, sizeof(link))) > 0)
-				dels_add(pids[i], atoi(de->d_name), link,
-				    (size_t)len);
-		closedir(d);
-	}
+	for (int i = 0; i < n; i++)
+		lx_proc_fds(pids[i], dels_note, (void *)&pids[i]);
 	dels_valid = true;
 }
 
@@ -326,7 +321,7 @@ static void
 adopt_fd(struct ino_watch *w, const struct deleted_fd *e, const char *dir,
     size_t dlen)
 {
-	char path[64], link[PATH_MAX + sizeof(deleted)];
+	char path[64], link[PATH_MAX + sizeof(INO_DELETED)];
 	struct ino_kn *kn;
 	struct stat st;
 	uint32_t notes;
