@@ -7,6 +7,11 @@
 #               seconds, events delivered (of 2N) and IN_Q_OVERFLOWs;
 #   latency:    write to a watched file, time until the event is read
 #               (blocking read, and poll then read), ROUNDS (1000) times;
+#   floor:      the throughput case under bench/inotify/floor.c, a tracer
+#               that stops the same calls lxrun stops there (openat,
+#               unlink, read) and only continues them: what the stops
+#               alone cost on this machine, below which no ptrace
+#               supervisor can go;
 #   stops:      ptrace stops lxrun takes per file created and deleted (the
 #               writer's and the reader's) and per write-to-event round
 #               (lxrun run under strace, which counts its successful
@@ -30,15 +35,19 @@ REPS=${LXBENCH_REPS:-5}
 W=$(mktemp -d "${BENCH_DIR:-/tmp}/lxrun-inotify-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 BIN="$W/inotify_bench"
+FLOOR="$W/floor"
 $CC -O2 -o "$BIN" "$ROOT/bench/inotify/inotify_bench.c" || exit 1
+$CC -O2 -o "$FLOOR" "$ROOT/bench/inotify/floor.c" || exit 1
 
-run() { # run native|lxrun: one throughput and one latency run
-	if [ "$1" = lxrun ]; then
-		# shellcheck disable=SC2086
-		set -- "$LXRUN" $LXRUN_ARGS -- "$BIN"
-	else
-		set -- "$BIN"
-	fi
+run() { # run native|lxrun|floor: one throughput and one latency run
+	case $1 in
+	lxrun)	# shellcheck disable=SC2086
+		set -- "$LXRUN" $LXRUN_ARGS -- "$BIN" ;;
+	floor)	rm -rf "$W/d"
+		"$FLOOR" "$BIN" throughput "$W/d" "$N"
+		return ;;
+	*)	set -- "$BIN" ;;
+	esac
 	rm -rf "$W/d"
 	"$@" throughput "$W/d" "$N" && "$@" latency "$W/file" "$ROUNDS"
 }
@@ -51,10 +60,12 @@ median() { # the median of the numbers on stdin
 
 : >"$W/native.out"
 : >"$W/lxrun.out"
+: >"$W/floor.out"
 i=0
 while [ "$i" -lt "$REPS" ]; do
 	run native >>"$W/native.out" || exit 1
 	run lxrun >>"$W/lxrun.out" || exit 1
+	run floor >>"$W/floor.out" || exit 1
 	i=$((i + 1))
 done
 
@@ -70,6 +81,12 @@ for what in throughput latency-read latency-poll; do
 		printf "  %-14s native %10.2f %s  lxrun %10.2f %s  lxrun/native %.2fx\n",
 		    w, n, u, l, u, (n > 0 ? l / n : 0) }'
 done
+n=$(awk '$1 == "throughput" { print $2 }' "$W/native.out" | median)
+l=$(awk '$1 == "throughput" { print $2 }' "$W/lxrun.out" | median)
+f=$(awk '$1 == "throughput" { print $2 }' "$W/floor.out" | median)
+awk -v n="$n" -v l="$l" -v f="$f" 'BEGIN {
+	printf "  %-14s floor  %10.2f s   floor/native %.2fx  lxrun/floor %.2fx\n",
+	    "throughput", f, (n > 0 ? f / n : 0), (f > 0 ? l / f : 0) }'
 # Events: the worst run of each, and the overflows of all runs.
 for who in native lxrun; do
 	awk -v w="$who" '$1 == "throughput" {

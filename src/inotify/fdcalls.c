@@ -106,33 +106,19 @@ sock_consume(int sfd, size_t n)
  * none, -EFAULT.
  */
 static long
-read_events(struct lx_guest *g, struct ino_inst *inst, int fd, uint64_t buf,
+read_events(struct lx_guest *g, struct ino_inst *inst, int sfd, uint64_t buf,
     size_t count)
 {
 	size_t nev, cap;
-	int sfd = -1;
 	char *tmp;
 	long n;
 
-	if (inst->q.nsent > 0 && (sfd = lx_guest_pull_fd(g, fd)) >= 0) {
-		struct stat st;
-
-		/* Drain only the instance's own guest end. */
-		if (fstat(sfd, &st) == 0 && (uint64_t)st.st_ino ==
-		    inst->obj.ino && (uint64_t)st.st_dev == inst->obj.dev)
-			sock_sync(inst, sfd);
-	}
-	if (inst->q.count == 0) {
-		if (sfd >= 0)
-			close(sfd);
+	sock_sync(inst, sfd);
+	if (inst->q.count == 0)
 		return -LX_EAGAIN;
-	}
 	cap = count < inst->q.bytes ? count : inst->q.bytes;
-	if ((tmp = malloc(cap ? cap : 1)) == NULL) {
-		if (sfd >= 0)
-			close(sfd);
+	if ((tmp = malloc(cap ? cap : 1)) == NULL)
 		return -LX_ENOMEM;
-	}
 	n = inq_pack(&inst->q, tmp, cap, &nev);
 	if (n < 0) {
 		n = -LX_EINVAL;
@@ -140,14 +126,10 @@ read_events(struct lx_guest *g, struct ino_inst *inst, int fd, uint64_t buf,
 		/* As Linux: events copied out (or not: EFAULT) are gone. */
 		if (lx_guest_write(g, buf, tmp, (size_t)n) < 0)
 			n = -LX_EFAULT;
-		if (sfd >= 0)
-			sock_consume(sfd, nev < inst->q.nsent ? nev :
-			    inst->q.nsent);
+		sock_consume(sfd, nev < inst->q.nsent ? nev : inst->q.nsent);
 		inq_pop(&inst->q, nev);
 	}
 	free(tmp);
-	if (sfd >= 0)
-		close(sfd);
 	ino_flush(inst);
 	return n;
 }
@@ -158,13 +140,13 @@ struct iov64 {
 
 /* readv: read(2) on each segment in turn, as the kernel's loop does. */
 static long
-readv_events(struct lx_guest *g, struct ino_inst *inst, int fd,
+readv_events(struct lx_guest *g, struct ino_inst *inst, int sfd,
     const struct iov64 *iov, int cnt)
 {
 	long total = 0, r;
 
 	for (int i = 0; i < cnt; i++) {
-		r = read_events(g, inst, fd, iov[i].base, (size_t)iov[i].len);
+		r = read_events(g, inst, sfd, iov[i].base, (size_t)iov[i].len);
 		if (r < 0)
 			return total > 0 ? total : r;
 		total += r;
@@ -183,19 +165,23 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 {
 	struct iov64 iov[LX_UIO_MAXIOV];
 	struct ino_inst *inst;
-	int fd = (int)c->arg[0], cnt = 1;
+	int fd = (int)c->arg[0], cnt = 1, sfd;
 	long r;
 
-	if ((inst = ino_inst_of(g, fd)) == NULL)
+	if ((inst = ino_inst_pull(g, fd, &sfd)) == NULL)
 		return lx_native();
 	ino_thread_stops(g->tid);
 	if (c->nr == LX_NR_readv) {
-		if (c->arg[2] > LX_UIO_MAXIOV)
+		if (c->arg[2] > LX_UIO_MAXIOV) {
+			close(sfd);
 			return lx_return(-LX_EINVAL);
+		}
 		cnt = (int)c->arg[2];
 		if (lx_guest_read(g, iov, c->arg[1], (size_t)cnt *
-		    sizeof(iov[0])) < 0)
+		    sizeof(iov[0])) < 0) {
+			close(sfd);
 			return lx_return(-LX_EFAULT);
+		}
 	} else {
 		iov[0].base = c->arg[1];
 		iov[0].len = c->arg[2];
@@ -206,7 +192,8 @@ read_hook(struct lx_call *c, struct lx_guest *g)
 	 * queued already, or the queue would overflow at another point.
 	 */
 	ino_sync();
-	r = readv_events(g, inst, fd, iov, cnt);
+	r = readv_events(g, inst, sfd, iov, cnt);
+	close(sfd);
 	if (r != -LX_EAGAIN)
 		return lx_return(r);
 	/* O_NONBLOCK is the open file's, as F_SETFL or FIONBIO left it. */

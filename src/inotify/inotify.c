@@ -83,6 +83,32 @@ ino_inst_of(struct lx_guest *g, int fd)
 	return (struct ino_inst *)(void *)o;
 }
 
+/*
+ * The instance whose guest end the guest's fd is, proven on a copy of
+ * that fd, which *copy keeps (a read drains the socket through it): one
+ * pidfd_getfd and one fstat instead of a stat of the fd's /proc link
+ * (a procfs walk, twice the price here) followed by the same pull.
+ */
+struct ino_inst *
+ino_inst_pull(struct lx_guest *g, int fd, int *copy)
+{
+	struct lx_object *o;
+	struct stat st;
+	int sfd;
+
+	*copy = -1;
+	if (ino_ninstances == 0 || (sfd = lx_guest_pull_fd(g, fd)) < 0)
+		return NULL;
+	if (fstat(sfd, &st) < 0 || !S_ISSOCK(st.st_mode) ||
+	    (o = lx_object_by_ino((uint64_t)st.st_ino)) == NULL ||
+	    o->ops != &ino_ops || o->dev != (uint64_t)st.st_dev) {
+		close(sfd);
+		return NULL;
+	}
+	*copy = sfd;
+	return (struct ino_inst *)(void *)o;
+}
+
 /* --- init --------------------------------------------------------------- */
 
 static long

@@ -15,5 +15,6 @@ extern const struct lx_object_ops ino_ops;
 
 /* The instance behind the guest's fd, or NULL if it is not an inotify. */
 struct ino_inst *ino_inst_of(struct lx_guest *g, int fd);
+struct ino_inst *ino_inst_pull(struct lx_guest *g, int fd, int *copy);
 
 #endif

@@ -56,7 +56,8 @@ ino_hq(void)
 	if ((ihq = hq_create()) == NULL)
 		return NULL;
 	ihq_src.fire = ihq_fire;
-	ch = hq_event((uintptr_t)hq_fd(ihq), HQ_READ, HQ_ADD, 0, 0, &ihq_src);
+	ch = hq_event((uintptr_t)hq_fd(ihq), HQ_READ, HQ_ADD | HQ_CLEAR, 0,
+	    0, &ihq_src);
 	if (hq_change(lx_loop_hq(), &ch, 1) < 0) {
 		hq_destroy(ihq);
 		ihq = NULL;
