@@ -34,7 +34,7 @@
 enum {
 	OPT_TRACE = 256, OPT_TRACE_FORMAT, OPT_REPORT, OPT_REPORT_FORMAT,
 	OPT_EMULATE, OPT_TRAP, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PIN,
-	OPT_LOADER, OPT_NO_NOTIFY,
+	OPT_LOADER, OPT_NO_NOTIFY, OPT_SPIN,
 	OPT_SEPARATELY, OPT_STATUS, OPT_SIGNAL, OPT_QUIET,
 };
 
@@ -58,6 +58,7 @@ static const struct option long_options[] = {
 	{ "list-syscalls", optional_argument, NULL, OPT_LIST },
 	{ "pin", optional_argument, NULL, OPT_PIN },
 	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY },
+	{ "spin", required_argument, NULL, OPT_SPIN },
 	{ "daemonize", no_argument, NULL, 'D' },
 	{ "attach", required_argument, NULL, 'p' },
 	{ "loader", required_argument, NULL, OPT_LOADER },
@@ -131,6 +132,9 @@ usage(FILE *f)
 "  --no-notify           serve every trapped call at a ptrace stop, never\n"
 "                        by seccomp user notification (which a program\n"
 "                        that makes its own seccomp listener needs)\n"
+"  --spin=US             after resuming a stopped thread, poll for its next\n"
+"                        stop for up to US microseconds before sleeping\n"
+"                        (default 50; 0 with --pin or one CPU; 0: never)\n"
 "  --loader=LOADER       kernel (default: the kernel execs programs) or elf\n"
 "                        (lxrun loads the ELF itself, as on a BSD host);\n"
 "                        also LXRUN_LOADER in the environment\n"
@@ -425,6 +429,17 @@ parse_args(int argc, char **argv)
 		case OPT_NO_NOTIFY:
 			lx_opt.notify = false;
 			break;
+		case OPT_SPIN: {
+			char *end;
+			long us = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || us < 0 ||
+			    us > 1000000)
+				bad_usage("--spin takes microseconds (0 to "
+				    "1000000), not '%s'", optarg);
+			lx_opt.spin_us = (int)us;
+			break;
+		}
 		case OPT_LOADER:
 			loader = optarg;
 			loader_from = "--loader";

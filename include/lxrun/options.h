@@ -51,6 +51,7 @@ struct lx_options {
 	unsigned emulate;	/* bit (1 << family) set = family emulated */
 	bool trap_all;		/* --trap=all (implied by trace, -c, report) */
 	bool notify;		/* seccomp user notification (--no-notify) */
+	int spin_us;		/* --spin: poll before sleeping; -1 auto */
 	bool verbose;		/* -v: unabbreviated structs */
 	/* -ff with -o: the trace of each thread in FILE.TID (trace_files.c) */
 	bool out_separately;

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "calls.h"
+#include "loop.h"
 #include "lxrun/linux_abi.h"
 #include "lxrun/shortage.h"
 #include "stopprof.h"
@@ -86,6 +87,7 @@ task_resume(struct task *t, int sig)
 	if (ptrace(req, t->tid, 0, sig) < 0)
 		return -errno;
 	sp_mark(SP_RESUME);
+	loop_note_resume(t);
 	return 0;
 }
 

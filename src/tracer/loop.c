@@ -32,6 +32,7 @@ static pid_t main_pid;
 static int main_status;
 static bool main_done;
 static bool main_execd;	/* past our own start-up (SIGSTOP/SIGCONT) */
+static int nstopped;	/* threads in a stop for lxrun (spin, below) */
 static int sigfd = -1;
 static sigset_t sigfd_set;	/* the signals sigfd takes */
 static struct hq *loop_hq;
@@ -322,6 +323,10 @@ handle_status(pid_t pid, int st)
 	if (!WIFSTOPPED(st))
 		return;
 	t->attached = true;
+	if (!t->in_stop) {
+		t->in_stop = true;
+		nstopped++;
+	}
 	sig = WSTOPSIG(st);
 	ev = st >> 16;
 	if (sig == (SIGTRAP | 0x80)) {
@@ -576,6 +581,92 @@ loop_block_signals(sigset_t *old)
 	return sigfd < 0 ? -errno : 0;
 }
 
+/*
+ * Spinning.  A thread resumed from a stop usually stops again within a
+ * few microseconds.  If the loop sleeps in poll meanwhile, the SIGCHLD
+ * of that stop must wake an idle CPU, and PTRACE_CONT the guest's: on a
+ * VM whose idle vCPUs halt, each is an exit to the hypervisor, and a
+ * bare stop costs 44 µs there against 16 µs when the tracer polls
+ * instead (docs/perf-stop.md, "Spinning").  So after resuming a thread
+ * the loop polls its fds without sleeping for up to spin_ns, yielding
+ * the CPU to whatever else is runnable on it, then sleeps as before.
+ * Off when lxrun may use one CPU only (--pin): the guest needs it.  A
+ * spin takes a CPU that the guest's other threads may need (two busy
+ * threads ran 40% longer, bench/stopcost/threads.c): so the loop spins
+ * only while fewer traced threads are off a stop than it has CPUs (a
+ * thread blocked in a native call counts as running: it may wake), and
+ * after a spin that timed out (the guest had work of its own) the next
+ * 1, 2, 4 ... 64 resumes do not spin; a spin that finds a stop starts
+ * over.
+ */
+#define SPIN_BACKOFF_MAX 64
+static int64_t spin_ns;
+static int spin_cpus;
+static bool resumed;
+static unsigned spin_skip, spin_backoff;
+
+void
+loop_note_resume(struct task *t)
+{
+	resumed = true;
+	if (t->in_stop) {
+		t->in_stop = false;
+		nstopped--;
+	}
+}
+
+void
+loop_note_gone(struct task *t)
+{
+	if (t->in_stop) {
+		t->in_stop = false;
+		nstopped--;
+	}
+}
+
+static void
+spin_setup(void)
+{
+	cpu_set_t set;
+	int us = lx_opt.spin_us;
+
+	spin_cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ?
+	    CPU_COUNT(&set) : 1;
+	if (us < 0)
+		us = spin_cpus >= 2 ? 50 : 0;
+	spin_ns = (int64_t)us * 1000;
+}
+
+/* Poll pfd without sleeping for a while after a resume: true if ready. */
+static bool
+spin(struct pollfd *pfd, int n)
+{
+	int64_t end;
+
+	if (!resumed || spin_ns == 0)
+		return false;
+	resumed = false;
+	if (task_count() - nstopped >= spin_cpus)
+		return false;
+	if (spin_skip > 0) {
+		spin_skip--;
+		return false;
+	}
+	end = lx_now_ns() + spin_ns;
+	do {
+		if (poll(pfd, (nfds_t)n, 0) > 0) {
+			spin_backoff = 0;
+			return true;
+		}
+		sched_yield();
+	} while (lx_now_ns() < end);
+	spin_backoff = spin_backoff == 0 ? 1 : spin_backoff * 2;
+	if (spin_backoff > SPIN_BACKOFF_MAX)
+		spin_backoff = SPIN_BACKOFF_MAX;
+	spin_skip = spin_backoff;
+	return false;
+}
+
 int
 tracer_run(pid_t child, int *wstatus)
 {
@@ -601,6 +692,7 @@ tracer_run(pid_t child, int *wstatus)
 	 */
 	bool wait_ready = true;
 
+	spin_setup();
 	for (;;) {
 		struct pollfd pfd[3];
 		int n = 1, hq_at = -1, notif_at = -1;
@@ -623,6 +715,13 @@ tracer_run(pid_t child, int *wstatus)
 			continue;
 		}
 		if (loop_hq == NULL && notify_fd() < 0) {
+			struct pollfd sp = { sigfd, POLLIN, 0 };
+
+			if (spin(&sp, 1)) {
+				hq_ready = notif_ready = false;
+				sig_ready = wait_ready = true;
+				continue;
+			}
 			sp_mark(SP_OTHER);
 			wait_signal();
 			sp_mark(SP_POLL);
@@ -648,7 +747,8 @@ tracer_run(pid_t child, int *wstatus)
 			pfd[notif_at].revents = 0;
 		}
 		sp_mark(SP_OTHER);
-		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
+		if (!spin(pfd, n) && poll(pfd, (nfds_t)n, -1) < 0 &&
+		    errno != EINTR)
 			lx_die("poll: %s", strerror(errno));
 		sp_mark(SP_POLL);
 		sig_ready = wait_ready = pfd[0].revents != 0;

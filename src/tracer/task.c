@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "tracer.h"
+#include "loop.h"
 
 #define TASK_BUCKETS 1024
 
@@ -82,6 +83,7 @@ task_free(struct task *t)
 		free(t->call.park_state);
 	proc_put(t->proc);
 	mm_put(t->mm);
+	loop_note_gone(t);
 	ntasks--;
 	free(t);
 }

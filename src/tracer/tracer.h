@@ -121,6 +121,7 @@ struct task {
 	int slot;		/* scratch slot (region * SLOTS + i), -1 none */
 	enum task_wait wait;
 	bool attached;		/* saw its first stop */
+	bool in_stop;		/* stopped for lxrun: not on a CPU (loop.c) */
 	bool in_group_stop;	/* PTRACE_LISTEN'ed */
 	bool stop_owed;		/* its group stopped while lxrun ran calls in
 				   it: it stops before its program runs */

@@ -22,6 +22,7 @@ struct lx_options lx_opt = {
 	.emulate = (1u << LX_FAM_COUNT) - 1,
 	.trap_all = false,
 	.notify = true,
+	.spin_us = -1,
 	.verbose = false,
 	.out_separately = false,
 	.out_base = NULL,
