@@ -41,12 +41,17 @@ check() { # check WHAT SLEEPS SPINS: sleeps about once a stop, no spin
 	fi
 }
 
-# shellcheck disable=SC2046 # two numbers, split on purpose
-set -- $(count -- --spin=1000000)
-echo "--spin=1000000: $1 sleeps, $2 spinning polls"
-if [ "$1" -gt 30 ] || [ "$2" -lt 300 ]; then
-	echo "FAIL: a long spin still slept at stops"
-	rc=1
+# One CPU: the guest needs it, lxrun never spins (checked below).
+if [ "$(nproc)" -ge 2 ]; then
+	# shellcheck disable=SC2046 # two numbers, split on purpose
+	set -- $(count -- --spin=1000000)
+	echo "--spin=1000000: $1 sleeps, $2 spinning polls"
+	if [ "$1" -gt 30 ] || [ "$2" -lt 300 ]; then
+		echo "FAIL: a long spin still slept at stops"
+		rc=1
+	fi
+else
+	echo "one CPU here: the spinning case is left out"
 fi
 # shellcheck disable=SC2046
 set -- $(count -- --spin=0)
