@@ -7,7 +7,8 @@
 # --trap=all: with a long spin the loop sleeps (poll with timeout -1, or
 # sigwaitinfo) about never and polls without sleeping instead; with
 # --spin=0, with --pin and when lxrun's affinity allows one CPU, it
-# sleeps once a stop and never spins.  A bad value is a usage error.
+# sleeps once a stop and never spins (the first case needs two CPUs).
+# A bad value is a usage error.
 # The timing gain is bench/stopcost's (docs/perf-stop.md, "Spinning").
 . "${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/diff/lib/common.sh"
 need_lxrun
