@@ -6,7 +6,9 @@
  * its inotify fd) and does nothing but continue them (one seccomp stop,
  * waitpid, PTRACE_CONT).  Whatever lxrun costs above this is its own
  * work; what this costs above native is the price of the stops on the
- * machine, which no handler can win back.
+ * machine, which no handler can win back.  FLOOR_SPIN_US=N: after each
+ * PTRACE_CONT, poll waitpid(WNOHANG) for up to N µs before blocking, as
+ * lxrun's loop does (--spin): the floor of a tracer that spins.
  *
  *   floor PROGRAM ARGS...
  */
@@ -16,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -49,9 +52,36 @@ child(char **argv)
 	_exit(127);
 }
 
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The next status: polled for up to spin_ns first, then waited for. */
+static pid_t
+next_status(int *st, long long spin_ns)
+{
+	long long end = now_ns() + spin_ns;
+	pid_t w;
+
+	while (spin_ns > 0) {
+		if ((w = waitpid(-1, st, __WALL | WNOHANG)) != 0)
+			return w;
+		if (now_ns() >= end)
+			break;
+	}
+	return waitpid(-1, st, __WALL);
+}
+
 int
 main(int argc, char **argv)
 {
+	const char *spin = getenv("FLOOR_SPIN_US");
+	long long spin_ns = spin != NULL ? atoll(spin) * 1000 : 0;
 	int st, code = 1;
 	pid_t c, w;
 
@@ -73,7 +103,7 @@ main(int argc, char **argv)
 	}
 	kill(c, SIGCONT);
 	for (;;) {
-		if ((w = waitpid(-1, &st, __WALL)) < 0) {
+		if ((w = next_status(&st, spin_ns)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;		/* ECHILD: all gone */

@@ -11,7 +11,9 @@
 #               that stops the same calls lxrun stops there (openat,
 #               unlink, read) and only continues them: what the stops
 #               alone cost on this machine, below which no ptrace
-#               supervisor can go;
+#               supervisor can go; "floor, spinning": the same tracer
+#               polling up to 50 µs for the next stop before it sleeps,
+#               as lxrun's loop does (--spin);
 #   stops:      ptrace stops lxrun takes per file created and deleted (the
 #               writer's and the reader's) and per write-to-event round
 #               (lxrun run under strace, which counts its successful
@@ -46,6 +48,10 @@ run() { # run native|lxrun|floor: one throughput and one latency run
 	floor)	rm -rf "$W/d"
 		"$FLOOR" "$BIN" throughput "$W/d" "$N"
 		return ;;
+	floorspin)
+		rm -rf "$W/d"
+		FLOOR_SPIN_US=50 "$FLOOR" "$BIN" throughput "$W/d" "$N"
+		return ;;
 	*)	set -- "$BIN" ;;
 	esac
 	rm -rf "$W/d"
@@ -61,11 +67,13 @@ median() { # the median of the numbers on stdin
 : >"$W/native.out"
 : >"$W/lxrun.out"
 : >"$W/floor.out"
+: >"$W/floorspin.out"
 i=0
 while [ "$i" -lt "$REPS" ]; do
 	run native >>"$W/native.out" || exit 1
 	run lxrun >>"$W/lxrun.out" || exit 1
 	run floor >>"$W/floor.out" || exit 1
+	run floorspin >>"$W/floorspin.out" || exit 1
 	i=$((i + 1))
 done
 
@@ -83,10 +91,13 @@ for what in throughput latency-read latency-poll; do
 done
 n=$(awk '$1 == "throughput" { print $2 }' "$W/native.out" | median)
 l=$(awk '$1 == "throughput" { print $2 }' "$W/lxrun.out" | median)
-f=$(awk '$1 == "throughput" { print $2 }' "$W/floor.out" | median)
-awk -v n="$n" -v l="$l" -v f="$f" 'BEGIN {
-	printf "  %-14s floor  %10.2f s   floor/native %.2fx  lxrun/floor %.2fx\n",
-	    "throughput", f, (n > 0 ? f / n : 0), (f > 0 ? l / f : 0) }'
+for fl in floor floorspin; do
+	f=$(awk '$1 == "throughput" { print $2 }' "$W/$fl.out" | median)
+	awk -v n="$n" -v l="$l" -v f="$f" -v w="$fl" 'BEGIN {
+		printf "  throughput     %-9s %7.2f s   %s/native %.2fx  " \
+		    "lxrun/%s %.2fx\n", w, f, w, (n > 0 ? f / n : 0), w,
+		    (f > 0 ? l / f : 0) }'
+done
 # Events: the worst run of each, and the overflows of all runs.
 for who in native lxrun; do
 	awk -v w="$who" '$1 == "throughput" {
