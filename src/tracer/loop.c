@@ -606,9 +606,8 @@ static bool resumed;
 static unsigned spin_skip, spin_backoff;
 
 void
-loop_note_resume(struct task *t)
+loop_note_gone(struct task *t)
 {
-	resumed = true;
 	if (t->in_stop) {
 		t->in_stop = false;
 		nstopped--;
@@ -616,12 +615,10 @@ loop_note_resume(struct task *t)
 }
 
 void
-loop_note_gone(struct task *t)
+loop_note_resume(struct task *t)
 {
-	if (t->in_stop) {
-		t->in_stop = false;
-		nstopped--;
-	}
+	resumed = true;
+	loop_note_gone(t);	/* no longer in a stop: the same count */
 }
 
 static void
