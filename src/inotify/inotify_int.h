@@ -165,6 +165,10 @@ void ino_orphans_adopt(struct ino_watch *w);
 /* A /proc fd link of an unlinked file ends so; strip it off: was it there? */
 #define INO_DELETED " (deleted)"
 bool ino_strip_deleted(char *link, size_t len);
+/* Every fd of every traced process (links.c). */
+typedef void ino_fd_fn(int pid, int fd, uint64_t dev, uint64_t ino,
+    void *arg);
+void ino_each_traced_fd(ino_fd_fn *fn, void *arg);
 /* A traced call may have unlinked an open file: look again next time. */
 void ino_orphans_seen_change(void);
 void ino_child_free(void *kid);

@@ -66,14 +66,21 @@ find(uint64_t dev, uint64_t ino)
 	return NULL;
 }
 
+/* Is l name in directory (pdev, pino)? */
+static bool
+name_is(const struct link_name *l, uint64_t pdev, uint64_t pino,
+    const char *name)
+{
+	return l->pdev == pdev && l->pino == pino && strcmp(l->name, name) == 0;
+}
+
 /* names[i] of dir (dev, ino) and name: i, or -1. */
 static int
 name_index(const struct link_file *lf, uint64_t pdev, uint64_t pino,
     const char *name)
 {
 	for (int i = 0; i < lf->n; i++)
-		if (lf->names[i].pdev == pdev && lf->names[i].pino == pino &&
-		    strcmp(lf->names[i].name, name) == 0)
+		if (name_is(&lf->names[i], pdev, pino, name))
 			return i;
 	return -1;
 }
@@ -185,38 +192,60 @@ fd_name_index(const struct link_file *lf, int pid, const char *fdpath)
 	    name);
 }
 
+/* Every fd of every traced process: fn(pid, fd, its file, arg). */
+struct pid_walk {
+	int pid;
+	ino_fd_fn *fn;
+	void *arg;
+};
+
+static void
+pid_fd(int fd, uint64_t dev, uint64_t ino, void *arg)
+{
+	struct pid_walk *w = arg;
+
+	w->fn(w->pid, fd, dev, ino, w->arg);
+}
+
+void
+ino_each_traced_fd(ino_fd_fn *fn, void *arg)
+{
+	struct pid_walk w = { 0, fn, arg };
+	const int *pids;
+	int np = lx_fdtrack_pids(&pids);
+
+	for (int i = 0; i < np; i++) {
+		w.pid = pids[i];
+		lx_proc_fds(pids[i], pid_fd, &w);
+	}
+}
+
 /* Each traced fd of file (dev, ino): fn(pid, its /proc/PID/fd/N path). */
 struct fd_walk {
 	uint64_t dev, ino;
-	int pid;
 	void (*fn)(int pid, const char *path, void *arg);
 	void *arg;
 };
 
 static void
-walk_fd(int fd, uint64_t dev, uint64_t ino, void *arg)
+walk_fd(int pid, int fd, uint64_t dev, uint64_t ino, void *arg)
 {
 	struct fd_walk *w = arg;
 	char path[64];
 
 	if (dev != w->dev || ino != w->ino)
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", w->pid, fd);
-	w->fn(w->pid, path, w->arg);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	w->fn(pid, path, w->arg);
 }
 
 static void
 each_fd_of(uint64_t dev, uint64_t ino,
     void (*fn)(int pid, const char *path, void *arg), void *arg)
 {
-	struct fd_walk w = { dev, ino, 0, fn, arg };
-	const int *pids;
-	int np = lx_fdtrack_pids(&pids);
+	struct fd_walk w = { dev, ino, fn, arg };
 
-	for (int i = 0; i < np; i++) {
-		w.pid = pids[i];
-		lx_proc_fds(pids[i], walk_fd, &w);
-	}
+	ino_each_traced_fd(walk_fd, &w);
 }
 
 /*
@@ -224,21 +253,20 @@ each_fd_of(uint64_t dev, uint64_t ino,
  * two names or more; false if it has one or cannot be told.
  */
 static bool
-record_fd(int pid, const char *path)
+record_fd(int pid, const char *path, const struct stat *st)
 {
 	char name[LX_NAME_MAX + 1];
 	struct ino_look f, p;
-	struct stat st, ds;
+	struct stat ds;
 
-	if (stat(path, &st) < 0 || st.st_nlink < 2 ||
-	    !fd_dir_name(pid, path, &ds, name))
+	if (st->st_nlink < 2 || !fd_dir_name(pid, path, &ds, name))
 		return false;
 	memset(&f, 0, sizeof(f));
 	memset(&p, 0, sizeof(p));
-	f.dev = (uint64_t)st.st_dev;
-	f.ino = (uint64_t)st.st_ino;
-	f.nlink = (uint64_t)st.st_nlink;
-	f.mode = (uint32_t)st.st_mode;
+	f.dev = (uint64_t)st->st_dev;
+	f.ino = (uint64_t)st->st_ino;
+	f.nlink = (uint64_t)st->st_nlink;
+	f.mode = (uint32_t)st->st_mode;
 	p.dev = (uint64_t)ds.st_dev;
 	p.ino = (uint64_t)ds.st_ino;
 	p.mode = (uint32_t)ds.st_mode;
@@ -290,10 +318,9 @@ static struct early_fd {
 static size_t nearly, cearly;
 
 static void
-early_add(int fd, uint64_t dev, uint64_t ino, void *arg)
+early_add(int pid, int fd, uint64_t dev, uint64_t ino, void *arg)
 {
-	const int *pid = arg;
-
+	(void)arg;
 	if (nearly == cearly) {
 		size_t c = cearly ? 2 * cearly : 16;
 		void *v = realloc(early, c * sizeof(*early));
@@ -303,7 +330,7 @@ early_add(int fd, uint64_t dev, uint64_t ino, void *arg)
 		early = v;
 		cearly = c;
 	}
-	early[nearly].pid = *pid;
+	early[nearly].pid = pid;
 	early[nearly].fd = fd;
 	early[nearly].dev = dev;
 	early[nearly].ino = ino;
@@ -315,13 +342,8 @@ early_add(int fd, uint64_t dev, uint64_t ino, void *arg)
 static void
 early_list(void)
 {
-	const int *pids;
-	int np;
-
 	nearly = 0;
-	np = lx_fdtrack_pids(&pids);
-	for (int i = 0; i < np; i++)
-		lx_proc_fds(pids[i], early_add, (void *)&pids[i]);
+	ino_each_traced_fd(early_add, NULL);
 }
 
 /* Early fd e, whose file a knote now sees: recorded if it has two names. */
@@ -337,7 +359,7 @@ early_record(struct early_fd *e)
 		e->done = true;		/* closed (or reused) */
 		return;
 	}
-	if (!record_fd(e->pid, path))
+	if (!record_fd(e->pid, path, &st))
 		return;
 	e->done = true;
 	/* as an early open, it says nothing of the next note's name */
@@ -363,8 +385,11 @@ ino_links_scan(void)
 static void
 linked_one(int pid, const char *path, void *arg)
 {
+	struct stat st;
+
 	(void)arg;
-	record_fd(pid, path);
+	if (stat(path, &st) == 0)
+		record_fd(pid, path, &st);
 }
 
 void
@@ -513,10 +538,8 @@ ino_links_renamed(const struct ino_look *pa, const char *na,
 			continue;
 		for (int i = 0; i < lf->n; i++) {
 			struct link_name *l = &lf->names[i];
-			bool from = l->pdev == pa->dev && l->pino == pa->ino &&
-			    strcmp(l->name, na) == 0;
-			bool to = exchange && l->pdev == pb->dev &&
-			    l->pino == pb->ino && strcmp(l->name, nb) == 0;
+			bool from = name_is(l, pa->dev, pa->ino, na);
+			bool to = exchange && name_is(l, pb->dev, pb->ino, nb);
 
 			if (from) {
 				l->pdev = pb->dev;

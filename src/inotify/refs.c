@@ -290,30 +290,25 @@ deleted_link(int pid, int fd, char *link, size_t cap)
 }
 
 static void
-dels_note(int fd, uint64_t dev, uint64_t ino, void *arg)
+dels_note(int pid, int fd, uint64_t dev, uint64_t ino, void *arg)
 {
 	char link[PATH_MAX + sizeof(INO_DELETED)];
-	const int *pid = arg;
 	ssize_t len;
 
 	(void)dev;
 	(void)ino;
-	if ((len = deleted_link(*pid, fd, link, sizeof(link))) > 0)
-		dels_add(*pid, fd, link, (size_t)len);
+	(void)arg;
+	if ((len = deleted_link(pid, fd, link, sizeof(link))) > 0)
+		dels_add(pid, fd, link, (size_t)len);
 }
 
 static void
 dels_build(void)
 {
-	const int *pids;
-	int n;
-
 	for (size_t i = 0; i < ndels; i++)
 		free(dels[i].link);
 	ndels = 0;
-	n = lx_fdtrack_pids(&pids);
-	for (int i = 0; i < n; i++)
-		lx_proc_fds(pids[i], dels_note, (void *)&pids[i]);
+	ino_each_traced_fd(dels_note, NULL);
 	dels_valid = true;
 }
 
